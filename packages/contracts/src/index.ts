@@ -1,0 +1,4 @@
+export * from './taxonomy.js';
+export * from './classification.js';
+export * from './queues.js';
+export * from './errors.js';
