@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+/** Add a command group by appending its register function here. */
+export const commandModules: RegisterCommand[] = [];
