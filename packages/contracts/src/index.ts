@@ -2,3 +2,4 @@ export * from './taxonomy.js';
 export * from './classification.js';
 export * from './queues.js';
 export * from './errors.js';
+export * from './time-buckets.js';

@@ -1,0 +1,20 @@
+export { connectMongo, pingMongo } from './connection.js';
+export { createModels, ensureIndexes, type Models } from './models.js';
+export { encodeCursor, decodeCursor, type CursorPosition } from './cursor.js';
+export { isDuplicateKeyError } from './errors.js';
+export { SOURCE_KINDS, type SourceKind, type SourceDoc } from './schemas/source.schema.js';
+export { ITEM_STATUSES, type ItemDoc } from './schemas/item.schema.js';
+export { ALERT_STATUSES, type AlertStatus, type AlertDoc } from './schemas/alert.schema.js';
+export { ROLES, type Role, type ApiKeyDoc } from './schemas/api-key.schema.js';
+export type { AuditEntryDoc } from './schemas/audit.schema.js';
+export { upsertItem, saveClassification, type NewItem, type UpsertResult, type UpsertOutcome } from './repositories/item.repository.js';
+export { recordEvidence, dedupKeyFor, EVIDENCE_INLINE_CAP, type EvidenceInput, type EvidenceResult } from './repositories/alert.repository.js';
+export {
+  createApiKey,
+  ensureBootstrapKey,
+  verifyApiKey,
+  generateKey,
+  hashKey,
+  isWellFormedKey,
+  type AuthenticatedKey,
+} from './repositories/api-key.repository.js';

@@ -1,0 +1,54 @@
+import { Schema, type InferSchemaType, type Connection, type Model } from 'mongoose';
+
+const mediaSchema = new Schema({ url: String, type: String, medium: String, thumbnail: String }, { _id: false });
+
+export const ITEM_STATUSES = ['pending', 'classified'] as const;
+
+export const itemSchema = new Schema(
+  {
+    sourceId: { type: Schema.Types.ObjectId, required: true },
+    /** The item's identity inside its source: guid, else link, else a deterministic content hash. */
+    guid: { type: String, required: true, maxlength: 2048 },
+    url: { type: String, default: null },
+    canonicalUrl: { type: String, default: null },
+    title: { type: String, default: '' },
+    text: { type: String, default: '' },
+    author: { type: String, default: null },
+    publishedAt: { type: Date, default: null },
+    collectedAt: { type: Date, required: true },
+    language: { type: String, default: 'und' },
+    languageConfidence: { type: Number, default: 0 },
+    media: { type: [mediaSchema], default: [] },
+    contentHash: { type: String, required: true },
+    simhash: { type: String, default: null },
+    nearDuplicateOf: { type: Schema.Types.ObjectId, default: null },
+    warnings: { type: [String], default: [] },
+    status: { type: String, enum: ITEM_STATUSES, default: 'pending' },
+    /** The classifier's output (contracts' Classification) plus when it was computed. */
+    classification: { type: Schema.Types.Mixed, default: null },
+    classifiedAt: { type: Date, default: null },
+    // Precomputed UTC buckets of the item's effective time (publishedAt, else collectedAt): FerretDB v1 has no
+    // $dateTrunc, so time series group on these.
+    hour: { type: Date, required: true },
+    day: { type: String, required: true },
+    week: { type: String, required: true },
+    // Denormalised from the classification so list filters use plain indexed fields.
+    missions: { type: [String], default: [] },
+    topNarrative: { type: String, default: null },
+    harmful: { type: Boolean, default: null },
+    severity: { type: String, default: null },
+  },
+  { timestamps: true, collection: 'items' },
+);
+// Idempotency of collection: one item per (source, guid). Upserts on this key make re-runs and retries no-ops.
+itemSchema.index({ sourceId: 1, guid: 1 }, { unique: true });
+// GET /items default order (newest first) with keyset pagination on _id.
+itemSchema.index({ collectedAt: -1, _id: -1 });
+// GET /items?mission=…&narrative=… (the triage view's filter).
+itemSchema.index({ missions: 1, topNarrative: 1, collectedAt: -1 });
+// Cross-source dedup by canonical URL.
+itemSchema.index({ canonicalUrl: 1 });
+
+export type ItemDoc = InferSchemaType<typeof itemSchema>;
+export type ItemModel = Model<ItemDoc>;
+export const itemModel = (c: Connection): ItemModel => c.model<ItemDoc>('Item', itemSchema);

@@ -1,0 +1,52 @@
+import { Schema, type InferSchemaType, type Connection, type Model } from 'mongoose';
+import { MISSION_CODES } from '@vigie/contracts';
+
+export const SOURCE_KINDS = ['rss', 'web', 'manual'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+const healthSchema = new Schema(
+  {
+    lastFetchAt: { type: Date, default: null },
+    lastStatus: { type: String, default: null },
+    consecutiveFailures: { type: Number, default: 0 },
+    lastError: { type: new Schema({ code: String, message: String, at: Date }, { _id: false }), default: null },
+    itemsLastFetch: { type: Number, default: 0 },
+    nextFetchAt: { type: Date, default: null },
+    disabledReason: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+const httpStateSchema = new Schema(
+  {
+    etag: { type: String, default: null },
+    lastModified: { type: String, default: null },
+    bodyHash: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+export const sourceSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    kind: { type: String, enum: SOURCE_KINDS, required: true },
+    url: { type: String, default: null, maxlength: 2048 },
+    missions: { type: [String], enum: MISSION_CODES, default: [] },
+    languages: { type: [String], default: [] },
+    /** Seconds between polls (the scheduler adds jitter). */
+    pollIntervalSec: { type: Number, default: 900, min: 30, max: 7 * 86_400 },
+    enabled: { type: Boolean, default: true },
+    tags: { type: [String], default: [] },
+    health: { type: healthSchema, default: () => ({}) },
+    http: { type: httpStateSchema, default: () => ({}) },
+  },
+  { timestamps: true, collection: 'sources' },
+);
+// Names identify sources in the CLI, imports and manual intake ("source name"): one document per name.
+sourceSchema.index({ name: 1 }, { unique: true });
+// The collector's scheduler lists enabled sources.
+sourceSchema.index({ enabled: 1, kind: 1 });
+
+export type SourceDoc = InferSchemaType<typeof sourceSchema>;
+export type SourceModel = Model<SourceDoc>;
+export const sourceModel = (c: Connection): SourceModel => c.model<SourceDoc>('Source', sourceSchema);
