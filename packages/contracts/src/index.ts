@@ -3,3 +3,4 @@ export * from './classification.js';
 export * from './queues.js';
 export * from './errors.js';
 export * from './time-buckets.js';
+export * from './sources.js';

@@ -4,3 +4,4 @@ export { createRedisConnection } from './redis.js';
 export { createTypedQueue, createTypedWorker, UnrecoverableError, type TypedQueue, type JobContext } from './queues.js';
 export { createShutdown, onSignals, type ShutdownStep } from './shutdown.js';
 export { connectWithRetry } from './retry.js';
+export { runMain, type RunningService } from './main.js';

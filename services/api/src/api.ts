@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectMongo, createModels, ensureBootstrapKey, ensureIndexes, type Models } from '@vigie/db';
+import { connectWithRetry, createRedisConnection, redactUrl, type Logger, type RunningService } from '@vigie/runtime';
+import type { ApiConfig } from './config.js';
+import { createApp } from './app.js';
+
+export interface RunningApi extends RunningService {
+  readonly url: string;
+  readonly models: Models;
+}
+
+/** Connects to the stores (retrying while they are down), prepares indexes and keys, and listens. */
+export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  logger.info({ mongo: redactUrl(config.mongo.url), redis: redactUrl(config.redis.url) }, 'starting API');
+  const connection = await connectWithRetry(
+    'database',
+    () => connectMongo(config.mongo.url, { dbName: config.mongo.dbName, appName: 'vigie-api' }),
+    logger,
+  );
+  const models = createModels(connection);
+  await ensureIndexes(models);
+  if (config.bootstrapAdminKey) await ensureBootstrapKey(models, config.bootstrapAdminKey);
+
+  const redis = createRedisConnection(config.redis.url, 'producer');
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  await connectWithRetry('redis', () => redis.connect(), logger);
+
+  const app = createApp({ config, models, redis, logger });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Slow-loris guard; SSE streams will override per request.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.http.host}:${port}`;
+  logger.info({ url }, 'API listening');
+  return {
+    url,
+    models,
+    shutdownSteps: [
+      { name: 'close HTTP server', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
+      { name: 'quit redis', run: () => redis.quit().catch(() => redis.disconnect()) },
+      { name: 'disconnect database', run: () => connection.close() },
+    ],
+  };
+}

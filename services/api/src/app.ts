@@ -1,0 +1,58 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Models } from '@vigie/db';
+import type { Logger } from '@vigie/runtime';
+import type { ApiConfig } from './config.js';
+import { authenticate } from './middleware/auth.js';
+import { notFoundHandler, problemHandler } from './middleware/problem.js';
+import { healthRouter } from './routes/health.routes.js';
+import { alertsRouter } from './routes/alerts.routes.js';
+import { itemsRouter } from './routes/items.routes.js';
+
+export interface AppDeps {
+  readonly config: ApiConfig;
+  readonly models: Models;
+  readonly redis: Redis;
+  readonly logger: Logger;
+}
+
+/** Builds the Express app; main.ts owns listening and shutdown, tests use it directly. */
+export function createApp({ config, models, redis, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Never log bodies or auth headers; the request line, status and timing are enough.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(helmet());
+  app.use(express.json({ limit: config.http.bodyLimit, strict: true }));
+
+  app.use(healthRouter(models, redis));
+  const v1 = express.Router();
+  v1.use(authenticate(models));
+  v1.use('/alerts', alertsRouter(models));
+  v1.use('/items', itemsRouter(models));
+  app.use('/api/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(problemHandler(logger));
+  return app;
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { commonEnv, parseEnv } from '@vigie/runtime';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const schema = z
+  .object({
+    ...commonEnv,
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    HOST: z.string().default('127.0.0.1'),
+    /** A known first admin key for deployments and scripts (vk_<12 hex>_<secret>). Optional. */
+    VIGIE_BOOTSTRAP_ADMIN_KEY: z
+      .string()
+      .regex(/^vk_[a-f0-9]{12}_[A-Za-z0-9_-]{20,64}$/, 'must look like vk_<12 hex>_<20-64 url-safe chars>; generate one with `npx vigie keys generate`')
+      .optional(),
+    /** Comma-separated origins allowed by CORS; empty = same-origin only. */
+    CORS_ORIGINS: z.string().default(''),
+    /** Maximum JSON body size. */
+    BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('256kb'),
+    /** Requests per minute per API key. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+    /** Set when behind a reverse proxy, so client IPs in the audit log are right. */
+    TRUST_PROXY: z.string().default('loopback'),
+  })
+  .transform((env) => ({
+    env: env.NODE_ENV,
+    version: pkg.version,
+    logLevel: env.LOG_LEVEL,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      bodyLimit: env.BODY_LIMIT,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      trustProxy: env.TRUST_PROXY,
+    },
+    redis: { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX },
+    mongo: { url: env.MONGO_URL, dbName: env.MONGO_DB },
+    bootstrapAdminKey: env.VIGIE_BOOTSTRAP_ADMIN_KEY ?? null,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  }));
+
+export type ApiConfig = ReturnType<typeof loadConfig>;
+
+/** The only place the API reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  return parseEnv(schema, env);
+}

@@ -1,0 +1,113 @@
+import { Router } from 'express';
+import { Types, type QueryFilter } from 'mongoose';
+import { z } from 'zod';
+import { NarrativeKey, NotFoundError, Severity, SEVERITY_RANK } from '@vigie/contracts';
+import { ALERT_STATUSES, decodeCursor, encodeCursor, type AlertDoc, type Models } from '@vigie/db';
+import { allowedMissions, requireRole } from '../middleware/auth.js';
+import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
+
+const listQuery = z
+  .object({
+    mission: missionsQuery,
+    narrative: csvEnum(NarrativeKey).optional(),
+    status: csvEnum(z.enum(ALERT_STATUSES)).optional(),
+    severity: csvEnum(Severity).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    /** `recent` (last seen, newest first) or `triage` (most severe first, then most recent). */
+    sort: z.enum(['recent', 'triage']).default('recent'),
+    ...paginationQuery,
+  })
+  .strict();
+
+type AlertLean = AlertDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+
+export function alertToDto(a: AlertLean) {
+  return {
+    id: String(a._id),
+    dedupKey: a.dedupKey,
+    mission: a.mission,
+    narrative: a.narrative,
+    status: a.status,
+    severity: a.severity,
+    itemCount: a.itemCount,
+    sourceCount: a.sourceCount,
+    languages: a.languages,
+    firstSeenAt: a.firstSeenAt.toISOString(),
+    lastSeenAt: a.lastSeenAt.toISOString(),
+    evidence: a.evidence.map((e) => ({
+      itemId: String(e.itemId),
+      sourceId: String(e.sourceId),
+      title: e.title ?? '',
+      url: e.url ?? null,
+      language: e.language ?? 'und',
+      score: e.score ?? 0,
+      severity: e.severity ?? null,
+      stance: e.stance ?? null,
+      addedAt: e.addedAt ? e.addedAt.toISOString() : null,
+    })),
+    createdAt: a.createdAt?.toISOString() ?? null,
+    updatedAt: a.updatedAt?.toISOString() ?? null,
+  };
+}
+
+export function alertsRouter(models: Models): Router {
+  const router = Router();
+
+  router.get('/', requireRole('viewer'), async (req, res) => {
+    const q = listQuery.parse(req.query);
+    const missions = allowedMissions(req.principal!, q.mission);
+    const filter: QueryFilter<AlertDoc> = {};
+    if (missions) filter.mission = { $in: missions };
+    if (q.narrative?.length) filter.narrative = { $in: q.narrative };
+    if (q.status?.length) filter.status = { $in: q.status };
+    if (q.severity?.length) filter.severity = { $in: q.severity };
+    if (q.from || q.to) filter.lastSeenAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
+
+    const and: QueryFilter<AlertDoc>[] = [];
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      const id = new Types.ObjectId(c.id);
+      if (q.sort === 'triage') {
+        const [rank, seen] = String(c.v).split('|');
+        const r = Number(rank);
+        const t = new Date(Number(seen));
+        and.push({
+          $or: [{ severityRank: { $gt: r } }, { severityRank: r, lastSeenAt: { $lt: t } }, { severityRank: r, lastSeenAt: t, _id: { $lt: id } }],
+        });
+      } else {
+        const t = new Date(Number(c.v));
+        and.push({ $or: [{ lastSeenAt: { $lt: t } }, { lastSeenAt: t, _id: { $lt: id } }] });
+      }
+    }
+    const sort: Record<string, 1 | -1> = q.sort === 'triage' ? { severityRank: 1, lastSeenAt: -1, _id: -1 } : { lastSeenAt: -1, _id: -1 };
+    const rows = (await models.alerts
+      .find(and.length ? { $and: [filter, ...and] } : filter)
+      .sort(sort)
+      .limit(q.limit + 1)
+      .lean()) as AlertLean[];
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > q.limit && last
+        ? encodeCursor({
+            v: q.sort === 'triage' ? `${last.severityRank}|${last.lastSeenAt.getTime()}` : last.lastSeenAt.getTime(),
+            id: String(last._id),
+          })
+        : null;
+    res.json({ data: page.map(alertToDto), nextCursor });
+  });
+
+  router.get('/:id', requireRole('viewer'), async (req, res) => {
+    const id = objectId.parse(req.params.id);
+    const alert = (await models.alerts.findById(id).lean()) as AlertLean | null;
+    const missions = allowedMissions(req.principal!);
+    // Out-of-scope alerts are reported as not found: a scoped key must not learn they exist.
+    if (!alert || (missions && !missions.includes(alert.mission))) throw new NotFoundError(`No alert ${id}.`);
+    res.json(alertToDto(alert));
+  });
+
+  return router;
+}
+
+export { SEVERITY_RANK };
