@@ -1,0 +1,21 @@
+// Public API of @vigie/feeds: pure functions plus one HTTP client. Nothing here starts anything on import.
+export { fetchFeed, parseRetryAfter, parseContentType, detectBotChallenge, DEFAULT_USER_AGENT } from './fetch-feed.js';
+export type { FetchFeedOptions, FetchResult, FetchOk, FetchNotModified, FetchError } from './fetch-feed.js';
+export { decodeFeedBytes, normaliseCharset, isValidUtf8 } from './charset.js';
+export type { DecodedText } from './charset.js';
+export { parseFeed } from './parse-feed.js';
+export type { ParseFeedOptions } from './parse-feed.js';
+export { extractArticle } from './extract-article.js';
+export type { ExtractedArticle } from './extract-article.js';
+export { normaliseSubmittedText } from './submitted-text.js';
+export type { SubmittedText, SubmittedTextOptions } from './submitted-text.js';
+export { identifyLanguage, LANGUAGES } from './language-id.js';
+export type { Language, LanguageGuess } from './language-id.js';
+export { simhash64, hammingDistance, NEAR_DUPLICATE_DISTANCE } from './simhash.js';
+export { canonicaliseUrl, hostKey, resolveUrl } from './url-canonical.js';
+export { blockedAddressReason, isBlockedAddress, checkUrl } from './ssrf-guard.js';
+export { htmlToText } from './html-text.js';
+export { parseFeedDate } from './dates.js';
+export { FeedError, FEED_ERROR_CODES, isFeedError } from './errors.js';
+export type { FeedErrorCode } from './errors.js';
+export type { NormalisedItem, MediaRef, FeedFormat, ParsedFeed } from './types.js';

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, constants } from 'node:zlib';
+
+/**
+ * The shared feed corpus lives outside the repo (never copied in): ../../../shared/feeds from this package in a
+ * checkout laid beside shared/. Resolved from this file's URL so the working directory does not matter.
+ */
+export const CORPUS_DIR = fileURLToPath(new URL('../../../../../shared/feeds/', import.meta.url));
+export const DATASETS_DIR = fileURLToPath(new URL('../../../../../shared/datasets/', import.meta.url));
+
+export const corpusAvailable = existsSync(`${CORPUS_DIR}MANIFEST.tsv`);
+
+export interface ManifestRow {
+  file: string;
+  format: string;
+  notable: string;
+  /** Numeric expected item count, or null when the manifest gives none (or a non-numeric expectation). */
+  expectedItems: number | null;
+  expectedRaw: string;
+}
+
+export function readManifest(): ManifestRow[] {
+  return readFileSync(`${CORPUS_DIR}MANIFEST.tsv`, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const c = line.split('\t');
+      const raw = c[8] ?? '';
+      return { file: c[0] ?? '', format: c[5] ?? '', notable: c[7] ?? '', expectedItems: /^\d+$/.test(raw) ? Number(raw) : null, expectedRaw: raw };
+    });
+}
+
+/** File bytes, gunzipped when they carry the gzip magic (as fetchFeed does for bodies). */
+export function readCorpusFile(file: string): Buffer {
+  const b = readFileSync(`${CORPUS_DIR}${file}`);
+  return b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b, { finishFlush: constants.Z_SYNC_FLUSH }) : b;
+}
