@@ -1,0 +1,60 @@
+import type { ClassifyItemJob, Classification } from '@vigie/contracts';
+import { dedupKeyFor, recordEvidence, saveClassification, type Models } from '@vigie/db';
+import type { JobContext } from '@vigie/runtime';
+import { planAlertEvidence } from './alert-decision.js';
+
+export interface ClassifierEngine {
+  readonly version: string;
+  classify(input: { id?: string; text: string; title?: string; language?: string; url?: string; source?: string }): Classification;
+}
+
+export interface ClassifyDeps {
+  readonly models: Models;
+  readonly engine: ClassifierEngine;
+  readonly alertMinScore: number;
+  readonly now: () => Date;
+}
+
+/**
+ * Classifies one stored item and feeds the alerts it supports. Idempotent: the classification is a $set and
+ * alert evidence is keyed on (alert, item), so a retry after a crash anywhere repeats nothing.
+ */
+export async function classifyItem(deps: ClassifyDeps, payload: ClassifyItemJob, ctx: JobContext) {
+  const item = await deps.models.items.findById(payload.itemId).lean();
+  if (!item) {
+    ctx.log.warn({ itemId: payload.itemId }, 'item no longer exists; nothing to classify');
+    return { itemId: payload.itemId, alerts: 0 };
+  }
+  const source = await deps.models.sources.findById(item.sourceId, { name: 1 }).lean();
+  const result = deps.engine.classify({
+    id: String(item._id),
+    text: item.text,
+    title: item.title,
+    language: item.language === 'und' ? undefined : item.language,
+    url: item.url ?? undefined,
+    source: source?.name,
+  });
+  const at = deps.now();
+  await saveClassification(deps.models, String(item._id), result, at);
+  const plans = planAlertEvidence(result, deps.alertMinScore);
+  for (const plan of plans) {
+    await recordEvidence(deps.models, {
+      dedupKey: dedupKeyFor(plan.mission, plan.narrative, plan.target),
+      mission: plan.mission,
+      narrative: plan.narrative,
+      severity: plan.severity,
+      item: {
+        id: String(item._id),
+        sourceId: String(item.sourceId),
+        title: item.title || item.text.slice(0, 120),
+        url: item.url ?? null,
+        language: result.language,
+        score: plan.score,
+        stance: result.stance,
+      },
+      seenAt: item.publishedAt ?? item.collectedAt,
+    });
+  }
+  ctx.log.debug({ itemId: payload.itemId, top: result.topNarrative, harmful: result.harmful, alerts: plans.length }, 'item classified');
+  return { itemId: payload.itemId, alerts: plans.length };
+}

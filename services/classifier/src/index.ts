@@ -1,0 +1,2 @@
+export { startClassifier, type RunningClassifier } from './classifier.js';
+export { loadConfig, type ClassifierConfig } from './config.js';
