@@ -1,0 +1,102 @@
+/**
+ * The narrative catalogue as data: definitions, tiers, multilingual lexicons, cues and gazetteers. Admins edit it
+ * through the API, so everything the classifier knows about words lives here and is validated on load.
+ */
+import { z } from 'zod';
+import { MISSION_CODES, NARRATIVE_KEYS, type NarrativeKey } from '@vigie/contracts';
+
+/** Language tags used in lexicons: ISO 639-1 where one exists (en, fr, ar, sw, ln, sg), 639-2 for Bambara (bm). */
+export const LexiconLanguage = z.enum(['en', 'fr', 'ar', 'sw', 'ln', 'sg', 'bm']);
+export type LexiconLanguage = z.infer<typeof LexiconLanguage>;
+
+/** One lexicon entry. `weight` is relative evidence (≈1 = one strong phrase); `suggested` entries are discounted. */
+export const LexiconEntrySchema = z
+  .object({
+    text: z.string().trim().min(1, 'lexicon text must not be empty'),
+    lang: LexiconLanguage,
+    weight: z.number().positive('weight must be > 0').max(5, 'weight must be ≤ 5'),
+    status: z.enum(['attested', 'suggested']),
+    validated: z.boolean(),
+    kind: z.enum(['phrase', 'term']),
+    /** Source number in shared/taxonomy/SOURCES.md, when attested. */
+    source: z.string().optional(),
+  })
+  .strict();
+export type LexiconEntry = z.infer<typeof LexiconEntrySchema>;
+
+const Bilingual = z.object({ en: z.string().min(1), fr: z.string().min(1) });
+
+export const NarrativeEntrySchema = z
+  .object({
+    tier: z.enum(['S1', 'S2', 'S3', 'S4', 'special']),
+    /** Human-readable conditions on the tier (e.g. "S2 when a contingent is named"); the logic is in severity.ts. */
+    tierNote: z.string().optional(),
+    definition: Bilingual,
+    lexicon: z.array(LexiconEntrySchema).min(1, 'every narrative needs at least one lexicon entry'),
+    exemplars: z.array(z.object({ text: z.string().min(1), lang: LexiconLanguage })),
+    counterMessaging: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
+  })
+  .strict();
+export type NarrativeEntry = z.infer<typeof NarrativeEntrySchema>;
+
+const Surface = z.object({ text: z.string().trim().min(1), lang: LexiconLanguage });
+
+export const MissionGazetteerSchema = z.object({
+  code: z.enum(MISSION_CODES),
+  names: z.object({ en: z.array(z.string()), fr: z.array(z.string()), ar: z.array(z.string()), other: z.array(z.string()) }),
+  /** Acronyms that on their own name the mission (MONUSCO, FINUL). */
+  acronyms: z.array(z.string().min(2)).min(1),
+  /** Known evasive spellings; most are also caught by the normaliser. */
+  evasions: z.array(z.string()),
+  /** Places in the mission area: with a generic "blue helmets" mention they attribute a text to the mission. */
+  places: z.array(z.string().min(2)),
+  armedGroups: z.array(z.string().min(2)),
+  countries: z.array(z.string().min(2)),
+  /** Troop-contributing nationalities and their surface forms; naming one raises some narratives' severity. */
+  contingents: z.array(z.object({ nationality: z.string(), forms: z.array(z.string().min(2)) })),
+});
+export type MissionGazetteer = z.infer<typeof MissionGazetteerSchema>;
+
+const SourceSchema = z.object({
+  name: z.string().min(2),
+  domains: z.array(z.string().min(3)),
+  mission: z.enum(MISSION_CODES).optional(),
+  handles: z.array(z.string()).default([]),
+});
+export type SourceEntry = z.infer<typeof SourceSchema>;
+
+const narrativesShape = Object.fromEntries(NARRATIVE_KEYS.map((k) => [k, NarrativeEntrySchema])) as Record<
+  NarrativeKey,
+  typeof NarrativeEntrySchema
+>;
+
+export const CatalogueSchema = z
+  .object({
+    version: z.string().regex(/^\d{4}\.\d{1,2}\.\d+$/, 'version must look like YYYY.MM.N (e.g. 2025.11.1)'),
+    description: z.string().optional(),
+    /** Multipliers applied to entry weights by status; validated entries use `validated`. */
+    weights: z.object({
+      attested: z.number().min(0).max(2),
+      suggested: z.number().min(0).max(2),
+      validated: z.number().min(0).max(2),
+    }),
+    narratives: z.object(narrativesShape).strict(),
+    cues: z.object({
+      callToAct: z.array(LexiconEntrySchema).min(1),
+      targets: z.array(LexiconEntrySchema).min(1),
+      logistics: z.array(LexiconEntrySchema).min(1),
+      counter: z.array(LexiconEntrySchema).min(1),
+      report: z.array(LexiconEntrySchema).min(1),
+      leadership: z.array(LexiconEntrySchema),
+    }),
+    gazetteers: z.object({
+      missions: z
+        .array(MissionGazetteerSchema)
+        .refine((ms) => new Set(ms.map((m) => m.code)).size === ms.length, 'mission codes must be unique'),
+      genericPeacekeepers: z.array(Surface).min(1),
+      genericUn: z.array(Surface),
+      sources: z.object({ official: z.array(SourceSchema), factCheckers: z.array(SourceSchema) }),
+    }),
+  })
+  .strict();
+export type Catalogue = z.infer<typeof CatalogueSchema>;

@@ -1,0 +1,293 @@
+/**
+ * The classifier: catalogue + models → `classify(item) → Classification`.
+ *
+ * Pipeline per item: clean/normalise → one trie walk for every lexicon, cue and gazetteer → mission attribution →
+ * statistical layers (narrative and stance models, generic hate layer) → blended per-narrative scores → stance →
+ * severity and harm. Everything heavy (trie, model tables) is built once in {@link createClassifier}; a new
+ * catalogue or model means a new classifier object, which is how an edited catalogue is hot-swapped.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Stance } from '@vigie/contracts';
+import { loadCatalogue } from './catalogue.js';
+import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
+import { extractFeatures, type FeatureVector } from './features.js';
+import { identifyLanguage } from './language-id.js';
+import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
+import { SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
+import { attributeMissions } from './mission-attribution.js';
+import { tokenise, type NormalisedText } from './normaliser.js';
+import { decideSeverity } from './severity.js';
+import { decideStance, sourceKind } from './stance.js';
+
+/** One item to classify. Only `text` is required; anything malformed degrades to a result with notes. */
+export interface ClassifyInput {
+  readonly id?: string;
+  readonly text: string;
+  readonly title?: string | null;
+  /** Language hint from the feed; echoed in the result when it is a known code. */
+  readonly language?: string | null;
+  readonly url?: string | null;
+  /** Source name or handle (e.g. "Radio Okapi", "AFP Factuel"). */
+  readonly source?: string | null;
+}
+
+/** Blend parameters between lexicon evidence and model probabilities (stored with the model). */
+export interface BlendParams {
+  /** Weight of the narrative model probability. */
+  readonly model: number;
+  /** Weight of the saturated lexicon score. */
+  readonly lexicon: number;
+  /** Minimum blended score for a top narrative. */
+  readonly threshold: number;
+  /** Weight of the generic hate layer's hate probability in the `hate_speech` score. */
+  readonly hateLayer: number;
+  /** Multiplier on non-hate narratives when the text never refers to the UN or peacekeepers. */
+  readonly noUnPenalty: number;
+}
+
+/** The trained statistical layers shipped as `data/model.json`. */
+export interface ModelJson {
+  readonly format: 'vigie-nlp-model/1';
+  /** Narrative model: classes are narrative keys plus `__none__`. */
+  readonly narrative: LinearModelJson;
+  /** Stance model over items carrying a narrative: endorse / counter / report. */
+  readonly stance: LinearModelJson;
+  readonly blend: BlendParams;
+  readonly trainedOn: Readonly<Record<string, string | number>>;
+}
+
+/** A classification plus the item id it was made for. */
+export type ClassificationResult = Classification & { id?: string };
+
+export interface Classifier {
+  /** `catalogue version + model hash`; stored with every result so re-classification can be targeted. */
+  readonly version: string;
+  readonly catalogue: Catalogue;
+  classify(input: ClassifyInput): ClassificationResult;
+}
+
+export const NONE_CLASS = '__none__';
+export const DEFAULT_BLEND: BlendParams = { model: 0.8, lexicon: 0.35, threshold: 0.35, hateLayer: 0.35, noUnPenalty: 0.3 };
+const LEXICON_ONLY_BLEND: BlendParams = { model: 0, lexicon: 1, threshold: 0.3, hateLayer: 0.5, noUnPenalty: 0.3 };
+
+export const DEFAULT_MODEL_URL = new URL('../data/model.json', import.meta.url);
+export const DEFAULT_HATE_MODEL_URL = new URL('../data/hate-model.json', import.meta.url);
+
+/** Load the shipped narrative/stance model, or null when none has been trained yet. */
+export function loadModel(path: string | URL = DEFAULT_MODEL_URL): ModelJson | null {
+  if (!existsSync(path)) return null;
+  return JSON.parse(readFileSync(path, 'utf8')) as ModelJson;
+}
+
+/** Load the shipped generic hate-speech layer, or null. */
+export function loadHateModel(path: string | URL = DEFAULT_HATE_MODEL_URL): LinearModelJson | null {
+  if (!existsSync(path)) return null;
+  return JSON.parse(readFileSync(path, 'utf8')) as LinearModelJson;
+}
+
+function effectiveWeight(e: LexiconEntry, c: Catalogue): number {
+  const mult = e.validated ? c.weights.validated : e.status === 'attested' ? c.weights.attested : c.weights.suggested;
+  return e.weight * mult;
+}
+
+/** Flatten a catalogue into matcher entries: narratives, cues and gazetteers share one trie. */
+export function compileCatalogue(c: Catalogue): MatcherEntry[] {
+  const out: MatcherEntry[] = [];
+  for (const key of NARRATIVE_KEYS) {
+    for (const e of c.narratives[key].lexicon) out.push({ text: e.text, lang: e.lang, group: key, weight: effectiveWeight(e, c) });
+  }
+  const cueGroups = { callToAct: '_call_to_act', targets: '_target', logistics: '_logistics', counter: '_counter', report: '_report', leadership: '_leadership' } as const;
+  for (const [name, group] of Object.entries(cueGroups)) {
+    for (const e of c.cues[name as keyof typeof cueGroups]) out.push({ text: e.text, lang: e.lang, group, weight: effectiveWeight(e, c) });
+  }
+  for (const m of c.gazetteers.missions) {
+    for (const a of [...m.acronyms, ...m.evasions]) out.push({ text: a, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
+    for (const [lang, names] of Object.entries(m.names)) for (const n of names) out.push({ text: n, lang: lang === 'other' ? 'xx' : lang, group: 'g:name', weight: 1, meta: m.code });
+    for (const p of m.places) out.push({ text: p, lang: 'xx', group: 'g:place', weight: 1, meta: m.code });
+    for (const g of m.armedGroups) out.push({ text: g, lang: 'xx', group: 'g:group', weight: 1, meta: m.code });
+    for (const k of m.countries) out.push({ text: k, lang: 'xx', group: 'g:country', weight: 1, meta: m.code });
+    for (const k of m.contingents) for (const f of k.forms) out.push({ text: f, lang: 'fr', group: 'g:contingent', weight: 1, meta: `${m.code}|${k.nationality}` });
+  }
+  for (const s of c.gazetteers.sources.official) if (s.mission && s.name !== s.mission) out.push({ text: s.name, lang: 'xx', group: 'g:outlet', weight: 1, meta: s.mission });
+  for (const g of c.gazetteers.genericPeacekeepers) out.push({ text: g.text, lang: g.lang, group: 'g:pk', weight: 1 });
+  for (const g of c.gazetteers.genericUn) out.push({ text: g.text, lang: g.lang, group: 'g:un', weight: 1 });
+  return out;
+}
+
+const KNOWN_LANGUAGES = new Set<string>(['en', 'fr', 'ar', 'sw', 'ln', 'sg', 'bm', 'und']);
+const TERM_GROUPS = new Set<string>([...NARRATIVE_KEYS, '_call_to_act', '_target', '_counter']);
+
+/** Per-group sums of match weights. */
+function sumByGroup(matches: readonly Match[]): Map<string, number> {
+  const s = new Map<string, number>();
+  for (const m of matches) s.set(m.group, (s.get(m.group) ?? 0) + m.weight);
+  return s;
+}
+
+/** Saturating map from summed evidence to [0,1): one strong phrase ≈ 0.6, two ≈ 0.85. */
+export function saturate(x: number): number {
+  return 1 - Math.exp(-0.9 * x);
+}
+
+/** Shared analysis of one text: normalisation, matches and features. Exported for training and evaluation. */
+export interface Analysis {
+  readonly nt: NormalisedText;
+  readonly matches: Match[];
+  readonly features: FeatureVector;
+}
+
+/**
+ * Build a classifier. Defaults: the shipped catalogue and models. Pass `null` as `model` for a lexicon-only
+ * classifier (used as a baseline and when no model has been trained yet).
+ */
+export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null, hateModel?: LinearModelJson | null): Classifier & { analyse(text: string): Analysis } {
+  const cat = catalogue ?? loadCatalogue();
+  const mj = model === undefined ? loadModel() : model;
+  const hj = hateModel === undefined ? loadHateModel() : hateModel;
+  const matcher = new LexiconMatcher(compileCatalogue(cat));
+  const narrativeModel = mj ? new SoftmaxModel(mj.narrative) : null;
+  const stanceModel = mj ? new SoftmaxModel(mj.stance) : null;
+  const hate = hj ? new SoftmaxModel(hj) : null;
+  const blend = mj?.blend ?? LEXICON_ONLY_BLEND;
+  const modelHash = [narrativeModel?.hash ?? 'lexicon', hate?.hash ?? 'nohate'].join('.');
+  const version = `${cat.version}+${modelHash}`;
+
+  const analyse = (text: string): Analysis => {
+    const nt = tokenise(text);
+    const matches = matcher.match(nt);
+    return { nt, matches, features: extractFeatures(nt, { matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
+  };
+
+  const classify = (input: ClassifyInput): ClassificationResult => {
+    const notes: string[] = [];
+    const rawText = typeof input?.text === 'string' ? input.text : '';
+    if (typeof input?.text !== 'string') notes.push('no text field: classified as empty');
+    const title = typeof input?.title === 'string' ? input.title : '';
+    const text = title && !rawText.startsWith(title) ? `${title}\n${rawText}` : rawText;
+    const { nt, matches, features } = analyse(text);
+    notes.push(...nt.notes);
+
+    const detected = identifyLanguage(nt);
+    const hint = typeof input?.language === 'string' ? input.language.toLowerCase().split(/[-_]/)[0]! : '';
+    const language: Language | string = KNOWN_LANGUAGES.has(hint) && hint !== 'und' ? hint : detected;
+    if (hint && !KNOWN_LANGUAGES.has(hint)) notes.push(`unknown language hint "${input.language}": detected ${detected}`);
+    if (nt.tokens.length === 0) notes.push(rawText.trim() ? 'no words found (emoji, symbols or markup only)' : 'empty text');
+    if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) notes.push('mixed Arabic and Latin scripts');
+
+    const sums = sumByGroup(matches);
+    const attribution = attributeMissions(matches);
+    const src = sourceKind(cat, input?.source, input?.url);
+
+    // Narrative scores: lexicon evidence blended with the model's probability.
+    const pNarr = narrativeModel ? narrativeModel.predict(features) : null;
+    const pHate = hate ? hate.predict(features) : null;
+    const hateLayer = pHate && hate ? pHate[hate.classes.indexOf('HS')]! + 0.5 * (pHate[hate.classes.indexOf('OFF')] ?? 0) : 0;
+    const scores = new Map<NarrativeKey, number>();
+    for (const key of NARRATIVE_KEYS) {
+      const lex = saturate(sums.get(key) ?? 0);
+      const p = pNarr && narrativeModel ? pNarr[narrativeModel.classes.indexOf(key)] ?? 0 : 0;
+      let s = Math.min(1, blend.model * p + blend.lexicon * lex);
+      if (key === 'hate_speech' && hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
+      // Peacekeeping narratives need the text to be about the UN; hate speech in a mission area does not.
+      if (key !== 'hate_speech' && !attribution.unReference) s *= blend.noUnPenalty;
+      scores.set(key, Math.round(s * 1000) / 1000);
+    }
+    const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+    const [bestKey, bestScore] = ranked[0]!;
+    const topNarrative: NarrativeKey | null = bestScore >= blend.threshold ? bestKey : null;
+    if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) notes.push('no reference to the UN or peacekeepers: mission narratives down-weighted');
+
+    const call = sums.get('_call_to_act') ?? 0;
+    let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
+    if (stanceModel) {
+      const p = stanceModel.predict(features);
+      stanceProbs = { endorse: p[stanceModel.classes.indexOf('endorse')] ?? 0, counter: p[stanceModel.classes.indexOf('counter')] ?? 0, report: p[stanceModel.classes.indexOf('report')] ?? 0 };
+    }
+    const stanceResult = decideStance({
+      hasNarrative: topNarrative !== null,
+      counter: sums.get('_counter') ?? 0,
+      report: sums.get('_report') ?? 0,
+      callToAct: call,
+      source: src?.kind ?? null,
+      quotes: /[«“"][^»”"]{3,}[»”"]/.test(nt.cleaned),
+      ...(stanceProbs ? { model: stanceProbs } : {}),
+    });
+    const stance: Stance = stanceResult.stance;
+
+    const sev = decideSeverity(
+      {
+        topNarrative,
+        stance,
+        callToAct: call > 0,
+        target: (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0,
+        logistics: (sums.get('_logistics') ?? 0) > 0 || /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i.test(nt.cleaned),
+        contingentNamed: attribution.contingents.length > 0,
+        leadershipNamed: (sums.get('_leadership') ?? 0) > 0,
+      },
+      cat,
+    );
+    const harmful =
+      topNarrative !== null &&
+      stance === 'endorse' &&
+      topNarrative !== 'failure_to_protect' &&
+      topNarrative !== 'sexual_exploitation_abuse' &&
+      (sev.severity === 'S1' || sev.severity === 'S2' || sev.severity === 'S3');
+
+    let missions = attribution.missions;
+    const missionEvidence = attribution.evidence;
+    if (missions.length === 0 && topNarrative === 'hate_speech' && attribution.areaOnly.length > 0) {
+      missions = attribution.areaOnly;
+      notes.push('hate speech placed in a mission area by place names only');
+      for (const m of missions) missionEvidence.push({ mission: m, evidence: ['mission area (hate speech)'] });
+    }
+
+    const matchedTerms: MatchedTerm[] = matches
+      .filter((m) => TERM_GROUPS.has(m.group))
+      .map((m) => ({ term: m.term, narrative: m.group as MatchedTerm['narrative'], language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 }));
+    const cues = matches
+      .filter((m) => m.group === '_report' || m.group === '_logistics' || m.group === '_leadership')
+      .map((m) => ({ cue: m.group.slice(1), term: m.term, language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 }));
+    if (src) notes.push(`source recognised as ${src.kind === 'official' ? 'official mission outlet' : 'fact-checker'}: ${src.entry.name}`);
+    if (!narrativeModel) notes.push('no trained model loaded: lexicon-only scores');
+
+    const result: ClassificationResult = {
+      language,
+      missions,
+      narratives: ranked.filter(([, s]) => s >= 0.05).map(([key, score]) => ({ key, score })),
+      topNarrative,
+      stance,
+      harmful,
+      severity: sev.severity,
+      classifierVersion: version,
+      explanation: {
+        matchedTerms,
+        missionEvidence,
+        notes,
+        cues,
+        stance: { reasons: stanceResult.reasons, scores: roundAll(stanceResult.scores) },
+        severity: { reason: sev.reason, escalated: sev.escalated },
+        model: {
+          narrative: pNarr && narrativeModel ? topProbs(narrativeModel.classes, pNarr, 3) : null,
+          hateLayer: pHate && hate ? roundAll(Object.fromEntries(hate.classes.map((c, i) => [c, pHate[i]!]))) : null,
+          weights: { model: blend.model, lexicon: blend.lexicon },
+        },
+        detectedLanguage: detected,
+      },
+    };
+    if (typeof input?.id === 'string') result.id = input.id;
+    return result;
+  };
+
+  return { version, catalogue: cat, classify, analyse };
+}
+
+function roundAll(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+}
+
+function topProbs(classes: readonly string[], p: Float64Array, n: number): { label: string; p: number }[] {
+  return classes
+    .map((label, i) => ({ label, p: Math.round(p[i]! * 1000) / 1000 }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, n);
+}

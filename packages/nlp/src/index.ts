@@ -1,0 +1,19 @@
+/**
+ * @vigie/nlp — the narrative classifier: catalogue, normalisation, matching, models, stance, severity, evaluation.
+ */
+export { CatalogueSchema, LexiconEntrySchema, NarrativeEntrySchema, MissionGazetteerSchema, LexiconLanguage } from './catalogue.schema.js';
+export type { Catalogue, LexiconEntry, NarrativeEntry, MissionGazetteer, SourceEntry } from './catalogue.schema.js';
+export { loadCatalogue, parseCatalogue, CatalogueError, DEFAULT_CATALOGUE_URL } from './catalogue.js';
+export { normaliseText, tokenise, cleanText, normaliseArabic, foldLatin, squeezeElongation, deLeet, MAX_TEXT_CHARS } from './normaliser.js';
+export type { Token, NormalisedText } from './normaliser.js';
+export { LexiconMatcher } from './lexicon-matcher.js';
+export type { Match, MatcherEntry } from './lexicon-matcher.js';
+export { attributeMissions } from './mission-attribution.js';
+export type { MissionAttribution } from './mission-attribution.js';
+export { decideStance, sourceKind } from './stance.js';
+export { decideSeverity, escalates } from './severity.js';
+export { identifyLanguage } from './language-id.js';
+export { createClassifier, compileCatalogue, loadModel, loadHateModel, DEFAULT_BLEND, NONE_CLASS } from './classifier.js';
+export type { Classifier, ClassifyInput, ClassificationResult, ModelJson, BlendParams } from './classifier.js';
+export { SoftmaxModel, trainSoftmax } from './logistic-regression.js';
+export type { LinearModelJson } from './logistic-regression.js';

@@ -1,0 +1,36 @@
+/**
+ * Light language identification: script first (Arabic script → ar), Arabizi → ar, then stop-word profiles for the
+ * Latin-script languages Vigie watches. It is a weight, not a gate: matching runs every lexicon on every text.
+ */
+import type { Language } from '@vigie/contracts';
+import type { NormalisedText } from './normaliser.js';
+
+const PROFILES: Record<'en' | 'fr' | 'sw' | 'ln' | 'bm' | 'sg', ReadonlySet<string>> = {
+  en: new Set('the and of to is are in that for with they this we not on have from will their by it was be our you who what has were them'.split(' ')),
+  fr: new Set('le la les des de du et est sont une un pour dans que qui nous ils pas sur avec ce au aux elle ne plus par se sa son leurs notre vous il on cette a'.split(' ')),
+  sw: new Set('na ya wa kwa ni za katika hii hawa wana sisi kwamba lakini ili kama sana watu wote leo kesho hatutaki walinda amani umoja mataifa wao yetu hapa huko'.split(' ')),
+  ln: new Set('ya ba bango biso bino te ezali bazali oyo mpe mboka eloko nini kaka lisusu tozali toko elongo lelo lobi bato moto na bana'.split(' ')),
+  bm: new Set('ka ni ye bɛ tɛ ko don kɔnɔ an aw u jamana ani ma sɔrɔ cɛ mɔgɔ be te kelen fana'.split(' ')),
+  sg: new Set('ti na so ala zo mbi lo ake ayeke ni kue awe pepe ndo koli wali sarango gbia ködörö'.split(' ')),
+};
+
+/** Guess the language of a normalised text; `und` when there is too little to go on. */
+export function identifyLanguage(nt: NormalisedText): Language {
+  const { latin, arabic } = nt.scriptCounts;
+  if (arabic > 0 && arabic >= latin) return 'ar';
+  if (nt.arabizi) return 'ar';
+  if (latin === 0) return 'und';
+  const scores: Record<string, number> = { en: 0, fr: 0, sw: 0, ln: 0, bm: 0, sg: 0 };
+  for (const t of nt.tokens) {
+    for (const [lang, words] of Object.entries(PROFILES)) if (words.has(t.norm)) scores[lang]! += 1;
+    if (/[ɛɔɲŋ]/.test(t.norm)) scores.bm! += 2;
+  }
+  const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] === 0) return 'und';
+  if (second && second[1] === best[1]) {
+    // Ties between the big languages and the small ones go to the small one only with real evidence.
+    return best[1] >= 2 ? (best[0] as Language) : 'und';
+  }
+  return best[0] as Language;
+}

@@ -1,0 +1,296 @@
+/**
+ * Multilingual lexicon matching over a precompiled token trie.
+ *
+ * Every lexicon entry, whatever its language, is compiled once into a path of token keys; every text token offers
+ * the keys it can match (surface form, EN and FR Porter stems, Arabic light stem, fuzzy neighbours, Arabizi
+ * skeleton). Matching is then one left-to-right walk of the trie from each token — no per-term regex loops — and
+ * every language's lexicon is tried against every text, because code-switching is the norm.
+ *
+ * Key prefixes: `w:` exact folded surface, `en:`/`fr:`/`ar:` stems, `fz:` fuzzy word (unstemmed languages),
+ * `sk:` Arabic consonant skeleton (Arabizi route).
+ */
+import { arabicSkeleton, tokenise, type NormalisedText, type Token } from './normaliser.js';
+import { stemAr, stemEn, stemFr } from './stemmers.js';
+
+/** One compiled pattern. `group` is a narrative key, a cue (`_call_to_act`…) or a gazetteer group (`m:…`). */
+export interface MatcherEntry {
+  readonly text: string;
+  /** Lexicon language; `xx` for names matched by exact surface (places, acronyms). */
+  readonly lang: string;
+  readonly group: string;
+  /** Effective weight (entry weight × status multiplier). */
+  readonly weight: number;
+  /** Extra payload for gazetteers (mission code, nationality). */
+  readonly meta?: string;
+}
+
+export type MatchVia = 'exact' | 'stem' | 'fuzzy' | 'arabizi';
+
+export interface Match {
+  readonly entry: number;
+  readonly group: string;
+  readonly term: string;
+  readonly lang: string;
+  /** Weight after penalties for gaps, fuzzy and Arabizi matches. */
+  readonly weight: number;
+  readonly meta?: string;
+  /** Token span [startTok, endTok). */
+  readonly startTok: number;
+  readonly endTok: number;
+  /** Character span in the cleaned text, and the text found there (for highlighting). */
+  readonly start: number;
+  readonly end: number;
+  readonly surface: string;
+  readonly via: MatchVia;
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode> | undefined;
+  ends: number[] | undefined;
+}
+
+interface TokenKeys {
+  keys: string[];
+  /** Keys reached by an approximate route (fuzzy neighbour or Arabizi skeleton). */
+  inexact: Set<string> | undefined;
+}
+
+const FUZZY_LANGS = new Set(['sw', 'ln', 'bm', 'sg']);
+/** Fuzzy matching applies to lexicon words of at least this length (shorter words collide too easily). */
+export const FUZZY_MIN_LENGTH = 6;
+const GAP_PENALTY = 0.85;
+const FUZZY_PENALTY = 0.8;
+const ARABIZI_PENALTY = 0.8;
+const KEY_CACHE_LIMIT = 200_000;
+const ARABIC_CLITICS = /^(?:و|ف|ب|ل|ك)(?=..)/;
+
+function newNode(): TrieNode {
+  return { next: undefined, ends: undefined };
+}
+
+/** Levenshtein distance ≤ 1, without allocating a matrix. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < la && j < lb) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (la > lb) i++;
+    else if (lb > la) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (la - i) + (lb - j) <= 1;
+}
+
+function deletes(w: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
+/** Compiles {@link MatcherEntry} lists into a token trie and matches normalised texts against it. */
+export class LexiconMatcher {
+  readonly entries: readonly MatcherEntry[];
+  private readonly root: TrieNode = newNode();
+  /** SymSpell-style index: each fuzzy word and its one-letter deletions → the fuzzy words. */
+  private readonly fuzzyIndex = new Map<string, string[]>();
+  private readonly keyCache = new Map<string, TokenKeys>();
+
+  constructor(entries: readonly MatcherEntry[]) {
+    this.entries = entries;
+    entries.forEach((e, id) => this.insert(e, id));
+  }
+
+  private lexiconKey(t: Token, lang: string): string {
+    if (t.script === 'arabic') return `ar:${stemAr(t.norm)}`;
+    if (lang === 'en') return `en:${stemEn(t.norm)}`;
+    if (lang === 'fr') return `fr:${stemFr(t.norm)}`;
+    if (FUZZY_LANGS.has(lang) && t.norm.length >= FUZZY_MIN_LENGTH) {
+      this.addFuzzyWord(t.norm);
+      return `fz:${t.norm}`;
+    }
+    return `w:${t.norm}`;
+  }
+
+  private addFuzzyWord(w: string): void {
+    for (const k of [w, ...deletes(w)]) {
+      const list = this.fuzzyIndex.get(k);
+      if (!list) this.fuzzyIndex.set(k, [w]);
+      else if (!list.includes(w)) list.push(w);
+    }
+  }
+
+  private insertPath(keys: string[], id: number): void {
+    let node = this.root;
+    for (const k of keys) {
+      node.next ??= new Map();
+      let child = node.next.get(k);
+      if (!child) {
+        child = newNode();
+        node.next.set(k, child);
+      }
+      node = child;
+    }
+    (node.ends ??= []).push(id);
+  }
+
+  private insert(e: MatcherEntry, id: number): void {
+    const toks = tokenise(e.text).tokens;
+    if (toks.length === 0) return;
+    this.insertPath(
+      toks.map((t) => this.lexiconKey(t, e.lang)),
+      id,
+    );
+    // Arabic entries get a second path by consonant skeleton, reached only by Arabizi tokens. Short skeletons
+    // would match ordinary Latin words, so each token needs two consonants and the entry four.
+    if (toks.every((t) => t.script === 'arabic')) {
+      const sk = toks.map((t) => arabicSkeleton(t.norm));
+      if (sk.every((s) => s.length >= 2) && sk.join('').length >= 4) this.insertPath(sk.map((s) => `sk:${s}`), id);
+    }
+  }
+
+  private fuzzyNeighbours(form: string): string[] {
+    const found = new Set<string>();
+    for (const k of [form, ...deletes(form)]) {
+      const words = this.fuzzyIndex.get(k);
+      if (words) for (const w of words) if (withinOneEdit(form, w)) found.add(w);
+    }
+    return [...found];
+  }
+
+  private keysForForm(form: string, script: Token['script']): TokenKeys {
+    const cacheKey = `${script[0]}${form}`;
+    const hit = this.keyCache.get(cacheKey);
+    if (hit) return hit;
+    const keys = [`w:${form}`];
+    let inexact: Set<string> | undefined;
+    if (script === 'arabic') {
+      keys.push(`ar:${stemAr(form)}`);
+      // Proclitics (و ف ب ل ك) glued to a word: also try the word without one, and لل → ال.
+      if (ARABIC_CLITICS.test(form)) keys.push(`ar:${stemAr(form.slice(1))}`);
+      if (form.startsWith('لل') && form.length > 4) keys.push(`ar:${stemAr(`ا${form.slice(1)}`)}`);
+    } else {
+      keys.push(`en:${stemEn(form)}`, `fr:${stemFr(form)}`);
+      if (form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0) {
+        for (const w of this.fuzzyNeighbours(form)) {
+          const k = `fz:${w}`;
+          keys.push(k);
+          if (w !== form) (inexact ??= new Set()).add(k);
+        }
+      }
+    }
+    const value: TokenKeys = { keys, inexact };
+    if (this.keyCache.size >= KEY_CACHE_LIMIT) this.keyCache.clear();
+    this.keyCache.set(cacheKey, value);
+    return value;
+  }
+
+  private tokenKeys(t: Token): TokenKeys {
+    const primary = this.keysForForm(t.norm, t.script);
+    if (t.alts.length === 0 && t.arabizi === undefined) return primary;
+    const keys = [...primary.keys];
+    let inexact = primary.inexact ? new Set(primary.inexact) : undefined;
+    for (const a of t.alts) {
+      const k = this.keysForForm(a, t.script);
+      keys.push(...k.keys);
+      if (k.inexact) for (const x of k.inexact) (inexact ??= new Set()).add(x);
+    }
+    if (t.arabizi !== undefined) {
+      const k = `sk:${t.arabizi}`;
+      keys.push(k);
+      (inexact ??= new Set()).add(k);
+    }
+    // A key that one form reaches exactly (the squeezed "tuwachome") is exact even if another form reaches it fuzzily.
+    if (inexact) for (const k of keys) if (inexact.has(k) && this.reachedExactly(k, t)) inexact.delete(k);
+    return { keys: [...new Set(keys)], inexact };
+  }
+
+  private reachedExactly(key: string, t: Token): boolean {
+    return [t.norm, ...t.alts].some((f) => {
+      const k = this.keysForForm(f, t.script);
+      return k.keys.includes(key) && !k.inexact?.has(key);
+    });
+  }
+
+  /** All matches in a text, overlapping matches of one group reduced to the longest. */
+  match(text: NormalisedText): Match[] {
+    const { tokens, cleaned } = text;
+    const n = tokens.length;
+    const keyed: TokenKeys[] = tokens.map((t) => this.tokenKeys(t));
+    const raw: Match[] = [];
+    const seen = new Set<string>();
+
+    const record = (id: number, startTok: number, endTok: number, gaps: number, via: MatchVia): void => {
+      const dedupe = `${id}:${startTok}`;
+      if (seen.has(dedupe)) return;
+      seen.add(dedupe);
+      const e = this.entries[id]!;
+      const start = tokens[startTok]!.start;
+      const end = tokens[endTok - 1]!.end;
+      let w = e.weight * (gaps ? GAP_PENALTY : 1);
+      if (via === 'fuzzy') w *= FUZZY_PENALTY;
+      if (via === 'arabizi') w *= ARABIZI_PENALTY;
+      const m: Match = { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface: cleaned.slice(start, end), via };
+      raw.push(e.meta === undefined ? m : { ...m, meta: e.meta });
+    };
+
+    const classify = (key: string, tk: TokenKeys, prev: MatchVia): MatchVia => {
+      if (tk.inexact?.has(key)) return key.startsWith('sk:') ? 'arabizi' : prev === 'arabizi' ? 'arabizi' : 'fuzzy';
+      if (prev !== 'exact') return prev;
+      return key.startsWith('w:') || key.startsWith('fz:') ? 'exact' : 'stem';
+    };
+
+    const walk = (node: TrieNode, startTok: number, j: number, gaps: number, via: MatchVia): void => {
+      if (node.ends) for (const id of node.ends) record(id, startTok, j, gaps, via);
+      const next = node.next;
+      if (!next || j >= n) return;
+      const tk = keyed[j]!;
+      for (const k of tk.keys) {
+        const c = next.get(k);
+        if (c) walk(c, startTok, j + 1, gaps, classify(k, tk, via));
+      }
+      // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
+      if (gaps === 0 && j + 1 < n) {
+        const tk2 = keyed[j + 1]!;
+        for (const k of tk2.keys) {
+          const c = next.get(k);
+          if (c) walk(c, startTok, j + 2, 1, classify(k, tk2, via));
+        }
+      }
+    };
+
+    const rootNext = this.root.next;
+    if (!rootNext) return [];
+    for (let i = 0; i < n; i++) {
+      const tk = keyed[i]!;
+      for (const k of tk.keys) {
+        const c = rootNext.get(k);
+        if (c) walk(c, i, i + 1, 0, classify(k, tk, 'exact'));
+      }
+    }
+    return pruneContained(raw);
+  }
+}
+
+/** Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in "brûlons la base"). */
+function pruneContained(matches: Match[]): Match[] {
+  if (matches.length < 2) return matches;
+  return matches.filter(
+    (m) =>
+      !matches.some(
+        (o) => o !== m && o.group === m.group && o.startTok <= m.startTok && o.endTok >= m.endTok && (o.endTok - o.startTok > m.endTok - m.startTok || o.entry < m.entry),
+      ),
+  );
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_TEXT_CHARS, arabiziSkeleton, arabicSkeleton, cleanText, deLeet, normaliseArabic, normaliseText, squeezeElongation, tokenise } from './normaliser.js';
+
+describe('normaliseText', () => {
+  it('folds case and French accents', () => {
+    expect(normaliseText('Écœurant : DÉGAGEZ, Sévaré!')).toBe('ecoeurant degagez sevare');
+  });
+
+  it('squeezes elongations but keeps legitimate double letters', () => {
+    expect(normaliseText('dégaaaage')).toBe('degage');
+    expect(normaliseText('attaquons chassez Abyei')).toBe('attaquons chassez abyei');
+    expect(squeezeElongation('helllllo', 2)).toBe('hello');
+    expect(normaliseText('ارحلوااااا')).toBe('ارحلوا');
+  });
+
+  it('repairs leetspeak, dotted, hyphenated and spaced acronyms', () => {
+    expect(normaliseText('m0nusc0')).toBe('monusco');
+    expect(normaliseText('M.O.N.U.S.C.O')).toBe('monusco');
+    expect(normaliseText('m-o-n-u-s-c-o')).toBe('monusco');
+    expect(normaliseText('M O N U S C O')).toBe('monusco');
+    expect(normaliseText('casqu3s bl3us')).toBe('casques bleus');
+  });
+
+  it('leaves codes and ordinary single letters alone', () => {
+    expect(deLeet('m23')).toBe('m23');
+    expect(deLeet('3r')).toBe('3r');
+    expect(normaliseText('il y a un M23 à Bria')).toBe('il y a un m23 a bria');
+  });
+
+  it('normalises Arabic: hamza forms, ta marbuta, alef maqsura, diacritics, tatweel, Eastern digits', () => {
+    expect(normaliseArabic('أإآٱ')).toBe('اااا');
+    expect(normaliseArabic('مكتبة')).toBe('مكتبه');
+    expect(normaliseArabic('إلى')).toBe('الي');
+    expect(normaliseArabic('اُطْرُدُوهُمْ')).toBe('اطردوهم');
+    expect(normaliseArabic('الـــقوات')).toBe('القوات');
+    expect(normaliseArabic('٣٤ ۵')).toBe('34 5');
+    expect(normaliseArabic('مسؤول')).toBe('مسوول');
+  });
+
+  it('detects Arabizi and gives Latin tokens the Arabic consonant skeleton', () => {
+    const t = tokenise('yalla unifil barra, 3am ye7ko');
+    expect(t.arabizi).toBe(true);
+    expect(t.tokens.find((x) => x.norm === 'barra')?.arabizi).toBe(arabicSkeleton(normaliseArabic('برّا')));
+    expect(arabiziSkeleton('unifil')).toBe(arabicSkeleton('يونيفيل'));
+    expect(tokenise('The UN mission in Beni').arabizi).toBe(false);
+  });
+
+  it('keeps offsets into the cleaned text for highlighting', () => {
+    const t = tokenise('Les <b>casques</b> bleus');
+    const tok = t.tokens.find((x) => x.norm === 'casques')!;
+    expect(t.cleaned.slice(tok.start, tok.end)).toBe('casques');
+  });
+});
+
+describe('cleanText', () => {
+  it('strips HTML, entities, null bytes and zero-width characters', () => {
+    const r = cleanText('<script>x()</script><p>MONU\u200bSCO &amp; co\u0000!</p>');
+    expect(r.cleaned.trim()).toBe('MONUSCO & co !');
+    expect(r.notes).toContain('HTML markup removed');
+  });
+
+  it('truncates huge inputs and says so', () => {
+    const r = cleanText('a '.repeat(2_500_000));
+    expect(r.truncated).toBe(true);
+    expect(r.cleaned.length).toBeLessThanOrEqual(MAX_TEXT_CHARS);
+    expect(r.notes.join(' ')).toMatch(/truncated/);
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * Text normalisation for matching: cleaning (HTML remnants, control characters, zero-width characters, size cap),
+ * tokenisation with offsets into the cleaned text (so matches can be highlighted), case and accent folding,
+ * Arabic normalisation, elongation squeeze, evasive spellings and Arabizi.
+ *
+ * A token carries one primary form and a few alternative forms; the matcher tries them all. Alternatives are how
+ * ambiguous repairs stay cheap and safe: "casqu3s" is both leetspeak ("casques") and, in an Arabizi text, "3" is
+ * the letter ع — we do not have to decide which, the lexicon does.
+ */
+
+/** Texts longer than this (in UTF-16 code units, after cleaning) are truncated; a note says so. */
+export const MAX_TEXT_CHARS = 20_000;
+
+export type Script = 'latin' | 'arabic' | 'other';
+
+export interface Token {
+  /** Primary normalised form: lower-cased, accent-folded, Arabic-normalised, elongation squeezed to one letter. */
+  readonly norm: string;
+  /** Other forms worth matching: de-leeted spelling, elongation squeezed to two letters. */
+  readonly alts: readonly string[];
+  /** Consonant skeleton of the Arabizi reading of a Latin token (see {@link arabiziSkeleton}); set only in Arabizi texts. */
+  arabizi?: string;
+  /** Offsets into {@link NormalisedText.cleaned}. */
+  readonly start: number;
+  readonly end: number;
+  readonly script: Script;
+}
+
+export interface NormalisedText {
+  /** The text after cleaning (HTML stripped, control characters removed, NFC, capped). Offsets refer to it. */
+  readonly cleaned: string;
+  readonly tokens: Token[];
+  /** True when Latin tokens look like Arabizi (Arabic written with Latin letters and digits). */
+  readonly arabizi: boolean;
+  readonly truncated: boolean;
+  readonly notes: string[];
+  /** Letter counts by script, for language identification. */
+  readonly scriptCounts: { latin: number; arabic: number; other: number };
+}
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
+
+/**
+ * Clean raw input: strip HTML tags/scripts and decode entities, drop control and zero-width characters (evasion by
+ * invisible characters is common), NFC, and cap the size. Never throws.
+ */
+export function cleanText(raw: string): { cleaned: string; truncated: boolean; notes: string[] } {
+  const notes: string[] = [];
+  let text = raw;
+  let truncated = false;
+  // Cut very large inputs before any regex work so a 5 MB post costs the same as a 40 KB one.
+  if (text.length > MAX_TEXT_CHARS * 2) {
+    text = text.slice(0, MAX_TEXT_CHARS * 2);
+    truncated = true;
+  }
+  if (/<[a-z!/][^>]*>/i.test(text)) {
+    text = text
+      .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<\/?[a-z][^>]*>/gi, ' ');
+    notes.push('HTML markup removed');
+  }
+  if (text.includes('&')) {
+    text = text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (m, body: string) => {
+      if (body[0] === '#') {
+        const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+        return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
+      }
+      return ENTITY[body.toLowerCase()] ?? m;
+    });
+  }
+  // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish.
+  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
+  text = text.normalize('NFC');
+  if (text.length > MAX_TEXT_CHARS) {
+    text = text.slice(0, MAX_TEXT_CHARS);
+    truncated = true;
+  }
+  if (truncated) notes.push(`text truncated to ${MAX_TEXT_CHARS} characters (input was ${raw.length})`);
+  return { cleaned: text, truncated, notes };
+}
+
+const ARABIC_DIACRITICS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
+const COMBINING = /\p{M}/gu;
+
+/**
+ * Arabic normalisation: hamza-carrying alefs (أ إ آ ٱ) → ا, ؤ → و, ئ → ي, ة → ه, ى → ي, Persian ک/ی → ك/ي, no
+ * diacritics or tatweel, Eastern Arabic digits → 0-9. Applied to any string; non-Arabic characters pass through.
+ */
+export function normaliseArabic(s: string): string {
+  return s
+    .replace(ARABIC_DIACRITICS, '')
+    .replace(/\u0640/g, '')
+    .replace(/[أإآٱ]/g, 'ا')
+    .replace(/ؤ/g, 'و')
+    .replace(/ئ/g, 'ي')
+    .replace(/ة/g, 'ه')
+    .replace(/[ىی]/g, 'ي')
+    .replace(/ک/g, 'ك')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
+/** Lower-case and strip accents (é → e, ç → c); Bambara's ɛ/ɔ are letters, not accents, and survive. */
+export function foldLatin(s: string): string {
+  return s.toLowerCase().normalize('NFD').replace(COMBINING, '').replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss');
+}
+
+/** Squeeze runs of three or more identical letters (« dégaaaage ») to `keep` letters; doubles are left alone. */
+export function squeezeElongation(s: string, keep: 1 | 2 = 1): string {
+  return s.replace(/(\p{L})\1{2,}/gu, keep === 1 ? '$1' : '$1$1');
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '€': 'e' };
+
+/**
+ * Undo leetspeak inside a Latin token (m0nusc0 → monusco, casqu3s → casques). Codes made of letters then digits
+ * (m23, 3r, covid19) are left alone: they are names, not evasions.
+ */
+export function deLeet(token: string): string {
+  if (!/[0134579@$€]/.test(token) || !/\p{L}/u.test(token)) return token;
+  if (/^\p{L}{1,5}\d+$/u.test(token) || /^\d+\p{L}{1,2}$/u.test(token)) return token;
+  return token.replace(/[0134579@$€]/g, (c) => LEET[c] ?? c);
+}
+
+// Arabic letter → consonant class shared with Arabizi. Long vowels, hamza and weak letters drop out (Arabic script
+// omits short vowels anyway, so a consonant skeleton is what both spellings have in common).
+const AR_SKELETON: Record<string, string> = {
+  ب: 'b', ت: 't', ث: 't', ج: 'j', ح: '7', خ: '5', د: 'd', ذ: 'd', ر: 'r', ز: 'z', س: 's', ش: 'x', ص: 's', ض: 'd', ط: 't', ظ: 'z',
+  ع: '3', غ: 'g', ف: 'f', ق: 'q', ك: 'k', ل: 'l', م: 'm', ن: 'n', ه: 'h',
+};
+
+/** Consonant skeleton of a normalised Arabic word (ta marbuta, read as final ه, is dropped). */
+export function arabicSkeleton(word: string): string {
+  let out = '';
+  const w = word.endsWith('ه') ? word.slice(0, -1) : word;
+  for (const ch of w) {
+    const c = AR_SKELETON[ch];
+    if (c !== undefined && c !== out[out.length - 1]) out += c;
+  }
+  return out;
+}
+
+/**
+ * Consonant skeleton of an Arabizi token: digraphs (sh, ch, kh, gh, th, dh) and digits (2 ء, 3 ع, 5 خ, 6 ط, 7 ح,
+ * 8 غ, 9 ق) mapped to the same classes as {@link arabicSkeleton}; vowels and semi-vowels dropped, doubles squeezed.
+ * "ya7ra2ou" → "7rq"? No: 2 is hamza here and drops, giving "7r"; "barra" → "br" like برا.
+ */
+export function arabiziSkeleton(token: string): string {
+  const t = token
+    .toLowerCase()
+    .replace(/sh|ch/g, 'x')
+    .replace(/kh/g, '5')
+    .replace(/gh/g, 'g')
+    .replace(/th|dh/g, (m) => (m === 'th' ? 't' : 'd'))
+    .replace(/6/g, 't')
+    .replace(/8/g, 'g')
+    .replace(/9/g, 'q')
+    .replace(/2/g, '')
+    .replace(/[cp]/g, (m) => (m === 'c' ? 'k' : 'b'))
+    .replace(/v/g, 'f')
+    .replace(/g(?!h)/g, 'g');
+  let out = '';
+  for (const ch of t) {
+    const c = /[bdfghjklmnqrstxz357]/.test(ch) ? ch : '';
+    if (c && c !== out[out.length - 1]) out += c;
+  }
+  // Final h usually writes ta marbuta (ة → ه), which arabicSkeleton drops too.
+  return out.endsWith('h') ? out.slice(0, -1) : out;
+}
+
+const ARABIZI_WORDS = new Set([
+  'yalla', 'wallah', 'wallahi', 'inshallah', 'habibi', 'shu', 'chou', 'hayda', 'hayde', 'hek', 'kteer', 'ktir', 'mish', 'mesh', 'bas', 'ya3ne',
+  'ya3ni', 'barra', '3am', 'ma3', 'la2', 'ba3d', 'lesh', 'leh', 'kifak', 'kif', 'ahla', 'khalas', 'khalli', 'ta3', 'fi', 'mafi', 'ma3ak', 'w', 'el', 'al',
+]);
+const ARABIZI_DIGIT_TOKEN = /^(?=.*\p{L})(?=.*[235679])[\p{L}\d]+$/u;
+
+/** Whether a Latin token is unmistakably Arabizi (a known function word, or digits used as letters like 3ala, 7abibi). */
+export function isArabiziToken(norm: string): boolean {
+  if (ARABIZI_WORDS.has(norm)) return true;
+  // Digits 2/3/5/6/7/9 between or before letters ("3ala", "7ayawen", "ya5i") — but not codes like m23 or 3r.
+  return ARABIZI_DIGIT_TOKEN.test(norm) && !/^\p{L}{1,5}\d+$/u.test(norm) && !/^\d+\p{L}{1,2}$/u.test(norm) && /\d\p{L}|\p{L}\d\p{L}/u.test(norm);
+}
+
+const TOKEN_RE = /[\p{L}\p{M}\p{N}@$€]+/gu;
+const ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
+const LATIN_LETTER = /[a-zA-Z\u00c0-\u024f\u0253-\u0254\u025b\u0272\u014b]/;
+
+interface RawToken {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Merge spaced-out or dotted acronyms back into one token: M.O.N.U.S.C.O, m-o-n-u-s-c-o, M O N U S C O. A run needs
+ * at least four single characters and one repeated separator; the spaced form must be upper case so French "y a"
+ * or Bambara single-letter words are never glued together.
+ */
+function mergeSpelledOut(raw: RawToken[], text: string): RawToken[] {
+  const out: RawToken[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    const first = raw[i]!;
+    if (first.text.length === 1) {
+      const sep = text.slice(first.end, raw[i + 1]?.start ?? first.end);
+      if (sep.length === 1 && /[.\-_*·• ]/.test(sep)) {
+        let j = i;
+        while (j + 1 < raw.length && raw[j + 1]!.text.length === 1 && text.slice(raw[j]!.end, raw[j + 1]!.start) === sep) j++;
+        const run = raw.slice(i, j + 1);
+        const upper = run.every((t) => t.text === t.text.toUpperCase());
+        if (run.length >= 4 && (sep !== ' ' || upper)) {
+          out.push({ start: first.start, end: run[run.length - 1]!.end, text: run.map((t) => t.text).join('') });
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    out.push(first);
+    i++;
+  }
+  return out;
+}
+
+function normaliseToken(text: string): { norm: string; alts: string[]; script: Script } {
+  const isArabic = ARABIC_LETTER.test(text);
+  if (isArabic) {
+    const base = normaliseArabic(text);
+    const norm = squeezeElongation(base, 1);
+    const alts = norm !== base ? [squeezeElongation(base, 2)] : [];
+    return { norm, alts: alts.filter((a) => a !== norm), script: 'arabic' };
+  }
+  const folded = foldLatin(normaliseArabic(text));
+  const script: Script = LATIN_LETTER.test(text) || /^\d+$/.test(folded) ? 'latin' : 'other';
+  const alts = new Set<string>();
+  const leet = deLeet(folded);
+  const primary = squeezeElongation(leet, 1);
+  if (primary !== leet) alts.add(squeezeElongation(leet, 2));
+  if (leet !== folded) alts.add(squeezeElongation(folded, 1));
+  alts.delete(primary);
+  return { norm: primary, alts: [...alts], script };
+}
+
+/** Tokenise and normalise a text; the core of every later step. Never throws. */
+export function tokenise(raw: string): NormalisedText {
+  const { cleaned, truncated, notes } = cleanText(typeof raw === 'string' ? raw : String(raw ?? ''));
+  const rawTokens: RawToken[] = [];
+  for (const m of cleaned.matchAll(TOKEN_RE)) rawTokens.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+  const merged = mergeSpelledOut(rawTokens, cleaned);
+  const tokens: Token[] = [];
+  const scriptCounts = { latin: 0, arabic: 0, other: 0 };
+  let arabiziSignals = 0;
+  let latinTokens = 0;
+  for (const r of merged) {
+    const { norm, alts, script } = normaliseToken(r.text);
+    if (!norm) continue;
+    scriptCounts[script] += norm.length;
+    if (script === 'latin') {
+      latinTokens++;
+      if (isArabiziToken(norm) || isArabiziToken(foldLatin(r.text))) arabiziSignals++;
+    }
+    tokens.push({ norm, alts, start: r.start, end: r.end, script });
+  }
+  // Arabizi is a text-level decision: two signals, or one in a very short text. Only then do plain Latin words
+  // ("barra", "unifil") get an Arabizi reading, which keeps English and French free of spurious Arabic matches.
+  const arabizi = arabiziSignals >= 2 || (arabiziSignals === 1 && latinTokens <= 4);
+  if (arabizi) {
+    for (const t of tokens) {
+      if (t.script !== 'latin') continue;
+      const surface = foldLatin(cleaned.slice(t.start, t.end));
+      const sk = arabiziSkeleton(surface);
+      if (sk.length >= 2) t.arabizi = sk;
+    }
+    notes.push('Arabizi detected: Latin tokens also matched against the Arabic lexicon');
+  }
+  return { cleaned, tokens, arabizi, truncated, notes, scriptCounts };
+}
+
+/**
+ * The normalised form of a text as one string (primary token forms joined by spaces): what the lexicon is matched
+ * against. `normaliseText('M.O.N.U.S.C.O dégaaaage')` → `'monusco degage'`.
+ */
+export function normaliseText(text: string): string {
+  return tokenise(text)
+    .tokens.map((t) => t.norm)
+    .join(' ');
+}

@@ -1,0 +1,62 @@
+/**
+ * Severity tiers and the S1 escalation rule from TAXONOMY.md.
+ *
+ * Choices made here (and mirrored by the labelled data):
+ * - Severity describes an endorsed narrative; countered or reported narratives get `null`, so a debunk never
+ *   lands in the S1/S2 queues.
+ * - `sexual_exploitation_abuse` is `special`: always S2 whatever the stance (reports and press releases too), so it
+ *   reaches the victim-centred channel with priority, but it is never harmful-as-misinformation.
+ * - `failure_to_protect` is S4 (trend only); it never escalates, even with "act or leave".
+ * - Escalation: an endorsed narrative becomes S1 with a call to act plus a concrete target or logistics.
+ */
+import type { NarrativeKey, Severity, Stance } from '@vigie/contracts';
+import type { Catalogue } from './catalogue.schema.js';
+
+export interface SeverityInput {
+  readonly topNarrative: NarrativeKey | null;
+  readonly stance: Stance;
+  readonly callToAct: boolean;
+  readonly target: boolean;
+  readonly logistics: boolean;
+  /** A troop-contributing nationality or contingent is named. */
+  readonly contingentNamed: boolean;
+  /** Mission leadership is named (impersonation risk for forged media). */
+  readonly leadershipNamed: boolean;
+}
+
+export interface SeverityResult {
+  readonly severity: Severity | null;
+  readonly escalated: boolean;
+  readonly reason: string;
+}
+
+/** Whether the S1 escalation rule fires: call to act and (target or logistics). */
+export function escalates(i: Pick<SeverityInput, 'callToAct' | 'target' | 'logistics'>): boolean {
+  return i.callToAct && (i.target || i.logistics);
+}
+
+/** Decide severity for a classified item. */
+export function decideSeverity(i: SeverityInput, catalogue: Catalogue): SeverityResult {
+  const key = i.topNarrative;
+  if (key === null) return { severity: null, escalated: false, reason: 'no narrative' };
+  if (key === 'sexual_exploitation_abuse') return { severity: 'S2', escalated: false, reason: 'special: routed to the victim-centred channel with priority' };
+  if (i.stance !== 'endorse') return { severity: null, escalated: false, reason: `stance ${i.stance}: not an endorsed narrative` };
+  if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only' };
+  if (escalates(i)) {
+    return { severity: 'S1', escalated: true, reason: `escalation: call to act + ${i.target ? 'target' : 'logistics'}` };
+  }
+  const tier = catalogue.narratives[key].tier;
+  let severity: Severity = tier === 'special' ? 'S2' : tier;
+  let reason = `tier of ${key}`;
+  if ((key === 'partiality_contingent' || key === 'resource_plunder') && i.contingentNamed) {
+    severity = 'S2';
+    reason = 'contingent named';
+  } else if (key === 'partiality_contingent') {
+    severity = 'S3';
+    reason = 'no contingent named';
+  } else if (key === 'forged_media' && i.leadershipNamed) {
+    severity = 'S2';
+    reason = 'mission leadership impersonated';
+  }
+  return { severity, escalated: false, reason };
+}

@@ -1,0 +1,91 @@
+/**
+ * Stance: does the text endorse the narrative, counter it (debunk, denial, fact-check) or report it (neutral news)?
+ * Debunks and press releases repeat the rumour's words, so stance decides most false alarms. Cues from the
+ * catalogue and the source (official mission outlets and fact-checkers are strong counter signals) are combined
+ * with the stance model's probabilities when one is loaded.
+ */
+import type { Stance } from '@vigie/contracts';
+import type { Catalogue, SourceEntry } from './catalogue.schema.js';
+
+export type SourceKind = 'official' | 'factChecker';
+
+export interface StanceInput {
+  readonly hasNarrative: boolean;
+  /** Summed weights of counter cues ("démenti", "fact-check", كاذب…). */
+  readonly counter: number;
+  /** Summed weights of reporting cues ("selon", "according to", "protesters demanded"…). */
+  readonly report: number;
+  readonly callToAct: number;
+  readonly source: SourceKind | null;
+  /** Stance model probabilities, when a model is loaded. */
+  readonly model?: { endorse: number; counter: number; report: number };
+  /** The text quotes someone (« … », "…") — quoted claims lean towards reporting. */
+  readonly quotes: boolean;
+}
+
+export interface StanceResult {
+  readonly stance: Stance;
+  readonly scores: { endorse: number; counter: number; report: number };
+  readonly reasons: string[];
+}
+
+/** Weights of the cue evidence relative to model probabilities. Tuned on train.jsonl. */
+export const STANCE_WEIGHTS = { counterCue: 0.55, reportCue: 0.35, callCue: 0.3, quote: 0.1, officialSource: 0.8, factChecker: 1.2 } as const;
+
+/** Combine cues, source and model into a stance. */
+export function decideStance(i: StanceInput): StanceResult {
+  const reasons: string[] = [];
+  if (!i.hasNarrative) return { stance: 'none', scores: { endorse: 0, counter: 0, report: 0 }, reasons: ['no narrative'] };
+  const w = STANCE_WEIGHTS;
+  const s = i.model ? { ...i.model } : { endorse: 0.5, counter: 0, report: 0 };
+  const cap = (x: number): number => Math.min(1.5, x);
+  if (i.counter > 0) {
+    s.counter += w.counterCue * cap(i.counter);
+    reasons.push(`counter cues ${i.counter.toFixed(2)}`);
+  }
+  if (i.report > 0) {
+    s.report += w.reportCue * cap(i.report);
+    reasons.push(`reporting cues ${i.report.toFixed(2)}`);
+  }
+  if (i.callToAct > 0) {
+    s.endorse += w.callCue * cap(i.callToAct);
+    reasons.push('call to act');
+  }
+  if (i.quotes) s.report += w.quote;
+  if (i.source === 'official') {
+    s.counter += w.officialSource;
+    reasons.push('official mission source');
+  } else if (i.source === 'factChecker') {
+    s.counter += w.factChecker;
+    reasons.push('fact-checker source');
+  }
+  const stance: Stance = s.counter >= s.endorse && s.counter >= s.report ? 'counter' : s.report > s.endorse ? 'report' : 'endorse';
+  return { stance, scores: s, reasons };
+}
+
+/** Recognise an official mission outlet or a fact-checker from a source name or URL. */
+export function sourceKind(catalogue: Catalogue, source?: string | null, url?: string | null): { kind: SourceKind; entry: SourceEntry } | null {
+  const host = hostOf(url);
+  const name = source?.trim().toLowerCase() ?? '';
+  const path = url ? url.toLowerCase() : '';
+  const find = (list: readonly SourceEntry[]): SourceEntry | undefined =>
+    list.find(
+      (e) =>
+        (name && (e.name.toLowerCase() === name || e.handles.some((h) => h.toLowerCase() === name) || e.domains.some((d) => name === d || name.endsWith(`.${d}`)))) ||
+        (host && e.domains.some((d) => (d.includes('/') ? path.includes(d) : host === d || host.endsWith(`.${d}`)))),
+    );
+  const fc = find(catalogue.gazetteers.sources.factCheckers);
+  if (fc) return { kind: 'factChecker', entry: fc };
+  const off = find(catalogue.gazetteers.sources.official);
+  if (off) return { kind: 'official', entry: off };
+  return null;
+}
+
+function hostOf(url?: string | null): string {
+  if (!url) return '';
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Stemmers for matching: natural's Porter stemmers for English and French, and Snowball's Arabic light stemmer from
+ * `@orama/stemmers` (maintained, pure JS, no install script). Swahili, Lingala, Bambara and Sango have no stemmer
+ * we trust; the matcher uses fuzzy matching for them instead.
+ *
+ * Stemming is the most expensive step per token, and word frequencies are Zipfian, so results are memoised in a
+ * bounded cache that is simply cleared when full (cheaper than LRU bookkeeping and good enough at our sizes).
+ */
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr.js';
+import { stemmer as arabicStemmer } from '@orama/stemmers/arabic';
+
+const CACHE_LIMIT = 200_000;
+
+function memo(fn: (w: string) => string): (w: string) => string {
+  const cache = new Map<string, string>();
+  return (w: string) => {
+    let v = cache.get(w);
+    if (v === undefined) {
+      try {
+        v = fn(w) || w;
+      } catch {
+        // A stemmer bug must never fail a classification; the unstemmed word is a safe fallback.
+        v = w;
+      }
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(w, v);
+    }
+    return v;
+  };
+}
+
+/** English Porter stem of a folded token. */
+export const stemEn = memo((w) => (w.length <= 3 ? w : PorterStemmer.stem(w)));
+const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
+
+/**
+ * French stem of a folded token: natural's Porter (Snowball) stemmer, then one residual verb/plural ending
+ * stripped. Snowball's RV region leaves short verbs unstemmed (armait, brûlons → brulon, pillent), which matter
+ * most here because calls to act are short imperatives.
+ */
+export const stemFr = memo((w) => {
+  if (w.length <= 3) return w;
+  const s = PorterStemmerFr.stem(w);
+  const r = s.replace(FR_RESIDUAL, '');
+  return r.length >= 3 ? r : s;
+});
+
+/**
+ * Arabic light stem of a normalised token. The Snowball stemmer keeps the conjunctions و/ف glued to the definite
+ * article (والمتمردين → والمتمرد), so we strip one leading و or ف first when the rest is still a word.
+ */
+export const stemAr = memo((w) => {
+  const base = /^[وف]ال/.test(w) && w.length > 4 ? w.slice(1) : w;
+  return arabicStemmer(base);
+});
