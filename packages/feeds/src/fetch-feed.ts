@@ -26,6 +26,11 @@ export interface FetchFeedOptions {
   maxRedirects?: number;
   /** Allow loopback/private/link-local targets (on-premise sources, tests). Default false. */
   allowPrivateAddresses?: boolean;
+  /**
+   * Origins (`http://intranet.example:8080`) exempt from the address check, for an on-premise source that must be
+   * reachable without opening every private range. Redirects out of a trusted origin are checked as usual.
+   */
+  trustedOrigins?: string[];
   /** Default {@link DEFAULT_USER_AGENT}. */
   userAgent?: string;
   /** Accept header. Default prefers feeds, then XML, then anything. */
@@ -107,12 +112,14 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
   const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULTS.totalTimeoutMs;
 
+  const trusted = new Set((options.trustedOrigins ?? []).map((o) => new URL(o).origin));
+  let hopTrusted = false;
   let blocked: BlockedAddressError | null = null;
   const agent = new Agent({
     connect: {
       timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
       lookup: createGuardedLookup({
-        allowPrivateAddresses: allowPrivate,
+        allowPrivateAddresses: () => allowPrivate || hopTrusted,
         resolve: options.resolve,
         onBlocked: (e) => {
           blocked = e;
@@ -142,7 +149,8 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
 
   try {
     for (;;) {
-      const check = checkUrl(current, allowPrivate);
+      hopTrusted = trusted.has(safeOrigin(current));
+      const check = checkUrl(current, allowPrivate || hopTrusted);
       if (!check.ok) return { kind: 'error', code: check.code, message: check.message, finalUrl: current };
       const target = check.url;
       visited.add(target.href);
@@ -170,9 +178,11 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
 
       const status = response.statusCode;
       const h = response.headers;
+      // Tearing the pool down errors any body not fully read; that is expected, not an unhandled failure.
+      response.body.on('error', () => undefined);
 
       if (status >= 300 && status < 400 && status !== 304) {
-        response.body.destroy();
+        await discard(response.body);
         const location = header(h, 'location');
         if (!location) {
           return { kind: 'error', code: 'fetch_error', status, message: `HTTP ${status} without a Location header`, finalUrl: target.href };
@@ -198,7 +208,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
       }
 
       if (status === 304) {
-        response.body.destroy();
+        await discard(response.body);
         return { kind: 'not_modified', finalUrl: target.href, redirects };
       }
 
@@ -244,6 +254,19 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     options.signal?.removeEventListener('abort', onOuterAbort);
     // destroy(), not close(): close() waits for in-flight requests, and we want sockets gone now.
     await agent.destroy().catch(() => undefined);
+  }
+}
+
+/** Reads and drops a small body (redirect, 304) so the connection stays clean; gives up past 64 KiB. */
+async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+  await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
   }
 }
 
@@ -465,6 +488,8 @@ async function readBody(body: Readable, contentEncoding: string | null, maxBytes
   stages.push(new GzipSniffer());
   const chunks: Buffer[] = [];
   let total = 0;
+  // pipeline() may reject with a generic AbortError once it tears the streams down; remember our own reason.
+  let stopReason: Error | null = null;
   const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       total += chunk.length;
@@ -472,9 +497,9 @@ async function readBody(body: Readable, contentEncoding: string | null, maxBytes
         if (truncate) {
           chunks.push(chunk.subarray(0, chunk.length - (total - maxBytes)));
           total = maxBytes;
-          throw new TruncatedOk();
-        }
-        throw new BodyTooLargeError(maxBytes);
+          stopReason = new TruncatedOk();
+        } else stopReason = new BodyTooLargeError(maxBytes);
+        throw stopReason;
       }
       chunks.push(chunk);
     }
@@ -484,7 +509,9 @@ async function readBody(body: Readable, contentEncoding: string | null, maxBytes
     const run = pipeline as unknown as (...args: unknown[]) => Promise<void>;
     await run(body, ...stages, sink, { signal });
   } catch (err) {
-    if (!(err instanceof TruncatedOk)) throw err;
+    const reason = stopReason as Error | null;
+    if (reason instanceof TruncatedOk) return Buffer.concat(chunks, total);
+    throw reason ?? err;
   }
   return Buffer.concat(chunks, total);
 }

@@ -86,7 +86,8 @@ export type ConnectLookup = (
  *   even if the HTTP client wraps the error.
  */
 export function createGuardedLookup(options: {
-  allowPrivateAddresses: boolean;
+  /** A boolean, or a getter consulted at each lookup (lets a caller trust one redirect hop but not the next). */
+  allowPrivateAddresses: boolean | (() => boolean);
   resolve?: ResolveHost;
   onBlocked?: (error: BlockedAddressError) => void;
 }): ConnectLookup {
@@ -102,7 +103,8 @@ export function createGuardedLookup(options: {
           callback(err, []);
           return;
         }
-        if (!options.allowPrivateAddresses) {
+        const allow = typeof options.allowPrivateAddresses === 'function' ? options.allowPrivateAddresses() : options.allowPrivateAddresses;
+        if (!allow) {
           for (const { address } of usable) {
             const reason = blockedAddressReason(address);
             if (reason !== null) {
