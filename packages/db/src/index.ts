@@ -18,3 +18,4 @@ export {
   isWellFormedKey,
   type AuthenticatedKey,
 } from './repositories/api-key.repository.js';
+export { appendAudit, type AuditInput } from './repositories/audit.repository.js';

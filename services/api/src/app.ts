@@ -11,6 +11,8 @@ import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { healthRouter } from './routes/health.routes.js';
 import { alertsRouter } from './routes/alerts.routes.js';
 import { itemsRouter } from './routes/items.routes.js';
+import { keysRouter } from './routes/keys.routes.js';
+import { auditRouter } from './routes/audit.routes.js';
 
 export interface AppDeps {
   readonly config: ApiConfig;
@@ -50,6 +52,8 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use(authenticate(models));
   v1.use('/alerts', alertsRouter(models));
   v1.use('/items', itemsRouter(models));
+  v1.use('/keys', keysRouter(models));
+  v1.use('/audit', auditRouter(models));
   app.use('/api/v1', v1);
 
   app.use(notFoundHandler);

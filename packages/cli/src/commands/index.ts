@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerKeys } from './keys.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 /** Add a command group by appending its register function here. */
-export const commandModules: RegisterCommand[] = [];
+export const commandModules: RegisterCommand[] = [
+  registerKeys,
+];
