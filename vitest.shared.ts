@@ -7,7 +7,10 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@vigie\/([a-z-]+)$/, replacement: `${repoRoot}packages/$1/src/index.ts` }],
+    alias: [
+      { find: /^@vigie\/(api|collector|classifier)$/, replacement: `${repoRoot}services/$1/src/index.ts` },
+      { find: /^@vigie\/([a-z-]+)$/, replacement: `${repoRoot}packages/$1/src/index.ts` },
+    ],
   },
   test: {
     include: ['src/**/*.test.ts'],

@@ -1,0 +1,145 @@
+/**
+ * Authentication, roles, mission scoping and hostile input against the real API on real Redis and FerretDB.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from 'mongoose';
+import { createApiKey, dedupKeyFor, generateKey, recordEvidence } from '@vigie/db';
+import { createLogger } from '@vigie/runtime';
+import { loadConfig, startApi, type RunningApi } from '@vigie/api';
+import { openTestContext, type TestContextHandles } from '../support/stack.js';
+
+let ctx: TestContextHandles;
+let api: RunningApi;
+const keys: Record<string, string> = {};
+const bootstrap = generateKey().key;
+
+beforeAll(async () => {
+  ctx = await openTestContext('apisec');
+  api = await startApi(
+    loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: bootstrap, BODY_LIMIT: '10kb' }),
+    createLogger({ service: 'api-test', version: 'test', level: 'silent' }),
+  );
+  keys.admin = bootstrap;
+  keys.viewer = (await createApiKey(ctx.models, { name: 'viewer', role: 'viewer' })).key;
+  keys.analyst = (await createApiKey(ctx.models, { name: 'analyst', role: 'analyst' })).key;
+  keys.monuscoViewer = (await createApiKey(ctx.models, { name: 'goma', role: 'viewer', missions: ['MONUSCO'] })).key;
+  keys.unifilAdmin = (await createApiKey(ctx.models, { name: 'naqoura admin', role: 'admin', missions: ['UNIFIL'] })).key;
+  const revoked = await createApiKey(ctx.models, { name: 'old', role: 'admin' });
+  await ctx.models.apiKeys.updateOne({ _id: revoked.id }, { $set: { revokedAt: new Date() } });
+  keys.revoked = revoked.key;
+  for (const [mission, narrative] of [
+    ['MONUSCO', 'collusion_armed_groups'],
+    ['UNIFIL', 'espionage'],
+  ] as const) {
+    await recordEvidence(ctx.models, {
+      dedupKey: dedupKeyFor(mission, narrative),
+      mission,
+      narrative,
+      severity: 'S2',
+      item: { id: new Types.ObjectId().toHexString(), sourceId: new Types.ObjectId().toHexString(), title: `${mission} item`, url: null, language: 'fr', score: 0.9, stance: 'endorse' },
+      seenAt: new Date(),
+    });
+  }
+});
+
+afterAll(async () => {
+  for (const step of api?.shutdownSteps ?? []) await step.run();
+  await ctx?.close();
+});
+
+async function call(path: string, key?: string, init: RequestInit = {}) {
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(`${api.url}${path}`, { ...init, headers });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+describe('authentication', () => {
+  it('distinguishes missing, malformed, wrong and revoked keys (401) from insufficient roles (403)', async () => {
+    expect((await call('/api/v1/alerts')).status).toBe(401);
+    expect((await call('/api/v1/alerts', 'not-a-key')).status).toBe(401);
+    expect((await call('/api/v1/alerts', generateKey().key)).status).toBe(401);
+    expect((await call('/api/v1/alerts', keys.revoked)).status).toBe(401);
+    const forbidden = await call('/api/v1/keys', keys.analyst);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.type).toContain('application/problem+json');
+    expect(String(forbidden.body.detail)).toContain('admin role');
+  });
+
+  it('accepts X-API-Key as well as Bearer', async () => {
+    expect((await call('/api/v1/alerts', undefined, { headers: { 'x-api-key': keys.viewer! } })).status).toBe(200);
+  });
+});
+
+describe('mission scoping', () => {
+  it('never shows a scoped key the other missions, whatever it asks for', async () => {
+    const all = await call('/api/v1/alerts', keys.viewer);
+    expect((all.body.data as { mission: string }[]).map((a) => a.mission).sort()).toEqual(['MONUSCO', 'UNIFIL']);
+    const scoped = await call('/api/v1/alerts', keys.monuscoViewer);
+    expect((scoped.body.data as { mission: string }[]).map((a) => a.mission)).toEqual(['MONUSCO']);
+    const sneaky = await call('/api/v1/alerts?mission=UNIFIL', keys.monuscoViewer);
+    expect(sneaky.body.data).toEqual([]);
+    const unifilAlert = (all.body.data as { id: string; mission: string }[]).find((a) => a.mission === 'UNIFIL')!;
+    expect((await call(`/api/v1/alerts/${unifilAlert.id}`, keys.monuscoViewer)).status).toBe(404);
+    expect((await call(`/api/v1/alerts/${unifilAlert.id}`, keys.viewer)).status).toBe(200);
+  });
+
+  it('stops a mission-scoped admin from minting wider keys', async () => {
+    const wide = await call('/api/v1/keys', keys.unifilAdmin, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'everything', role: 'viewer' }),
+    });
+    expect(wide.status).toBe(403);
+    const ok = await call('/api/v1/keys', keys.unifilAdmin, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'tyre office', role: 'viewer', missions: ['UNIFIL'] }),
+    });
+    expect(ok.status).toBe(201);
+    expect(String(ok.body.key)).toMatch(/^vk_[a-f0-9]{12}_/);
+    const listed = await call('/api/v1/keys', keys.admin);
+    expect(JSON.stringify(listed.body)).not.toContain(String(ok.body.key));
+    const audit = await call('/api/v1/audit?action=key.create', keys.admin);
+    expect((audit.body.data as { actor: { name: string } }[])[0]?.actor.name).toBe('naqoura admin');
+  });
+});
+
+describe('hostile input', () => {
+  it('rejects operator injection and unknown query fields with field-level problems', async () => {
+    const injection = await call('/api/v1/alerts?mission[$ne]=X', keys.viewer);
+    expect(injection.status).toBe(400);
+    expect(injection.type).toContain('application/problem+json');
+    const badEnum = await call('/api/v1/alerts?mission=NOPE&limit=5000', keys.viewer);
+    expect(badEnum.status).toBe(400);
+    const paths = (badEnum.body.errors as { path: string }[]).map((e) => e.path).sort();
+    expect(paths).toEqual(['limit', 'mission.0']);
+    expect((await call('/api/v1/alerts?cursor=garbage', keys.viewer)).status).toBe(400);
+    expect((await call('/api/v1/alerts/not-an-id', keys.viewer)).status).toBe(400);
+  });
+
+  it('rejects malformed and oversized JSON bodies without stack traces', async () => {
+    const malformed = await call('/api/v1/keys', keys.admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.(js|ts):\d+/);
+    const huge = await call('/api/v1/keys', keys.admin, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(20_000), role: 'viewer' }),
+    });
+    expect(huge.status).toBe(413);
+    const operator = await call('/api/v1/keys', keys.admin, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: { $gt: '' }, role: 'admin' }),
+    });
+    expect(operator.status).toBe(400);
+  });
+
+  it('answers unknown routes with a problem that says where the API lives', async () => {
+    const res = await call('/api/v2/alerts', keys.viewer);
+    expect(res.status).toBe(404);
+    expect(String(res.body.detail)).toContain('/api/v1');
+  });
+});
