@@ -3,6 +3,7 @@
 # installs, builds, brings up Redis and FerretDB if none is configured, serves the bundled sample feeds on
 # loopback, starts collector, classifier and API, and prints the API URL and a key. Ctrl-C stops everything.
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/../.."
 
 step() { printf '\n\033[1m▶ %s\033[0m\n' "$*"; }

@@ -1,3 +1,6 @@
+// The reference makes the module declarations travel with this file, so workspaces that compile the nlp
+// sources through the `source` condition (services, tests) type-check them too.
+/// <reference path="./natural-modules.d.ts" />
 /**
  * Stemmers for matching: natural's Porter stemmers for English and French, and Snowball's Arabic light stemmer from
  * `@orama/stemmers` (maintained, pure JS, no install script). Swahili, Lingala, Bambara and Sango have no stemmer

@@ -10,7 +10,7 @@ const schema = z
     /** Items classified in parallel. Classification is CPU-bound: more than 2 per core rarely helps. */
     CLASSIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Minimum score of the top narrative for a harmful item to count as alert evidence. */
-    ALERT_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.5),
+    ALERT_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.25),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
