@@ -1,0 +1,2 @@
+export * from './spike-detector.js';
+export { logGamma, mannKendallTau, median, poissonUpperTail, regularizedLowerGamma } from './poisson.js';
