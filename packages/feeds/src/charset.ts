@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -61,16 +62,9 @@ export function normaliseCharset(label: string | null | undefined): string | nul
   return iconv.encodingExists(name) ? name : null;
 }
 
-const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** True when `buf` is well-formed UTF-8. */
+/** True when `buf` is well-formed UTF-8 (validated natively, without building a string). */
 export function isValidUtf8(buf: Buffer): boolean {
-  try {
-    UTF8_FATAL.decode(buf);
-    return true;
-  } catch {
-    return false;
-  }
+  return isUtf8(buf);
 }
 
 function isAscii(buf: Buffer): boolean {
@@ -137,6 +131,7 @@ function guessLegacy(buf: Buffer): string {
 }
 
 function decodeWith(buf: Buffer, encoding: string, skip: number): string {
+  if (encoding === 'utf-8') return buf.toString('utf8', skip).replace(/^\uFEFF/, '');
   let text = iconv.decode(buf.subarray(skip), encoding, { stripBOM: true });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text;

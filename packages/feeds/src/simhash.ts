@@ -5,20 +5,27 @@
  * ({@link NEAR_DUPLICATE_DISTANCE}). Computed with two 32-bit FNV-1a hashes per feature: no BigInt on the hot path.
  */
 export function simhash64(text: string): string {
-  const tokens = tokenise(text);
+  // The first ~400 words (title and lead) decide whether two items are the same story; hashing whole long
+  // bodies only costs time (it was a fifth of parse+normalise time on the corpus).
+  const tokens = tokenise(text.length > 3000 ? text.slice(0, 3000) : text).slice(0, 400);
   const v = new Int32Array(64);
-  const add = (feature: string, weight: number): void => {
-    const lo = fnv1a(feature, 0x811c9dc5);
-    const hi = fnv1a(feature, 0x01000193 ^ 0x5bd1e995);
+  const add = (lo: number, hi: number): void => {
     for (let b = 0; b < 32; b++) {
-      v[b] = (v[b] as number) + ((lo >>> b) & 1 ? weight : -weight);
-      v[b + 32] = (v[b + 32] as number) + ((hi >>> b) & 1 ? weight : -weight);
+      v[b] = (v[b] as number) + (((lo >>> b) & 1) << 1) - 1;
+      v[b + 32] = (v[b + 32] as number) + (((hi >>> b) & 1) << 1) - 1;
     }
   };
+  // Each token is hashed once; a bigram's hash is a mix of its two token hashes (no string building).
+  let prevLo = 0;
+  let prevHi = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as string;
-    add(t, 1);
-    if (i + 1 < tokens.length) add(`${t} ${tokens[i + 1] as string}`, 1);
+    const lo = fnv1a(t, 0x811c9dc5);
+    const hi = fnv1a(t, 0x5bd1e995);
+    add(lo, hi);
+    if (i > 0) add(fmix32(Math.imul(prevLo, 0x9e3779b1) ^ lo), fmix32(Math.imul(prevHi, 0x85ebca77) ^ hi ^ 0x27d4eb2f));
+    prevLo = lo;
+    prevHi = hi;
   }
   let lo = 0;
   let hi = 0;
@@ -58,7 +65,12 @@ function fnv1a(s: string, seed: number): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  // Final avalanche (murmur3 fmix32) so that short features spread over all bits.
+  return fmix32(h);
+}
+
+/** murmur3's final avalanche, so that short features spread over all bits. */
+function fmix32(x: number): number {
+  let h = x;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerNlpCommands } from './nlp.js';
 import { registerKeys } from './keys.js';
+import { registerFeed } from './feed.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -7,3 +9,5 @@ export type RegisterCommand = (program: Command) => void;
 export const commandModules: RegisterCommand[] = [
   registerKeys,
 ];
+commandModules.push(registerFeed);
+commandModules.push(registerNlpCommands);
