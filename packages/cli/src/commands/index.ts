@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { registerNlpCommands } from './nlp.js';
 import { registerKeys } from './keys.js';
 import { registerFeed } from './feed.js';
 
@@ -10,4 +9,3 @@ export const commandModules: RegisterCommand[] = [
   registerKeys,
 ];
 commandModules.push(registerFeed);
-commandModules.push(registerNlpCommands);
