@@ -1,2 +1,3 @@
 export * from './spike-detector.js';
 export { logGamma, mannKendallTau, median, poissonUpperTail, regularizedLowerGamma } from './poisson.js';
+export * from './alert-lifecycle.js';
