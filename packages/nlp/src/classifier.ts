@@ -43,6 +43,8 @@ export interface BlendParams {
   readonly hateLayer: number;
   /** Multiplier on non-hate narratives when the text never refers to the UN or peacekeepers. */
   readonly noUnPenalty: number;
+  /** Probability from the escalation model above which an endorsed narrative is S1. */
+  readonly s1Threshold?: number;
 }
 
 /** The trained statistical layers shipped as `data/model.json`. */
@@ -52,6 +54,8 @@ export interface ModelJson {
   readonly narrative: LinearModelJson;
   /** Stance model over items carrying a narrative: endorse / counter / report. */
   readonly stance: LinearModelJson;
+  /** Escalation model (classes `S1` / `other`): learns call-to-act + target/logistics phrasings the cue lexicon misses. */
+  readonly s1?: LinearModelJson;
   readonly blend: BlendParams;
   readonly trainedOn: Readonly<Record<string, string | number>>;
 }
@@ -147,6 +151,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const matcher = new LexiconMatcher(compileCatalogue(cat));
   const narrativeModel = mj ? new SoftmaxModel(mj.narrative) : null;
   const stanceModel = mj ? new SoftmaxModel(mj.stance) : null;
+  const s1Model = mj?.s1 ? new SoftmaxModel(mj.s1) : null;
   const hate = hj ? new SoftmaxModel(hj) : null;
   const blend = mj?.blend ?? LEXICON_ONLY_BLEND;
   const modelHash = [narrativeModel?.hash ?? 'lexicon', hate?.hash ?? 'nohate'].join('.');
@@ -214,10 +219,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     });
     const stance: Stance = stanceResult.stance;
 
+    const pS1 = s1Model ? s1Model.probability(features, 'S1') : 0;
     const sev = decideSeverity(
       {
         topNarrative,
         stance,
+        escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
         callToAct: call > 0,
         target: (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0,
         logistics: (sums.get('_logistics') ?? 0) > 0 || /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i.test(nt.cleaned),
@@ -268,6 +275,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         severity: { reason: sev.reason, escalated: sev.escalated },
         model: {
           narrative: pNarr && narrativeModel ? topProbs(narrativeModel.classes, pNarr, 3) : null,
+          escalation: s1Model ? Math.round(pS1 * 1000) / 1000 : null,
           hateLayer: pHate && hate ? roundAll(Object.fromEntries(hate.classes.map((c, i) => [c, pHate[i]!]))) : null,
           weights: { model: blend.model, lexicon: blend.lexicon },
         },

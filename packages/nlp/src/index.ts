@@ -17,3 +17,13 @@ export { createClassifier, compileCatalogue, loadModel, loadHateModel, DEFAULT_B
 export type { Classifier, ClassifyInput, ClassificationResult, ModelJson, BlendParams } from './classifier.js';
 export { SoftmaxModel, trainSoftmax } from './logistic-regression.js';
 export type { LinearModelJson } from './logistic-regression.js';
+export { train, tuneBlend } from './train.js';
+export type { TrainModelOptions } from './train.js';
+export { evaluate, formatEvaluation } from './evaluate.js';
+export type { EvaluationReport, Metrics } from './evaluate.js';
+export { readLabelledJsonl, LabelledExampleSchema, DEFAULT_TRAIN_URL, DEFAULT_DEV_URL } from './dataset.js';
+export type { LabelledExample } from './dataset.js';
+export { loadHateCorpora, trainHateLayer, evaluateHateLayer, formatHateEvaluation, DEFAULT_DATASETS_DIR } from './hate-layer.js';
+export { classifyLine, classifyStream } from './cli-support.js';
+export { termPrecision } from './term-precision.js';
+export type { TriageLabel, TermPrecision } from './term-precision.js';

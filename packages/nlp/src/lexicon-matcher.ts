@@ -284,13 +284,25 @@ export class LexiconMatcher {
   }
 }
 
-/** Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in "brûlons la base"). */
+/**
+ * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
+ * "brûlons la base"). Sorted sweep, O(m log m), so a huge repetitive text cannot make this quadratic.
+ */
 function pruneContained(matches: Match[]): Match[] {
   if (matches.length < 2) return matches;
-  return matches.filter(
-    (m) =>
-      !matches.some(
-        (o) => o !== m && o.group === m.group && o.startTok <= m.startTok && o.endTok >= m.endTok && (o.endTok - o.startTok > m.endTok - m.startTok || o.entry < m.entry),
-      ),
-  );
+  const sorted = [...matches].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || a.startTok - b.startTok || b.endTok - a.endTok || a.entry - b.entry);
+  const keep: Match[] = [];
+  let group = '';
+  let maxEnd = -1;
+  for (const m of sorted) {
+    if (m.group !== group) {
+      group = m.group;
+      maxEnd = -1;
+    }
+    // Sorted by start then longest first: a match is contained iff an earlier one of its group reaches its end.
+    if (m.endTok <= maxEnd) continue;
+    keep.push(m);
+    maxEnd = m.endTok;
+  }
+  return keep;
 }

@@ -16,6 +16,8 @@ export interface LinearModelJson {
   readonly weights: readonly (readonly number[])[];
   /** Softmax temperature applied at prediction time (1 = none). */
   readonly temperature: number;
+  /** When set, feature ids are folded into 2^hashBits buckets (the hashing trick) before lookup. */
+  readonly hashBits?: number;
   readonly meta: Readonly<Record<string, string | number>>;
 }
 
@@ -30,6 +32,8 @@ export interface TrainOptions {
   /** Weight examples of rare classes up (inverse-frequency^power; 0 = no reweighting). */
   readonly classBalance?: number;
   readonly seed?: number;
+  /** Fold feature ids into 2^hashBits buckets: a fixed-size model that keeps every feature's signal, unlike pruning. */
+  readonly hashBits?: number;
   readonly meta?: Record<string, string | number>;
 }
 
@@ -52,7 +56,9 @@ export function prng(seed: number): () => number {
 }
 
 /** Train a softmax regression. Classes are the sorted distinct labels. */
-export function trainSoftmax(data: readonly LabelledVector[], opts: TrainOptions = {}): LinearModelJson {
+export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOptions = {}): LinearModelJson {
+  const mask = opts.hashBits ? (1 << opts.hashBits) - 1 : 0;
+  const data = mask ? input.map((d) => ({ ...d, x: foldVector(d.x, mask) })) : input;
   const classes = [...new Set(data.map((d) => d.y))].sort();
   const K = classes.length;
   const cls = new Map(classes.map((c, i) => [c, i]));
@@ -130,8 +136,19 @@ export function trainSoftmax(data: readonly LabelledVector[], opts: TrainOptions
       return out;
     }),
     temperature: 1,
+    ...(opts.hashBits ? { hashBits: opts.hashBits } : {}),
     meta: { examples: data.length, epochs, ...(opts.meta ?? {}) },
   };
+}
+
+/** Fold a vector's ids into buckets, summing values that collide. */
+export function foldVector(x: FeatureVector, mask: number): FeatureVector {
+  const m = new Map<number, number>();
+  for (let i = 0; i < x.ids.length; i++) {
+    const id = x.ids[i]! & mask;
+    m.set(id, (m.get(id) ?? 0) + x.values[i]!);
+  }
+  return { ids: Uint32Array.from(m.keys()), values: Float32Array.from(m.values()) };
 }
 
 function softmaxInPlace(z: Float64Array, temperature: number): void {
@@ -153,12 +170,14 @@ export class SoftmaxModel {
   private readonly table = new Map<number, Float32Array>();
   private readonly bias: Float64Array;
   private readonly temperature: number;
+  private readonly mask: number;
 
   constructor(readonly json: LinearModelJson) {
     this.classes = json.classes;
     const K = json.classes.length;
     this.bias = Float64Array.from(json.bias);
     this.temperature = json.temperature || 1;
+    this.mask = json.hashBits ? (1 << json.hashBits) - 1 : 0xffffffff;
     json.features.forEach((id, i) => {
       const row = new Float32Array(K);
       const pairs = json.weights[i] ?? [];
@@ -173,7 +192,7 @@ export class SoftmaxModel {
     const K = this.classes.length;
     const z = Float64Array.from(this.bias);
     for (let f = 0; f < x.ids.length; f++) {
-      const row = this.table.get(x.ids[f]!);
+      const row = this.table.get((x.ids[f]! & this.mask) >>> 0);
       if (!row) continue;
       const v = x.values[f]!;
       for (let k = 0; k < K; k++) z[k]! += row[k]! * v;

@@ -22,6 +22,8 @@ export interface SeverityInput {
   readonly contingentNamed: boolean;
   /** Mission leadership is named (impersonation risk for forged media). */
   readonly leadershipNamed: boolean;
+  /** Escalation-model probability when it is above its threshold, else null. */
+  readonly escalationModel?: number | null;
 }
 
 export interface SeverityResult {
@@ -44,6 +46,11 @@ export function decideSeverity(i: SeverityInput, catalogue: Catalogue): Severity
   if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only' };
   if (escalates(i)) {
     return { severity: 'S1', escalated: true, reason: `escalation: call to act + ${i.target ? 'target' : 'logistics'}` };
+  }
+  // The escalation model stands in for call-to-act phrasings the cue lexicon misses ("passez-y ce week-end"), but
+  // the rule's second half — a concrete target or logistics — must still be present in the text.
+  if (i.escalationModel != null && (i.target || i.logistics)) {
+    return { severity: 'S1', escalated: true, reason: `escalation model ${i.escalationModel.toFixed(2)} (call to act with target or logistics)` };
   }
   const tier = catalogue.narratives[key].tier;
   let severity: Severity = tier === 'special' ? 'S2' : tier;

@@ -1,5 +1,6 @@
 // The reference makes the module declarations travel with this file, so workspaces that compile the nlp
 // sources through the `source` condition (services, tests) type-check them too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient .d.ts cannot be imported
 /// <reference path="./natural-modules.d.ts" />
 /**
  * Stemmers for matching: natural's Porter stemmers for English and French, and Snowball's Arabic light stemmer from

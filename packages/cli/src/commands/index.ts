@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerNlpCommands } from './nlp.js';
 import { registerKeys } from './keys.js';
 import { registerFeed } from './feed.js';
 
@@ -9,3 +10,4 @@ export const commandModules: RegisterCommand[] = [
   registerKeys,
 ];
 commandModules.push(registerFeed);
+commandModules.push(registerNlpCommands);

@@ -1,0 +1,92 @@
+/**
+ * `vigie classify`, `vigie train`, `vigie eval`: the classifier from the command line (contract in issue 4).
+ */
+import { createReadStream, createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import {
+  DEFAULT_DATASETS_DIR,
+  DEFAULT_DEV_URL,
+  DEFAULT_TRAIN_URL,
+  classifyStream,
+  createClassifier,
+  evaluate,
+  evaluateHateLayer,
+  formatEvaluation,
+  formatHateEvaluation,
+  loadHateCorpora,
+  loadHateModel,
+  readLabelledJsonl,
+  train,
+  trainHateLayer,
+  tuneBlend,
+  type LabelledExample,
+} from '@vigie/nlp';
+
+const MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/model.json', import.meta.url));
+const HATE_MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/hate-model.json', import.meta.url));
+
+function readExamples(path: string | URL, what: string): LabelledExample[] {
+  const { examples, errors } = readLabelledJsonl(path);
+  if (errors.length) console.error(`${what}: ${errors.length} invalid line(s), skipped:\n  ${errors.slice(0, 10).join('\n  ')}`);
+  return examples;
+}
+
+export function registerNlpCommands(program: Command): void {
+  program
+    .command('classify')
+    .description('Classify JSONL items ({"id","text","title"?,"language"?,"url"?,"source"?}) into JSONL results, same order')
+    .requiredOption('--in <path>', 'input JSONL, or - for stdin')
+    .requiredOption('--out <path>', 'output JSONL, or - for stdout')
+    .action(async (opts: { in: string; out: string }) => {
+      const classifier = createClassifier();
+      const input = opts.in === '-' ? process.stdin : createReadStream(opts.in);
+      const output = opts.out === '-' ? process.stdout : createWriteStream(opts.out);
+      const { lines, errors } = await classifyStream(classifier, input, output);
+      if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      console.error(`classified ${lines} line(s) with ${classifier.version}${errors ? `, ${errors} malformed` : ''}`);
+    });
+
+  program
+    .command('train')
+    .description('Train the narrative/stance/escalation models from data/train.jsonl (+ triage labels); --hate trains the generic hate layer')
+    .option('--train <path>', 'training JSONL', fileURLToPath(DEFAULT_TRAIN_URL))
+    .option('--labels <path>', 'extra labelled examples (triage exports) in the same JSONL schema')
+    .option('--no-tune', 'skip threshold tuning by cross-validation on the training set')
+    .option('--hate', 'also train the hate layer from ../shared/datasets')
+    .option('--datasets <dir>', 'shared datasets directory', fileURLToPath(DEFAULT_DATASETS_DIR))
+    .action((opts: { train: string; labels?: string; tune: boolean; hate?: boolean; datasets: string }) => {
+      const base = readExamples(opts.train, 'train');
+      const extra = opts.labels ? readExamples(opts.labels, 'labels') : [];
+      const blend = opts.tune ? tuneBlend([...base, ...extra]).blend : undefined;
+      const model = train(base, extra, blend ? { blend } : {});
+      writeFileSync(MODEL_PATH, JSON.stringify(model));
+      console.error(`model written to ${MODEL_PATH} (${base.length} + ${extra.length} examples)${blend ? ` blend ${JSON.stringify(blend)}` : ''}`);
+      if (opts.hate) {
+        const corpora = loadHateCorpora(opts.datasets);
+        if (!corpora) throw new Error(`no datasets found in ${opts.datasets}`);
+        writeFileSync(HATE_MODEL_PATH, JSON.stringify(trainHateLayer(corpora)));
+        console.error(`hate layer written to ${HATE_MODEL_PATH}`);
+      }
+    });
+
+  program
+    .command('eval')
+    .description('Evaluate on the dev set (and, with --hate, the generic hate layer on ../shared/datasets)')
+    .option('--dev <path>', 'dev JSONL', fileURLToPath(DEFAULT_DEV_URL))
+    .option('--hate', 'evaluate the hate layer on OSACT4 dev and the MLMA held-out split')
+    .option('--datasets <dir>', 'shared datasets directory', fileURLToPath(DEFAULT_DATASETS_DIR))
+    .option('--errors', 'list the items whose harmful or S1 decision was wrong')
+    .action((opts: { dev: string; hate?: boolean; datasets: string; errors?: boolean }) => {
+      const classifier = createClassifier();
+      const report = evaluate(readExamples(opts.dev, 'dev'), classifier);
+      console.log(formatEvaluation(report));
+      if (opts.errors) for (const e of report.errors) console.log(`${e.id}\tgold ${e.gold}\tpred ${e.predicted}`);
+      if (opts.hate) {
+        const corpora = existsSync(opts.datasets) ? loadHateCorpora(opts.datasets) : null;
+        const hate = loadHateModel();
+        if (!corpora || !hate) console.log('\nhate layer: datasets or model missing, skipped');
+        else console.log(`\ngeneric hate layer (reference figures from shared/datasets/README.md):\n\n${formatHateEvaluation(evaluateHateLayer(hate, corpora))}`);
+      }
+    });
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { createClassifier } from './classifier.js';
+import { loadCatalogue, parseCatalogue, CatalogueError } from './catalogue.js';
+import { escalates } from './severity.js';
+
+const catalogue = loadCatalogue();
+const classifier = createClassifier(catalogue);
+const classify = (text: string, extra: Record<string, string> = {}) => classifier.classify({ text, ...extra });
+
+describe('mission attribution', () => {
+  it('attributes nothing to rebels-only conflict news, and it is not harmful', () => {
+    const r = classify('Masisi : les combats entre les Wazalendo et le M23 se sont déplacés vers Nyabiondo.');
+    expect(r.missions).toEqual([]);
+    expect(r.harmful).toBe(false);
+  });
+
+  it('attributes generic "casques bleus" plus a place to the mission of that area, with evidence', () => {
+    const r = classify('Les casques bleus à Beni sont arrivés ce matin.');
+    expect(r.missions).toEqual(['MONUSCO']);
+    expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/Beni/);
+  });
+
+  it('recognises evasive spellings and Arabic names', () => {
+    expect(classify('la m0nusc0 encore').missions).toEqual(['MONUSCO']);
+    expect(classify('قوات اليونيفيل في الناقورة').missions).toEqual(['UNIFIL']);
+  });
+});
+
+describe('severity escalation', () => {
+  it('makes a call to act with a target and logistics S1', () => {
+    const r = classify('Demain à 8h rendez-vous au rond-point : brûlons la base de la MONUSCO à Goma !');
+    expect(r.severity).toBe('S1');
+    expect(r.harmful).toBe(true);
+    expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act')).toBe(true);
+  });
+
+  it('does not make a call to act without target or logistics S1 by rule', () => {
+    expect(escalates({ callToAct: true, target: false, logistics: false })).toBe(false);
+    expect(escalates({ callToAct: true, target: true, logistics: false })).toBe(true);
+    const r = classify('Nous ne voulons plus de la MONUSCO, dégagez !');
+    expect(r.topNarrative).toBe('expulsion_demand');
+    expect(r.severity).not.toBe('S1');
+  });
+});
+
+describe('stance', () => {
+  it('reads a debunk as counter and not harmful', () => {
+    const r = classify("Non, la MONUSCO n'arme pas les rebelles du M23 : cette fausse information circule depuis lundi, aucune preuve.");
+    expect(r.stance).toBe('counter');
+    expect(r.harmful).toBe(false);
+  });
+
+  it('treats an official mission press release as counter', () => {
+    const r = classify("La MONUSCO dément avoir transporté des armes pour le M23 à Goma et rejette les allégations.", { source: 'MONUSCO', url: 'https://monusco.unmissions.org/fr/communique' });
+    expect(r.stance).toBe('counter');
+    expect(r.harmful).toBe(false);
+  });
+
+  it('reads neutral news about protesters as report, not harmful', () => {
+    const r = classify('Butembo : des manifestants ont réclamé le départ de la MONUSCO ce samedi, selon la police, sans incident.');
+    expect(['report', 'none']).toContain(r.stance);
+    expect(r.harmful).toBe(false);
+  });
+
+  it('never flags failure-to-protect criticism as harmful', () => {
+    const r = classify("Encore 40 morts à Beni et les casques bleus n'ont rien fait. À quoi sert la MONUSCO ?");
+    expect(r.harmful).toBe(false);
+  });
+});
+
+describe('hostile input', () => {
+  const cases: [string, string][] = [
+    ['empty', ''],
+    ['emoji only', '😀🔥🔥😀'],
+    ['null bytes', 'MONUSCO\u0000\u0000 dégage'],
+    ['HTML remnants', '<div><script>alert(1)</script>casques bleus &amp; <b>Beni</b></div>'],
+    ['mixed scripts', 'MONUSCO ارحلوا dégage tuwachome'],
+    ['unknown language', 'Lorem ipsum dolor sit amet'],
+  ];
+  for (const [name, text] of cases) {
+    it(`returns a valid result for ${name}`, () => {
+      const r = classify(text, { language: 'xx-YY' });
+      expect(r.classifierVersion).toBe(classifier.version);
+      expect(Array.isArray(r.narratives)).toBe(true);
+      for (const n of r.narratives) expect(n.score).toBeGreaterThanOrEqual(0);
+    });
+  }
+
+  it('truncates a 5 MB text and says so', () => {
+    const r = classify('la MONUSCO dégage '.repeat(300_000));
+    expect(r.explanation.notes.join(' ')).toMatch(/truncated/);
+  });
+
+  it('survives a non-string text', () => {
+    const r = classifier.classify({ text: 42 as unknown as string });
+    expect(r.explanation.notes.join(' ')).toMatch(/no text/);
+  });
+});
+
+describe('catalogue schema', () => {
+  it('accepts the shipped catalogue and carries its version into classifierVersion', () => {
+    expect(classifier.version.startsWith(`${catalogue.version}+`)).toBe(true);
+  });
+
+  it('rejects broken catalogues with clear messages', () => {
+    const broken = structuredClone(catalogue) as unknown as Record<string, unknown>;
+    broken.version = 'v1';
+    const narratives = broken.narratives as Record<string, { lexicon: unknown[]; tier: string }>;
+    narratives.espionage!.lexicon = [];
+    narratives.false_flag!.tier = 'S9';
+    delete narratives.hate_speech;
+    try {
+      parseCatalogue(broken);
+      expect.unreachable('should have thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(CatalogueError);
+      const issues = (err as CatalogueError).issues.join('\n');
+      expect(issues).toMatch(/^version: version must look like YYYY\.MM\.N/m);
+      expect(issues).toMatch(/narratives\.espionage\.lexicon: every narrative needs at least one lexicon entry/);
+      expect(issues).toMatch(/narratives\.false_flag\.tier/);
+      expect(issues).toMatch(/narratives\.hate_speech/);
+    }
+  });
+
+  it('hot-swaps an edited catalogue', () => {
+    const edited = structuredClone(catalogue);
+    edited.version = '2099.1.1';
+    edited.narratives.espionage.lexicon.push({ text: 'zorglub', lang: 'fr', weight: 3, status: 'attested', validated: true, kind: 'term' });
+    const c2 = createClassifier(edited);
+    expect(c2.version.startsWith('2099.1.1+')).toBe(true);
+    expect(c2.classify({ text: 'la MONUSCO zorglub' }).explanation.matchedTerms.some((t) => t.term === 'zorglub')).toBe(true);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Labelled examples: the line schema of `data/train.jsonl` / `data/dev.jsonl`, and triage labels converted to it.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { MissionCode, NarrativeKey, Severity, Stance } from '@vigie/contracts';
+
+export const HARD_NEGATIVES = ['debunk', 'press_release', 'neutral_news', 'criticism', 'conflict_no_un', 'benign_un'] as const;
+
+/** One labelled item. Extra fields (e.g. `target`) are kept but ignored. */
+export const LabelledExampleSchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    language: z.string(),
+    missions: z.array(MissionCode).default([]),
+    narratives: z.array(NarrativeKey).default([]),
+    topNarrative: NarrativeKey.nullable(),
+    stance: Stance,
+    harmful: z.boolean(),
+    severity: Severity.nullable(),
+    hardNegative: z.enum(HARD_NEGATIVES).nullable().default(null),
+    title: z.string().optional(),
+    url: z.string().optional(),
+    source: z.string().optional(),
+  })
+  .passthrough();
+export type LabelledExample = z.infer<typeof LabelledExampleSchema>;
+
+/** Read a JSONL file of labelled examples; invalid lines are reported, not silently skipped. */
+export function readLabelledJsonl(path: string | URL): { examples: LabelledExample[]; errors: string[] } {
+  const examples: LabelledExample[] = [];
+  const errors: string[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const r = LabelledExampleSchema.safeParse(JSON.parse(line));
+        if (r.success) examples.push(r.data);
+        else errors.push(`line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      } catch (err) {
+        errors.push(`line ${i + 1}: ${(err as Error).message}`);
+      }
+    });
+  return { examples, errors };
+}
+
+export const DEFAULT_TRAIN_URL = new URL('../data/train.jsonl', import.meta.url);
+export const DEFAULT_DEV_URL = new URL('../data/dev.jsonl', import.meta.url);
