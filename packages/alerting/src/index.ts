@@ -2,3 +2,4 @@ export * from './spike-detector.js';
 export { logGamma, mannKendallTau, median, poissonUpperTail, regularizedLowerGamma } from './poisson.js';
 export * from './alert-lifecycle.js';
 export * from './silences.js';
+export * from './notification-policy.js';
