@@ -3,3 +3,4 @@ export { logGamma, mannKendallTau, median, poissonUpperTail, regularizedLowerGam
 export * from './alert-lifecycle.js';
 export * from './silences.js';
 export * from './notification-policy.js';
+export * from './moments.js';
