@@ -1,0 +1,53 @@
+/**
+ * The CLI contracts people and checks rely on, run as a real process: one JSON document on stdout, exit 0 on
+ * success and 2 on failure, classify's line-per-line output with errors in place.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const corpus = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
+
+function vigie(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('vigie feed parse', () => {
+  it('prints the parsed feed as one JSON document', () => {
+    const r = vigie(['feed', 'parse', `${corpus}nodefeedparser__rss2sample.xml`]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; format: string; items: { title: string; publishedAt: string | null }[] };
+    expect(doc.ok).toBe(true);
+    expect(doc.format).toBe('rss');
+    expect(doc.items.length).toBe(4);
+    expect(doc.items[0]?.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  });
+
+  it('classifies failures and exits 2', () => {
+    const html = vigie(['feed', 'parse', `${corpus}nodefeedparser__notafeed.html`]);
+    expect(html.code).toBe(2);
+    expect(JSON.parse(html.stdout)).toMatchObject({ ok: false, error: { code: 'not_a_feed' } });
+    const blocked = vigie(['feed', 'parse', 'http://169.254.169.254/latest/meta-data']);
+    expect(blocked.code).toBe(2);
+    expect(JSON.parse(blocked.stdout)).toMatchObject({ ok: false, error: { code: 'blocked_address' } });
+  });
+});
+
+describe('vigie classify', () => {
+  it('answers every input line in order, with an error line for malformed input', () => {
+    const input = [
+      JSON.stringify({ id: 'a', text: 'Rendez-vous demain à 7h au rond-point pour brûler la base de la MONUSCO à Goma !' }),
+      '{ not json',
+      JSON.stringify({ id: 'c', text: 'La campagne de vaccination a atteint 12 000 enfants à Rutshuru.' }),
+    ].join('\n');
+    const r = vigie(['classify', '--in', '-', '--out', '-'], input);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ id: 'a', missions: ['MONUSCO'], harmful: true, severity: 'S1' });
+    expect(lines[1]).toHaveProperty('error');
+    expect(lines[2]).toMatchObject({ id: 'c', harmful: false });
+  });
+});
