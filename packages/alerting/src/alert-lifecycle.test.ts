@@ -25,12 +25,22 @@ const system: Actor = { id: 'alert-worker', role: 'system' };
 /** A consistent alert in `status`. */
 function makeAlert(status: AlertStatus, overrides: Partial<AlertLifecycleState> = {}): AlertLifecycleState {
   const base = initialLifecycle(OPENED);
-  const ack = { ownerId: 'owner-1', acknowledgedAt: new Date(OPENED.getTime() + 60_000), timeToAcknowledgeMs: 60_000 };
+  const ack = {
+    ownerId: 'owner-1',
+    acknowledgedAt: new Date(OPENED.getTime() + 60_000),
+    timeToAcknowledgeMs: 60_000,
+  };
   const byStatus: Record<AlertStatus, Partial<AlertLifecycleState>> = {
     open: {},
     acknowledged: ack,
     responding: { ...ack, responseId: 'resp-1' },
-    resolved: { ...ack, responseId: 'resp-1', outcome: 'rebutted', resolvedAt: new Date(OPENED.getTime() + 3_600_000), timeToResolveMs: 3_600_000 },
+    resolved: {
+      ...ack,
+      responseId: 'resp-1',
+      outcome: 'rebutted',
+      resolvedAt: new Date(OPENED.getTime() + 3_600_000),
+      timeToResolveMs: 3_600_000,
+    },
     dismissed: { ...ack, dismissedAt: new Date(OPENED.getTime() + 120_000) },
   };
   return { ...base, ...byStatus[status], status, ...overrides };
@@ -46,7 +56,12 @@ const INPUTS: { [A in AlertAction]: ActionInput<A> } = {
   note: { text: 'called the radio station' },
 };
 
-function run<A extends AlertAction>(status: AlertStatus, action: A, actor: Actor = analyst, input: ActionInput<A> = INPUTS[action]) {
+function run<A extends AlertAction>(
+  status: AlertStatus,
+  action: A,
+  actor: Actor = analyst,
+  input: ActionInput<A> = INPUTS[action],
+) {
   return transition(makeAlert(status), action, actor, AT, input);
 }
 
@@ -62,8 +77,20 @@ function expectError(r: TransitionResult) {
 
 // Resulting status for each allowed (from, action) with the default inputs; absent = refused.
 const ALLOWED: Record<AlertStatus, Partial<Record<AlertAction, AlertStatus>>> = {
-  open: { acknowledge: 'acknowledged', resolve: 'resolved', dismiss: 'dismissed', assign: 'open', note: 'open' },
-  acknowledged: { respond: 'responding', resolve: 'resolved', dismiss: 'dismissed', assign: 'acknowledged', note: 'acknowledged' },
+  open: {
+    acknowledge: 'acknowledged',
+    resolve: 'resolved',
+    dismiss: 'dismissed',
+    assign: 'open',
+    note: 'open',
+  },
+  acknowledged: {
+    respond: 'responding',
+    resolve: 'resolved',
+    dismiss: 'dismissed',
+    assign: 'acknowledged',
+    note: 'acknowledged',
+  },
   responding: { resolve: 'resolved', dismiss: 'dismissed', assign: 'responding', note: 'responding' },
   resolved: { reopen: 'open', note: 'resolved' },
   dismissed: { reopen: 'open', note: 'dismissed' },
@@ -82,7 +109,14 @@ describe('transition: the full status × action matrix (analyst)', () => {
         } else {
           const okResult = expectOk(r);
           expect(okResult.patch.status ?? from).toBe(to);
-          expect(okResult.history).toMatchObject({ at: AT, actor: 'key-analyst', actorRole: 'analyst', action, from, to });
+          expect(okResult.history).toMatchObject({
+            at: AT,
+            actor: 'key-analyst',
+            actorRole: 'analyst',
+            action,
+            from,
+            to,
+          });
         }
       });
     }
@@ -92,21 +126,40 @@ describe('transition: the full status × action matrix (analyst)', () => {
 describe('transition: details', () => {
   it('acknowledging sets the owner (the actor by default) and time to acknowledge', () => {
     const r = expectOk(run('open', 'acknowledge'));
-    expect(r.patch).toEqual({ status: 'acknowledged', ownerId: 'key-analyst', acknowledgedAt: AT, timeToAcknowledgeMs: 12 * 60_000 });
+    expect(r.patch).toEqual({
+      status: 'acknowledged',
+      ownerId: 'key-analyst',
+      acknowledgedAt: AT,
+      timeToAcknowledgeMs: 12 * 60_000,
+    });
     expect(r.timings).toEqual({ timeToAcknowledgeMs: 720_000 });
     // An explicit owner, or an existing assignment, wins over the actor.
-    expect(expectOk(run('open', 'acknowledge', analyst, { ownerId: 'duty-officer' })).patch.ownerId).toBe('duty-officer');
-    const assigned = transition(makeAlert('open', { ownerId: 'pre-assigned' }), 'acknowledge', analyst, AT, {});
+    expect(expectOk(run('open', 'acknowledge', analyst, { ownerId: 'duty-officer' })).patch.ownerId).toBe(
+      'duty-officer',
+    );
+    const assigned = transition(
+      makeAlert('open', { ownerId: 'pre-assigned' }),
+      'acknowledge',
+      analyst,
+      AT,
+      {},
+    );
     expect(expectOk(assigned).patch.ownerId).toBe('pre-assigned');
   });
 
   it('tells the user what to do instead', () => {
-    expect(expectError(run('open', 'respond')).message).toBe('cannot respond an open alert: acknowledge it first');
+    expect(expectError(run('open', 'respond')).message).toBe(
+      'cannot respond an open alert: acknowledge it first',
+    );
     expect(expectError(run('open', 'resolve', analyst, { outcome: 'rebutted' })).message).toBe(
       'cannot resolve an open alert: acknowledge it first (an open alert can only be closed as no_action, not rebutted)',
     );
-    expect(expectError(run('acknowledged', 'acknowledge')).message).toMatch(/already acknowledged by owner-1; use assign/);
-    expect(expectError(run('resolved', 'assign')).message).toBe('cannot assign a resolved alert: reopen it first');
+    expect(expectError(run('acknowledged', 'acknowledge')).message).toMatch(
+      /already acknowledged by owner-1; use assign/,
+    );
+    expect(expectError(run('resolved', 'assign')).message).toBe(
+      'cannot assign a resolved alert: reopen it first',
+    );
     expect(expectError(run('responding', 'respond')).message).toMatch(/already handled by response resp-1/);
   });
 
@@ -129,15 +182,21 @@ describe('transition: details', () => {
       const error = expectError(run('acknowledged', 'resolve', analyst, { outcome }));
       expect(error).toBeInstanceOf(ConflictError);
       expect(error.message).toContain('without a linked response');
-      const r = expectOk(run('responding', 'resolve', analyst, { outcome, reason: 'video debunked on radio' }));
+      const r = expectOk(
+        run('responding', 'resolve', analyst, { outcome, reason: 'video debunked on radio' }),
+      );
       expect(r.patch).toMatchObject({ status: 'resolved', outcome, timeToResolveMs: 720_000 });
       expect(r.history.reason).toBe('video debunked on radio');
       // Already acknowledged: the acknowledgement timing is not touched.
       expect(r.patch.timeToAcknowledgeMs).toBeUndefined();
       expect(r.timings).toEqual({ timeToResolveMs: 720_000 });
     }
-    expect(expectOk(run('acknowledged', 'resolve', analyst, { outcome: 'referred_to_security' })).patch.outcome).toBe('referred_to_security');
-    expect(expectOk(run('acknowledged', 'resolve', analyst, { outcome: 'referred_to_platform' })).patch.outcome).toBe('referred_to_platform');
+    expect(
+      expectOk(run('acknowledged', 'resolve', analyst, { outcome: 'referred_to_security' })).patch.outcome,
+    ).toBe('referred_to_security');
+    expect(
+      expectOk(run('acknowledged', 'resolve', analyst, { outcome: 'referred_to_platform' })).patch.outcome,
+    ).toBe('referred_to_platform');
   });
 
   it('responding links the response', () => {
@@ -151,7 +210,12 @@ describe('transition: details', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues[0]?.path).toBe('reason');
     const fromOpen = expectOk(run('open', 'dismiss'));
-    expect(fromOpen.patch).toEqual({ status: 'dismissed', dismissedAt: AT, acknowledgedAt: AT, timeToAcknowledgeMs: 720_000 });
+    expect(fromOpen.patch).toEqual({
+      status: 'dismissed',
+      dismissedAt: AT,
+      acknowledgedAt: AT,
+      timeToAcknowledgeMs: 720_000,
+    });
     expect(fromOpen.history.reason).toBe('satire account, not an endorsement');
     const fromResponding = expectOk(run('responding', 'dismiss'));
     expect(fromResponding.patch).toEqual({ status: 'dismissed', dismissedAt: AT });
@@ -173,13 +237,25 @@ describe('transition: details', () => {
       escalationLevel: 0,
     });
     expect(r.patch.ownerId).toBeUndefined();
-    expect(r.history).toMatchObject({ actor: 'alert-worker', actorRole: 'system', from: 'resolved', to: 'open' });
+    expect(r.history).toMatchObject({
+      actor: 'alert-worker',
+      actorRole: 'system',
+      from: 'resolved',
+      to: 'open',
+    });
   });
 
   it('assignment and notes keep the status and are recorded', () => {
-    const assign = expectOk(run('acknowledged', 'assign', analyst, { assigneeId: 'analyst-2', reason: 'speaks Lingala' }));
+    const assign = expectOk(
+      run('acknowledged', 'assign', analyst, { assigneeId: 'analyst-2', reason: 'speaks Lingala' }),
+    );
     expect(assign.patch).toEqual({ ownerId: 'analyst-2' });
-    expect(assign.history).toMatchObject({ from: 'acknowledged', to: 'acknowledged', reason: 'speaks Lingala', detail: { from: 'owner-1', to: 'analyst-2' } });
+    expect(assign.history).toMatchObject({
+      from: 'acknowledged',
+      to: 'acknowledged',
+      reason: 'speaks Lingala',
+      detail: { from: 'owner-1', to: 'analyst-2' },
+    });
     expect(expectOk(run('open', 'assign', analyst, { assigneeId: null })).patch).toEqual({ ownerId: null });
     const note = expectOk(run('resolved', 'note'));
     expect(note.patch).toEqual({});
@@ -204,7 +280,9 @@ describe('transition: details', () => {
   });
 
   it('clamps a slightly skewed clock to zero instead of a negative duration', () => {
-    const r = expectOk(transition(makeAlert('open'), 'acknowledge', analyst, new Date(OPENED.getTime() - 500), {}));
+    const r = expectOk(
+      transition(makeAlert('open'), 'acknowledge', analyst, new Date(OPENED.getTime() - 500), {}),
+    );
     expect(r.timings.timeToAcknowledgeMs).toBe(0);
   });
 
@@ -234,7 +312,10 @@ describe('shouldReopen', () => {
   const later = (h: number) => new Date(resolvedAt.getTime() + h * 3_600_000);
 
   it('reopens inside the default 72 h window, not outside', () => {
-    expect(shouldReopen(alert, later(1))).toEqual({ reopen: true, reason: 'narrative came back 1 h after resolution (window 72 h)' });
+    expect(shouldReopen(alert, later(1))).toEqual({
+      reopen: true,
+      reason: 'narrative came back 1 h after resolution (window 72 h)',
+    });
     expect(shouldReopen(alert, later(72)).reopen).toBe(true);
     const outside = shouldReopen(alert, later(72.5));
     expect(outside.reopen).toBe(false);
@@ -247,8 +328,13 @@ describe('shouldReopen', () => {
   });
 
   it('ignores evidence older than the resolution, and alerts that are not resolved', () => {
-    expect(shouldReopen(alert, later(-2))).toEqual({ reopen: false, reason: 'evidence predates the resolution' });
+    expect(shouldReopen(alert, later(-2))).toEqual({
+      reopen: false,
+      reason: 'evidence predates the resolution',
+    });
     expect(shouldReopen({ status: 'dismissed', resolvedAt: null }, later(1)).reopen).toBe(false);
-    expect(shouldReopen({ status: 'open', resolvedAt: null }, later(1)).reason).toBe('alert is open, only resolved alerts reopen');
+    expect(shouldReopen({ status: 'open', resolvedAt: null }, later(1)).reason).toBe(
+      'alert is open, only resolved alerts reopen',
+    );
   });
 });

@@ -61,7 +61,15 @@ export interface Actor {
   readonly role: Role | 'system';
 }
 
-export const ALERT_ACTIONS = ['acknowledge', 'respond', 'resolve', 'dismiss', 'reopen', 'assign', 'note'] as const;
+export const ALERT_ACTIONS = [
+  'acknowledge',
+  'respond',
+  'resolve',
+  'dismiss',
+  'reopen',
+  'assign',
+  'note',
+] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
 const reason = z.string().trim().min(1).max(2000);
@@ -169,13 +177,25 @@ export function transition<A extends AlertAction>(
   }
   const parsed = ACTION_INPUT_SCHEMAS[action].safeParse(input);
   if (!parsed.success) {
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return fail(new ValidationError(`invalid input for ${action}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`, issues));
+    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
+      path: i.path.join('.'),
+      message: i.message,
+    }));
+    return fail(
+      new ValidationError(
+        `invalid input for ${action}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
+        issues,
+      ),
+    );
   }
   // Clocks on different hosts drift a little; a negative duration would poison averages.
   const sinceOpened = Math.max(0, at.getTime() - alert.openedAt.getTime());
   const from = alert.status;
-  const entry = (to: AlertStatus, reasonText: string | null, detail: Record<string, string | null> = {}): HistoryEntry => ({
+  const entry = (
+    to: AlertStatus,
+    reasonText: string | null,
+    detail: Record<string, string | null> = {},
+  ): HistoryEntry => ({
     at,
     actor: actor.id,
     actorRole: actor.role,
@@ -200,7 +220,8 @@ export function transition<A extends AlertAction>(
     }
     case 'respond': {
       if (from === 'open') return conflict(action, from, 'acknowledge it first');
-      if (from === 'responding') return conflict(action, from, `it is already handled by response ${alert.responseId ?? '(unknown)'}`);
+      if (from === 'responding')
+        return conflict(action, from, `it is already handled by response ${alert.responseId ?? '(unknown)'}`);
       if (from !== 'acknowledged') return conflict(action, from, 'reopen it first');
       const responseId = data.responseId as string;
       return ok({ status: 'responding', responseId }, entry('responding', reasonOf(), { responseId }));
@@ -209,18 +230,35 @@ export function transition<A extends AlertAction>(
       const outcome = data.outcome as ResolutionOutcome;
       if (from === 'resolved' || from === 'dismissed') return conflict(action, from, 'reopen it first');
       if (from === 'open' && outcome !== 'no_action') {
-        return conflict(action, from, `acknowledge it first (an open alert can only be closed as no_action, not ${outcome})`);
+        return conflict(
+          action,
+          from,
+          `acknowledge it first (an open alert can only be closed as no_action, not ${outcome})`,
+        );
       }
       if ((outcome === 'rebutted' || outcome === 'prebunked') && alert.responseId === null) {
         return fail(
-          new ConflictError(`cannot resolve an alert as ${outcome} without a linked response: link the response first (respond)`),
+          new ConflictError(
+            `cannot resolve an alert as ${outcome} without a linked response: link the response first (respond)`,
+          ),
         );
       }
-      const patch: LifecyclePatch = { status: 'resolved', outcome, resolvedAt: at, timeToResolveMs: sinceOpened };
-      const timings: { timeToAcknowledgeMs?: number; timeToResolveMs: number } = { timeToResolveMs: sinceOpened };
+      const patch: LifecyclePatch = {
+        status: 'resolved',
+        outcome,
+        resolvedAt: at,
+        timeToResolveMs: sinceOpened,
+      };
+      const timings: { timeToAcknowledgeMs?: number; timeToResolveMs: number } = {
+        timeToResolveMs: sinceOpened,
+      };
       if (alert.acknowledgedAt === null) {
         // The no_action closure is the acknowledgement.
-        Object.assign(patch, { acknowledgedAt: at, timeToAcknowledgeMs: sinceOpened, ownerId: alert.ownerId ?? actor.id });
+        Object.assign(patch, {
+          acknowledgedAt: at,
+          timeToAcknowledgeMs: sinceOpened,
+          ownerId: alert.ownerId ?? actor.id,
+        });
         timings.timeToAcknowledgeMs = sinceOpened;
       }
       return ok(patch, entry('resolved', reasonOf(), { outcome }), timings);
@@ -240,7 +278,11 @@ export function transition<A extends AlertAction>(
     case 'reopen': {
       if (isActiveStatus(from)) return conflict(action, from, 'it is still active');
       if (from === 'dismissed' && actor.role === 'system') {
-        return fail(new ForbiddenError('a dismissed alert is only reopened by a person: new evidence opens a new alert'));
+        return fail(
+          new ForbiddenError(
+            'a dismissed alert is only reopened by a person: new evidence opens a new alert',
+          ),
+        );
       }
       return ok(
         {
@@ -269,7 +311,11 @@ export function transition<A extends AlertAction>(
     }
   }
   // Unreachable for typed callers; guards untyped ones (the API passing a raw string).
-  return fail(new ValidationError(`unknown action ${String(action)}`, [{ path: 'action', message: `must be one of ${ALERT_ACTIONS.join(', ')}` }]));
+  return fail(
+    new ValidationError(`unknown action ${String(action)}`, [
+      { path: 'action', message: `must be one of ${ALERT_ACTIONS.join(', ')}` },
+    ]),
+  );
 }
 
 /** The result of `transition` for each alert of a bulk action; one refusal does not stop the others. */
@@ -308,9 +354,15 @@ export function shouldReopen(
   const gap = newEvidenceAt.getTime() - alert.resolvedAt.getTime();
   if (gap < 0) return { reopen: false, reason: 'evidence predates the resolution' };
   if (gap > windowMs) {
-    return { reopen: false, reason: `narrative came back ${hours(gap)} after resolution, beyond the ${hours(windowMs)} window` };
+    return {
+      reopen: false,
+      reason: `narrative came back ${hours(gap)} after resolution, beyond the ${hours(windowMs)} window`,
+    };
   }
-  return { reopen: true, reason: `narrative came back ${hours(gap)} after resolution (window ${hours(windowMs)})` };
+  return {
+    reopen: true,
+    reason: `narrative came back ${hours(gap)} after resolution (window ${hours(windowMs)})`,
+  };
 }
 
 function hours(ms: number): string {

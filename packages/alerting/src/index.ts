@@ -4,3 +4,4 @@ export * from './alert-lifecycle.js';
 export * from './silences.js';
 export * from './notification-policy.js';
 export * from './moments.js';
+export * from './webhook-signing.js';

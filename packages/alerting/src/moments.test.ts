@@ -34,8 +34,15 @@ describe('Moment schema', () => {
   });
 
   it('uses the kind defaults when no narrative is listed, the list otherwise', () => {
-    expect(likelyNarratives(makeMoment())).toEqual(['expulsion_demand', 'sovereignty_partition', 'geopolitical_proxy', 'failure_to_protect']);
-    expect(DEFAULT_SURGE_NARRATIVES.anniversary).toEqual(expect.arrayContaining(['incitement_violence', 'failure_to_protect', 'false_flag']));
+    expect(likelyNarratives(makeMoment())).toEqual([
+      'expulsion_demand',
+      'sovereignty_partition',
+      'geopolitical_proxy',
+      'failure_to_protect',
+    ]);
+    expect(DEFAULT_SURGE_NARRATIVES.anniversary).toEqual(
+      expect.arrayContaining(['incitement_violence', 'failure_to_protect', 'false_flag']),
+    );
     expect(likelyNarratives(makeMoment({ narratives: ['hate_speech'] }))).toEqual(['hate_speech']);
   });
 });
@@ -55,8 +62,12 @@ describe('activeMoments', () => {
   it('only returns the mission asked for, earliest first', () => {
     const other = makeMoment({ id: 'm-unifil', mission: 'UNIFIL' });
     const earlier = makeMoment({ id: 'm-rotation', kind: 'rotation', date: '2026-12-16' });
-    expect(activeMoments([m, other, earlier], 'MONUSCO', d('2026-12-17T00:00:00Z')).map((x) => x.id)).toEqual(['m-rotation', 'm-mandate']);
-    expect(activeMoments([m, other], 'UNIFIL', d('2026-12-17T00:00:00Z')).map((x) => x.id)).toEqual(['m-unifil']);
+    expect(activeMoments([m, other, earlier], 'MONUSCO', d('2026-12-17T00:00:00Z')).map((x) => x.id)).toEqual(
+      ['m-rotation', 'm-mandate'],
+    );
+    expect(activeMoments([m, other], 'UNIFIL', d('2026-12-17T00:00:00Z')).map((x) => x.id)).toEqual([
+      'm-unifil',
+    ]);
   });
 });
 
@@ -76,7 +87,12 @@ describe('thresholdFactorAt', () => {
   });
 
   it('takes the lowest factor of overlapping moments without compounding, and honours overrides', () => {
-    const strict = makeMoment({ id: 'm-anniv', kind: 'anniversary', date: '2026-12-19', thresholdFactor: 0.4 });
+    const strict = makeMoment({
+      id: 'm-anniv',
+      kind: 'anniversary',
+      date: '2026-12-19',
+      thresholdFactor: 0.4,
+    });
     expect(thresholdFactorAt([m, strict], 'MONUSCO', inside, 'incitement_violence')).toBe(0.4);
     expect(thresholdFactorAt([m, strict], 'MONUSCO', inside, 'expulsion_demand')).toBe(0.4);
     expect(thresholdFactorAt([m, strict], 'MONUSCO', inside, 'disease_health')).toBe(0.85);
@@ -115,9 +131,16 @@ describe('duePrebunkTasks', () => {
   });
 
   it('honours a custom lead time per moment', () => {
-    const election = makeMoment({ id: 'm-election', kind: 'election', date: '2026-12-28', prebunkLeadDays: 21 });
+    const election = makeMoment({
+      id: 'm-election',
+      kind: 'election',
+      date: '2026-12-28',
+      prebunkLeadDays: 21,
+    });
     const tasks = duePrebunkTasks([m, election], d('2026-12-07T00:00:00Z'), []);
-    expect(tasks.map((t) => [t.key, t.dueAt.toISOString()])).toEqual([['prebunk:m-election', '2026-12-07T00:00:00.000Z']]);
+    expect(tasks.map((t) => [t.key, t.dueAt.toISOString()])).toEqual([
+      ['prebunk:m-election', '2026-12-07T00:00:00.000Z'],
+    ]);
     expect(tasks[0]?.narratives).toContain('forged_media');
   });
 });

@@ -7,11 +7,23 @@
  * `windowBeforeDays` days before its start to `windowAfterDays` days after its end.
  */
 import { z } from 'zod';
-import { MissionCode, NarrativeKey, type MissionCode as MissionCodeT, type NarrativeKey as NarrativeKeyT } from '@vigie/contracts';
+import {
+  MissionCode,
+  NarrativeKey,
+  type MissionCode as MissionCodeT,
+  type NarrativeKey as NarrativeKeyT,
+} from '@vigie/contracts';
 
 const DAY_MS = 86_400_000;
 
-export const MOMENT_KINDS = ['mandate_renewal', 'election', 'anniversary', 'rotation', 'operation', 'other'] as const;
+export const MOMENT_KINDS = [
+  'mandate_renewal',
+  'election',
+  'anniversary',
+  'rotation',
+  'operation',
+  'other',
+] as const;
 export const MomentKind = z.enum(MOMENT_KINDS);
 export type MomentKind = z.infer<typeof MomentKind>;
 
@@ -25,14 +37,33 @@ export type MomentKind = z.infer<typeof MomentKind>;
  *   containers";
  * - operation: collusion, false flag, failure to protect, arms transport and espionage claims follow military action.
  */
-export const DEFAULT_SURGE_NARRATIVES: Readonly<Record<MomentKind, readonly NarrativeKeyT[]>> = Object.freeze({
-  mandate_renewal: ['expulsion_demand', 'sovereignty_partition', 'geopolitical_proxy', 'failure_to_protect'],
-  election: ['partiality_contingent', 'geopolitical_proxy', 'forged_media', 'hate_speech', 'sovereignty_partition'],
-  anniversary: ['incitement_violence', 'failure_to_protect', 'false_flag', 'expulsion_demand'],
-  rotation: ['partiality_contingent', 'hate_speech', 'disease_health', 'covert_arms_transport'],
-  operation: ['collusion_armed_groups', 'false_flag', 'failure_to_protect', 'covert_arms_transport', 'espionage'],
-  other: [],
-});
+export const DEFAULT_SURGE_NARRATIVES: Readonly<Record<MomentKind, readonly NarrativeKeyT[]>> = Object.freeze(
+  {
+    mandate_renewal: [
+      'expulsion_demand',
+      'sovereignty_partition',
+      'geopolitical_proxy',
+      'failure_to_protect',
+    ],
+    election: [
+      'partiality_contingent',
+      'geopolitical_proxy',
+      'forged_media',
+      'hate_speech',
+      'sovereignty_partition',
+    ],
+    anniversary: ['incitement_violence', 'failure_to_protect', 'false_flag', 'expulsion_demand'],
+    rotation: ['partiality_contingent', 'hate_speech', 'disease_health', 'covert_arms_transport'],
+    operation: [
+      'collusion_armed_groups',
+      'false_flag',
+      'failure_to_protect',
+      'covert_arms_transport',
+      'espionage',
+    ],
+    other: [],
+  },
+);
 
 const days = (fallback: number) => z.number().int().min(0).max(90).default(fallback);
 
@@ -63,9 +94,15 @@ export function likelyNarratives(moment: Pick<Moment, 'kind' | 'narratives'>): r
 }
 
 /** [start, end) of the lowered-threshold window. */
-export function momentWindow(moment: Pick<Moment, 'date' | 'windowBeforeDays' | 'windowAfterDays'>): { start: Date; end: Date } {
+export function momentWindow(moment: Pick<Moment, 'date' | 'windowBeforeDays' | 'windowAfterDays'>): {
+  start: Date;
+  end: Date;
+} {
   const day = moment.date.getTime();
-  return { start: new Date(day - moment.windowBeforeDays * DAY_MS), end: new Date(day + (moment.windowAfterDays + 1) * DAY_MS) };
+  return {
+    start: new Date(day - moment.windowBeforeDays * DAY_MS),
+    end: new Date(day + (moment.windowAfterDays + 1) * DAY_MS),
+  };
 }
 
 /** Moments of `mission` whose window contains `at`, earliest first. */
@@ -104,7 +141,9 @@ export function thresholdFactorAt(
   let factor = 1;
   for (const m of activeMoments(moments, mission, at)) {
     const isLikely = narrative === undefined || likelyNarratives(m).includes(narrative);
-    const f = isLikely ? (m.thresholdFactor ?? options.likely) : Math.max(m.thresholdFactor ?? options.likely, options.other);
+    const f = isLikely
+      ? (m.thresholdFactor ?? options.likely)
+      : Math.max(m.thresholdFactor ?? options.likely, options.other);
     factor = Math.min(factor, f);
   }
   return factor;
@@ -131,7 +170,11 @@ export function prebunkTaskKey(momentId: string): string {
  * Prebunk tasks due at `at`: from `prebunkLeadDays` before the date until the moment's window ends (a task opened
  * late is still useful during the moment; after it, it is not). Skips keys in `alreadyOpened` and duplicates.
  */
-export function duePrebunkTasks(moments: readonly Moment[], at: Date, alreadyOpened: Iterable<string>): PrebunkTask[] {
+export function duePrebunkTasks(
+  moments: readonly Moment[],
+  at: Date,
+  alreadyOpened: Iterable<string>,
+): PrebunkTask[] {
   const opened = new Set(alreadyOpened);
   const t = at.getTime();
   const tasks: PrebunkTask[] = [];

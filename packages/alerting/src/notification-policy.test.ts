@@ -28,7 +28,11 @@ function makeGroup(key: string, size = 1, severity: Severity = 'S3'): Notificati
 
 describe('planGroupFlush', () => {
   it('holds a key for groupWaitMs from its first notification, then sends everything together', () => {
-    const pending = [makePending('MONUSCO:collusion', 0), makePending('MONUSCO:collusion', 1.5), makePending('UNIFIL:espionage', 1)];
+    const pending = [
+      makePending('MONUSCO:collusion', 0),
+      makePending('MONUSCO:collusion', 1.5),
+      makePending('UNIFIL:espionage', 1),
+    ];
     const early = planGroupFlush(pending, at(1.9));
     expect(early.flush).toEqual([]);
     expect(early.hold.map((g) => g.key).sort()).toEqual(['MONUSCO:collusion', 'UNIFIL:espionage']);
@@ -43,7 +47,12 @@ describe('planGroupFlush', () => {
   });
 
   it('sends S1 at once, and a group with any S1 item at once, most severe first', () => {
-    const pending = [makePending('k-s3', 0, 'S3'), makePending('k-mixed', 0.5, 'S2'), makePending('k-mixed', 0.6, 'S1'), makePending('k-s1', 0.9, 'S1')];
+    const pending = [
+      makePending('k-s3', 0, 'S3'),
+      makePending('k-mixed', 0.5, 'S2'),
+      makePending('k-mixed', 0.6, 'S1'),
+      makePending('k-s1', 0.9, 'S1'),
+    ];
     const plan = planGroupFlush(pending, at(0.95));
     expect(plan.flush.map((g) => [g.key, g.severity])).toEqual([
       ['k-mixed', 'S1'],
@@ -65,7 +74,12 @@ describe('applyRateCaps', () => {
 
   it('sends up to maxPerHour per key, counts the dropped, and reports them with the next message', () => {
     let state: RateCapState = EMPTY_RATE_CAP_STATE;
-    const r1 = applyRateCaps([makeGroup('k'), makeGroup('k', 3), makeGroup('k', 4), makeGroup('other')], state, at(0), policy);
+    const r1 = applyRateCaps(
+      [makeGroup('k'), makeGroup('k', 3), makeGroup('k', 4), makeGroup('other')],
+      state,
+      at(0),
+      policy,
+    );
     expect(r1.send.map((s) => [s.group.key, s.group.items.length])).toEqual([
       ['k', 1],
       ['k', 3],
@@ -116,18 +130,29 @@ describe('dueEscalations', () => {
       { alertId: 'a1', levels: [1], targets: ['duty_officer'], level: 1, dueAt: at(10), overdueMs: 0 },
     ]);
     expect(dueEscalations([alert({ severity: 'S2' })], at(29))).toEqual([]);
-    expect(dueEscalations([alert({ severity: 'S2' })], at(31))[0]).toMatchObject({ level: 1, overdueMs: 60_000 });
+    expect(dueEscalations([alert({ severity: 'S2' })], at(31))[0]).toMatchObject({
+      level: 1,
+      overdueMs: 60_000,
+    });
   });
 
   it('moves to the next level after another interval, and never repeats a level', () => {
     expect(dueEscalations([alert({ escalationLevel: 1 })], at(15))).toEqual([]);
-    expect(dueEscalations([alert({ escalationLevel: 1 })], at(20))[0]).toMatchObject({ levels: [2], targets: ['head_of_strategic_comms'] });
+    expect(dueEscalations([alert({ escalationLevel: 1 })], at(20))[0]).toMatchObject({
+      levels: [2],
+      targets: ['head_of_strategic_comms'],
+    });
     expect(dueEscalations([alert({ escalationLevel: 3 })], at(500))).toEqual([]);
   });
 
   it('catches up on every missed level, capped at the last one', () => {
     const [due] = dueEscalations([alert({})], at(45));
-    expect(due).toMatchObject({ levels: [1, 2, 3], targets: ['duty_officer', 'head_of_strategic_comms', 'chief_of_staff'], level: 3, dueAt: at(30) });
+    expect(due).toMatchObject({
+      levels: [1, 2, 3],
+      targets: ['duty_officer', 'head_of_strategic_comms', 'chief_of_staff'],
+      level: 3,
+      dueAt: at(30),
+    });
   });
 
   it('ignores acknowledged, closed, S3 and S4 alerts', () => {
@@ -151,16 +176,28 @@ describe('channelsFor', () => {
   });
 
   it('routes sexual exploitation and abuse to the victim-centred channel instead of comms', () => {
-    expect(channelsFor({ severity: 'S2', narrative: 'sexual_exploitation_abuse' })).toEqual(['victim_centred']);
-    expect(channelsFor({ severity: 'S1', narrative: 'sexual_exploitation_abuse' })).toEqual(['victim_centred', 'security']);
+    expect(channelsFor({ severity: 'S2', narrative: 'sexual_exploitation_abuse' })).toEqual([
+      'victim_centred',
+    ]);
+    expect(channelsFor({ severity: 'S1', narrative: 'sexual_exploitation_abuse' })).toEqual([
+      'victim_centred',
+      'security',
+    ]);
   });
 });
 
 describe('NotificationPolicy schema', () => {
   it('accepts the defaults and rejects a nonsense policy', () => {
     expect(NotificationPolicy.parse(DEFAULT_NOTIFICATION_POLICY)).toEqual(DEFAULT_NOTIFICATION_POLICY);
-    const bad = NotificationPolicy.safeParse({ ...DEFAULT_NOTIFICATION_POLICY, maxPerHour: 0, escalation: { afterMs: {}, levels: [] } });
+    const bad = NotificationPolicy.safeParse({
+      ...DEFAULT_NOTIFICATION_POLICY,
+      maxPerHour: 0,
+      escalation: { afterMs: {}, levels: [] },
+    });
     expect(bad.success).toBe(false);
-    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['escalation.levels', 'maxPerHour']);
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'escalation.levels',
+      'maxPerHour',
+    ]);
   });
 });

@@ -4,7 +4,13 @@
  * channels. The caller owns the clock, the queue and the persistence of `RateCapState`.
  */
 import { z } from 'zod';
-import { SEVERITY_RANK, Severity, mostSevere, type NarrativeKey, type Severity as SeverityT } from '@vigie/contracts';
+import {
+  SEVERITY_RANK,
+  Severity,
+  mostSevere,
+  type NarrativeKey,
+  type Severity as SeverityT,
+} from '@vigie/contracts';
 import type { AlertStatus } from './alert-lifecycle.js';
 
 const MINUTE_MS = 60_000;
@@ -43,7 +49,10 @@ export const DEFAULT_NOTIFICATION_POLICY: NotificationPolicy = Object.freeze({
   immediateSeverities: ['S1'],
   maxPerHour: 6,
   capExemptSeverities: ['S1'],
-  escalation: { afterMs: { S1: 10 * MINUTE_MS, S2: 30 * MINUTE_MS }, levels: ['duty_officer', 'head_of_strategic_comms', 'chief_of_staff'] },
+  escalation: {
+    afterMs: { S1: 10 * MINUTE_MS, S2: 30 * MINUTE_MS },
+    levels: ['duty_officer', 'head_of_strategic_comms', 'chief_of_staff'],
+  },
 }) as NotificationPolicy;
 
 /** A notification waiting to be sent. */
@@ -94,10 +103,15 @@ export function planGroupFlush(
     const wait = policy.immediateSeverities.includes(severity) ? 0 : policy.groupWaitMs;
     return { key, items: sorted, severity, dueAt: new Date(first + wait) };
   });
-  groups.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.dueAt.getTime() - b.dueAt.getTime());
+  groups.sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.dueAt.getTime() - b.dueAt.getTime(),
+  );
   const flush = groups.filter((g) => g.dueAt.getTime() <= now.getTime());
   const hold = groups.filter((g) => g.dueAt.getTime() > now.getTime());
-  const next = hold.reduce<number | null>((m, g) => (m === null ? g.dueAt.getTime() : Math.min(m, g.dueAt.getTime())), null);
+  const next = hold.reduce<number | null>(
+    (m, g) => (m === null ? g.dueAt.getTime() : Math.min(m, g.dueAt.getTime())),
+    null,
+  );
   return { flush, hold, nextFlushAt: next === null ? null : new Date(next) };
 }
 
@@ -162,7 +176,13 @@ export function applyRateCaps(
       dropped[group.key] = total;
       // Room comes back when the oldest message in the window leaves it.
       const oldest = Math.min(...inWindow.map((s) => s.at.getTime()));
-      droppedOut.push({ key: group.key, group, count: group.items.length, droppedSinceLastSend: total, retryAfter: new Date(oldest + HOUR_MS) });
+      droppedOut.push({
+        key: group.key,
+        group,
+        count: group.items.length,
+        droppedSinceLastSend: total,
+        retryAfter: new Date(oldest + HOUR_MS),
+      });
     }
   }
   return { send, dropped: droppedOut, state: { sent, dropped } };
@@ -228,8 +248,12 @@ export function dueEscalations(
  * Sexual exploitation and abuse is the exception the taxonomy requires: it goes to the victim-centred channel
  * *instead of* the broad comms channel, to protect identities — it is routed, never suppressed.
  */
-export function channelsFor(alert: { readonly severity: SeverityT; readonly narrative: NarrativeKey }): NotificationChannel[] {
-  const channels: NotificationChannel[] = alert.narrative === 'sexual_exploitation_abuse' ? ['victim_centred'] : ['comms'];
+export function channelsFor(alert: {
+  readonly severity: SeverityT;
+  readonly narrative: NarrativeKey;
+}): NotificationChannel[] {
+  const channels: NotificationChannel[] =
+    alert.narrative === 'sexual_exploitation_abuse' ? ['victim_centred'] : ['comms'];
   if (alert.severity === 'S1') channels.push('security');
   return channels;
 }

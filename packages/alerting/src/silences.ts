@@ -41,11 +41,16 @@ export const SilenceInput = z
   })
   .superRefine((s, ctx) => {
     if (!s.missions && !s.narratives && !s.sources && !s.terms) {
-      ctx.addIssue({ code: 'custom', path: ['missions'], message: 'at least one matcher (missions, narratives, sources, terms) is required' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['missions'],
+        message: 'at least one matcher (missions, narratives, sources, terms) is required',
+      });
     }
     const span = s.endsAt.getTime() - s.startsAt.getTime();
     if (!(span > 0)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
-    else if (span > MAX_SILENCE_MS) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'a silence lasts at most 90 days' });
+    else if (span > MAX_SILENCE_MS)
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'a silence lasts at most 90 days' });
   });
 export type SilenceInput = z.input<typeof SilenceInput>;
 
@@ -75,7 +80,10 @@ export function parseSilence(input: unknown, id: string, now: Date): Silence {
     issues.push({ path: 'endsAt', message: 'is in the past' });
   }
   if (!parsed.success || issues.length > 0) {
-    throw new ValidationError(`invalid silence: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+    throw new ValidationError(
+      `invalid silence: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      issues,
+    );
   }
   const { missions, narratives, sources, terms, ...rest } = parsed.data;
   return {
@@ -100,7 +108,12 @@ export interface AlertContext {
 
 /** Folds case, accents and width so `MONUSCO Dégage` matches `monusco degage`. */
 export function normalizeTerm(term: string): string {
-  return term.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return term
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Whether `silence` is active at `at` (start inclusive, end exclusive). */
@@ -118,7 +131,11 @@ export function silenceMatches(silence: Silence, alert: AlertContext): boolean {
   return true;
 }
 
-function coversAll(allowed: readonly string[], actual: readonly string[] | undefined, norm: (s: string) => string): boolean {
+function coversAll(
+  allowed: readonly string[],
+  actual: readonly string[] | undefined,
+  norm: (s: string) => string,
+): boolean {
   if (!actual || actual.length === 0) return false;
   const set = new Set(allowed.map(norm));
   return actual.every((a) => set.has(norm(a)));

@@ -17,7 +17,11 @@ const NOW = new Date('2026-03-10T20:05:00Z');
 const END = Date.parse('2026-03-10T20:00:00Z');
 
 /** Hourly series over the last `days` days ending at END; `count(startMs)` gives each bucket. */
-function hourly(days: number, count: (start: number) => number | BucketCount, resolution: Resolution = 'hour'): CountSeries {
+function hourly(
+  days: number,
+  count: (start: number) => number | BucketCount,
+  resolution: Resolution = 'hour',
+): CountSeries {
   const step = resolution === 'hour' ? HOUR : HOUR / 4;
   const buckets: BucketCount[] = [];
   for (let t = END - days * DAY; t < END; t += step) {
@@ -122,14 +126,15 @@ describe('detectSpikes', () => {
     expect(sparse.buckets.length).toBeLessThan(dense.buckets.length);
     const a = detectSpikes(input(sparse), NOW);
     const b = detectSpikes(input(dense), NOW);
-    expect(a.detections.map((d) => [d.observed, d.expected])).toEqual(b.detections.map((d) => [d.observed, d.expected]));
+    expect(a.detections.map((d) => [d.observed, d.expected])).toEqual(
+      b.detections.map((d) => [d.observed, d.expected]),
+    );
     // 12 h baseline 10:00–18:00 has 10:00 and 15:00 at 2 each → 4/12 per hour, floored to 1.
     expect(window(a, 'hour').references.baseline).toBeCloseTo(4 / 12, 10);
   });
 
   describe('daily cycle (the evening radio show at 19:00 every day)', () => {
-    const cycle = (extra: (t: number) => number) =>
-      hourly(15, (t) => (hourOf(t) === 19 ? 30 : 1) + extra(t));
+    const cycle = (extra: (t: number) => number) => hourly(15, (t) => (hourOf(t) === 19 ? 30 : 1) + extra(t));
 
     it('does not alert at the usual hour, and says why', () => {
       const r = detectSpikes(input(cycle(() => 0)), NOW);
@@ -139,7 +144,9 @@ describe('detectSpikes', () => {
       expect(hour.references.dayEarlier).toBe(30);
       expect(hour.expected).toBe(30);
       expect(r.kind).toBe('none');
-      expect(hour.reasons.some((x) => x.includes('usual for this time: 30 at the same time on previous days'))).toBe(true);
+      expect(
+        hour.reasons.some((x) => x.includes('usual for this time: 30 at the same time on previous days')),
+      ).toBe(true);
     });
 
     it('alerts when the same volume comes at an unusual hour', () => {
@@ -236,7 +243,9 @@ describe('detectSpikes', () => {
     const series = hourly(15, (t) => (t === END - HOUR ? 5 : 1));
     const normal = detectSpikes(input(series), NOW);
     expect(normal.kind).toBe('none');
-    expect(window(normal, 'hour').reasons.some((x) => x.startsWith('not significant (p = 3.7e-3'))).toBe(true);
+    expect(window(normal, 'hour').reasons.some((x) => x.startsWith('not significant (p = 3.7e-3'))).toBe(
+      true,
+    );
     const risky = detectSpikes(input(series), NOW, lowered(DEFAULT_SPIKE_THRESHOLDS, 0.6));
     expect(risky.kind).toBe('spike');
     expect(risky.primary.observed).toBe(5);
@@ -271,7 +280,10 @@ describe('detectSpikes', () => {
   });
 
   it('does not judge windows whose baseline is mostly before counting started', () => {
-    const series: CountSeries = { ...hourly(1, (t) => (t === END - HOUR ? 40 : 0)), since: new Date(END - 4 * HOUR) };
+    const series: CountSeries = {
+      ...hourly(1, (t) => (t === END - HOUR ? 40 : 0)),
+      since: new Date(END - 4 * HOUR),
+    };
     const r = detectSpikes(input(series), NOW);
     expect(r.kind).toBe('none');
     expect(window(r, 'hour').references.weekEarlier).toBeNull();

@@ -157,7 +157,14 @@ export const DEFAULT_SPIKE_THRESHOLDS: SpikeThresholds = Object.freeze({
       minBaselineCoverage: 0.5,
     }),
   ]),
-  rising: Object.freeze({ resolution: 'hour' as const, buckets: 6, minTau: 0.6, minGrowth: 2, minTotal: 6, minLast: 2 }),
+  rising: Object.freeze({
+    resolution: 'hour' as const,
+    buckets: 6,
+    minTau: 0.6,
+    minGrowth: 2,
+    minTotal: 6,
+    minLast: 2,
+  }),
   dailyReferenceDays: Object.freeze([1, 2, 3]),
   weeklyReferenceWeeks: Object.freeze([1]),
   topN: 5,
@@ -268,7 +275,9 @@ export function detectSpikes(
   const quarter = input.quarterHourly ? indexSeries(input.quarterHourly, 'quarterHourly') : null;
   const pick = (r: Resolution): IndexedSeries => (r === 'quarterHour' && quarter ? quarter : hourly);
 
-  const windows = thresholds.windows.map((w) => evaluateWindow(input, pick(w.resolution), now, w, thresholds));
+  const windows = thresholds.windows.map((w) =>
+    evaluateWindow(input, pick(w.resolution), now, w, thresholds),
+  );
   const rising = evaluateRising(input, pick(thresholds.rising.resolution), now, thresholds);
   const spikes = windows.filter((d) => d.kind === 'spike').sort((a, b) => b.score - a.score);
   const first = windows[0] ?? rising;
@@ -308,7 +317,9 @@ function indexSeries(series: CountSeries, name: string): IndexedSeries {
     resolution: series.resolution,
     bucketMs,
     byStart,
-    sinceMs: series.since ? Math.floor(series.since.getTime() / bucketMs) * bucketMs : Number.NEGATIVE_INFINITY,
+    sinceMs: series.since
+      ? Math.floor(series.since.getTime() / bucketMs) * bucketMs
+      : Number.NEGATIVE_INFINITY,
   };
 }
 
@@ -346,7 +357,11 @@ function seasonalReferences(
   };
 }
 
-function rank(buckets: readonly BucketCount[], field: 'terms' | 'sources' | 'languages', limit: number): RankedKey[] {
+function rank(
+  buckets: readonly BucketCount[],
+  field: 'terms' | 'sources' | 'languages',
+  limit: number,
+): RankedKey[] {
   const totals = new Map<string, number>();
   for (const b of buckets) {
     for (const [key, n] of Object.entries(b[field] ?? {})) totals.set(key, (totals.get(key) ?? 0) + n);
@@ -399,7 +414,10 @@ function evaluateWindow(
       : `baseline: ${fmt(baseline)} per ${span} over the previous ${duration(w.baselineMs)}` +
         (coverage < 1 ? ` (${Math.round(coverage * 100)}% covered)` : ''),
   ];
-  if (dayEarlier !== null) reasons.push(`same ${span} a day earlier: ${fmt(dayEarlier)} (median of ${t.dailyReferenceDays.join(', ')} days back)`);
+  if (dayEarlier !== null)
+    reasons.push(
+      `same ${span} a day earlier: ${fmt(dayEarlier)} (median of ${t.dailyReferenceDays.join(', ')} days back)`,
+    );
   if (weekEarlier !== null) reasons.push(`same ${span} a week earlier: ${fmt(weekEarlier)}`);
 
   const failures: string[] = [];
@@ -420,7 +438,9 @@ function evaluateWindow(
   const kind: DetectionKind = failures.length === 0 ? 'spike' : 'none';
   const detail = breakdowns(recent, t.topN);
   if (kind === 'spike') {
-    reasons.unshift(`spike over the last ${span}: ${observed} items, ×${fmt(ratio)} the expected ${fmt(expected)}`);
+    reasons.unshift(
+      `spike over the last ${span}: ${observed} items, ×${fmt(ratio)} the expected ${fmt(expected)}`,
+    );
     explainBreakdowns(reasons, detail);
   } else {
     reasons.push(...failures);
