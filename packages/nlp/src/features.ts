@@ -46,7 +46,9 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
   const counts = new Map<number, number>();
-  const add = (h: number, v = 1): void => {
+  const add = (hash: number, v = 1): void => {
+    // 30-bit ids keep Map keys small integers (see SMI_MASK in logistic-regression.ts).
+    const h = hash & 0x3fffffff;
     counts.set(h, (counts.get(h) ?? 0) + v);
   };
   let prev = 0;

@@ -103,6 +103,8 @@ export function normaliseArabic(s: string): string {
 
 /** Lower-case and strip accents (é → e, ç → c); Bambara's ɛ/ɔ are letters, not accents, and survive. */
 export function foldLatin(s: string): string {
+  // Fast path: plain ASCII needs no Unicode decomposition.
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
   return s.toLowerCase().normalize('NFD').replace(COMBINING, '').replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss');
 }
 
@@ -222,7 +224,39 @@ function mergeSpelledOut(raw: RawToken[], text: string): RawToken[] {
   return out;
 }
 
-function normaliseToken(text: string): { norm: string; alts: string[]; script: Script } {
+interface TokenForms {
+  norm: string;
+  alts: string[];
+  script: Script;
+}
+
+// Token normalisation runs a dozen regexes; words repeat (Zipf), so results are memoised in a bounded cache that
+// is cleared when full. Cached values are shared: callers must not mutate `alts`.
+const TOKEN_CACHE_LIMIT = 100_000;
+const tokenCache = new Map<string, TokenForms>();
+const skeletonCache = new Map<string, string>();
+
+function normaliseTokenCached(text: string): TokenForms {
+  let v = tokenCache.get(text);
+  if (!v) {
+    v = normaliseToken(text);
+    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+    tokenCache.set(text, v);
+  }
+  return v;
+}
+
+function arabiziSkeletonCached(surface: string): string {
+  let v = skeletonCache.get(surface);
+  if (v === undefined) {
+    v = arabiziSkeleton(foldLatin(surface));
+    if (skeletonCache.size >= TOKEN_CACHE_LIMIT) skeletonCache.clear();
+    skeletonCache.set(surface, v);
+  }
+  return v;
+}
+
+function normaliseToken(text: string): TokenForms {
   const isArabic = ARABIC_LETTER.test(text);
   if (isArabic) {
     const base = normaliseArabic(text);
@@ -230,7 +264,8 @@ function normaliseToken(text: string): { norm: string; alts: string[]; script: S
     const alts = norm !== base ? [squeezeElongation(base, 2)] : [];
     return { norm, alts: alts.filter((a) => a !== norm), script: 'arabic' };
   }
-  const folded = foldLatin(normaliseArabic(text));
+  // Eastern Arabic digits can appear in Latin-script tokens; the Arabic pass is skipped when there are none.
+  const folded = foldLatin(/[\u0660-\u0669\u06f0-\u06f9]/.test(text) ? normaliseArabic(text) : text);
   const script: Script = LATIN_LETTER.test(text) || /^\d+$/.test(folded) ? 'latin' : 'other';
   const alts = new Set<string>();
   const leet = deLeet(folded);
@@ -252,12 +287,12 @@ export function tokenise(raw: string): NormalisedText {
   let arabiziSignals = 0;
   let latinTokens = 0;
   for (const r of merged) {
-    const { norm, alts, script } = normaliseToken(r.text);
+    const { norm, alts, script } = normaliseTokenCached(r.text);
     if (!norm) continue;
     scriptCounts[script] += norm.length;
     if (script === 'latin') {
       latinTokens++;
-      if (isArabiziToken(norm) || isArabiziToken(foldLatin(r.text))) arabiziSignals++;
+      if (isArabiziToken(norm) || (alts.length > 0 && alts.some(isArabiziToken))) arabiziSignals++;
     }
     tokens.push({ norm, alts, start: r.start, end: r.end, script });
   }
@@ -267,8 +302,7 @@ export function tokenise(raw: string): NormalisedText {
   if (arabizi) {
     for (const t of tokens) {
       if (t.script !== 'latin') continue;
-      const surface = foldLatin(cleaned.slice(t.start, t.end));
-      const sk = arabiziSkeleton(surface);
+      const sk = arabiziSkeletonCached(cleaned.slice(t.start, t.end));
       if (sk.length >= 2) t.arabizi = sk;
     }
     notes.push('Arabizi detected: Latin tokens also matched against the Arabic lexicon');
