@@ -2,7 +2,10 @@
  * The CLI contracts people and checks rely on, run as a real process: one JSON document on stdout, exit 0 on
  * success and 2 on failure, classify's line-per-line output with errors in place.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Each case starts a real process that compiles TypeScript on the fly and loads the models: give it room.
+vi.setConfig({ testTimeout: 180_000 });
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +13,7 @@ const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const corpus = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
 
 function vigie(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], { input, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

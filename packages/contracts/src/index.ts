@@ -4,3 +4,4 @@ export * from './queues.js';
 export * from './errors.js';
 export * from './time-buckets.js';
 export * from './sources.js';
+export * from './api.js';
