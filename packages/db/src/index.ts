@@ -19,3 +19,20 @@ export {
   type AuthenticatedKey,
 } from './repositories/api-key.repository.js';
 export { appendAudit, type AuditInput } from './repositories/audit.repository.js';
+export {
+  linkDuplicate,
+  findStalePending,
+  classifyJobId,
+  simhashBands,
+  simhashDistance,
+  NEAR_DUPLICATE_WINDOW_MS,
+  NEAR_DUPLICATE_MAX_DISTANCE,
+} from './repositories/item.repository.js';
+export {
+  upsertSourcesByName,
+  ensureManualSource,
+  exportSources,
+  deleteSource,
+  DEFAULT_MANUAL_SOURCE_NAME,
+  type UpsertSourcesReport,
+} from './repositories/source.repository.js';

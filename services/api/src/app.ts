@@ -13,6 +13,8 @@ import { alertsRouter } from './routes/alerts.routes.js';
 import { itemsRouter } from './routes/items.routes.js';
 import { keysRouter } from './routes/keys.routes.js';
 import { auditRouter } from './routes/audit.routes.js';
+import { sourcesRouter } from './routes/sources.routes.js';
+import { intakeRouter } from './routes/intake.routes.js';
 
 export interface AppDeps {
   readonly config: ApiConfig;
@@ -51,7 +53,9 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   const v1 = express.Router();
   v1.use(authenticate(models));
   v1.use('/alerts', alertsRouter(models));
+  v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));
+  v1.use('/sources', sourcesRouter(models));
   v1.use('/keys', keysRouter(models));
   v1.use('/audit', auditRouter(models));
   app.use('/api/v1', v1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { SourcesFile, ValidationError, type SourceInput } from '@vigie/contracts';
-import type { Models } from '@vigie/db';
+import { upsertSourcesByName, type Models } from '@vigie/db';
 
 /** Reads a YAML or JSON sources file (`sources: [...]`), reporting every invalid field with its path. */
 export function readSourcesFile(path: string): SourceInput[] {
@@ -22,18 +22,8 @@ export function readSourcesFile(path: string): SourceInput[] {
   return parsed.data.sources;
 }
 
-/** Upserts sources by name; returns how many were created and updated. Health and HTTP state are kept. */
+/** Upserts sources by name; health, HTTP and schedule state are kept (see @vigie/db upsertSourcesByName). */
 export async function upsertSources(models: Models, sources: readonly SourceInput[]): Promise<{ created: number; updated: number }> {
-  let created = 0;
-  let updated = 0;
-  for (const s of sources) {
-    const result = await models.sources.updateOne(
-      { name: s.name },
-      { $set: { kind: s.kind, url: s.url ?? null, missions: s.missions, languages: s.languages, pollIntervalSec: s.pollIntervalSec, enabled: s.enabled, tags: s.tags } },
-      { upsert: true },
-    );
-    if (result.upsertedId) created++;
-    else if (result.modifiedCount) updated++;
-  }
+  const { created, updated } = await upsertSourcesByName(models, sources);
   return { created, updated };
 }

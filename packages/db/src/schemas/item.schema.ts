@@ -21,7 +21,21 @@ export const itemSchema = new Schema(
     media: { type: [mediaSchema], default: [] },
     contentHash: { type: String, required: true },
     simhash: { type: String, default: null },
+    /**
+     * The first item of the same story (same canonical URL from another item, or SimHash within
+     * NEAR_DUPLICATE_DISTANCE), always a root (never itself a duplicate). Null for originals. Alert source counts
+     * should count only items where this is null, or count distinct roots: `nearDuplicateOf ?? _id`.
+     */
     nearDuplicateOf: { type: Schema.Types.ObjectId, default: null },
+    duplicateReason: { type: String, enum: ['canonical_url', 'simhash', null], default: null },
+    /** False until the cross-source dedup check ran for the current content (re-run after an edit or a crash). */
+    dupChecked: { type: Boolean, default: false },
+    // The simhash cut into four 16-bit bands, each indexed: near-duplicate candidates are items sharing a band
+    // (cheap equality lookups that work on FerretDB v1), then checked by Hamming distance.
+    sb0: { type: Number, default: null },
+    sb1: { type: Number, default: null },
+    sb2: { type: Number, default: null },
+    sb3: { type: Number, default: null },
     warnings: { type: [String], default: [] },
     status: { type: String, enum: ITEM_STATUSES, default: 'pending' },
     /** The classifier's output (contracts' Classification) plus when it was computed. */
@@ -32,6 +46,8 @@ export const itemSchema = new Schema(
     hour: { type: Date, required: true },
     day: { type: String, required: true },
     week: { type: String, required: true },
+    /** Missions named by whoever submitted the item (manual intake): a hint kept for the classifier and triage. */
+    declaredMissions: { type: [String], default: [] },
     // Denormalised from the classification so list filters use plain indexed fields.
     missions: { type: [String], default: [] },
     topNarrative: { type: String, default: null },
@@ -46,8 +62,15 @@ itemSchema.index({ sourceId: 1, guid: 1 }, { unique: true });
 itemSchema.index({ collectedAt: -1, _id: -1 });
 // GET /items?mission=…&narrative=… (the triage view's filter).
 itemSchema.index({ missions: 1, topNarrative: 1, collectedAt: -1 });
-// Cross-source dedup by canonical URL.
-itemSchema.index({ canonicalUrl: 1 });
+// Cross-source dedup by canonical URL (first item with this URL: sorted by _id).
+itemSchema.index({ canonicalUrl: 1, _id: 1 });
+// Near-duplicate candidates: items sharing one simhash band, recent first (findNearDuplicate).
+itemSchema.index({ sb0: 1, collectedAt: -1 });
+itemSchema.index({ sb1: 1, collectedAt: -1 });
+itemSchema.index({ sb2: 1, collectedAt: -1 });
+itemSchema.index({ sb3: 1, collectedAt: -1 });
+// The collector's sweeper: items still pending long after their last write (a crash between upsert and enqueue).
+itemSchema.index({ status: 1, updatedAt: 1 });
 
 export type ItemDoc = InferSchemaType<typeof itemSchema>;
 export type ItemModel = Model<ItemDoc>;

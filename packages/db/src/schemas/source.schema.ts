@@ -17,11 +17,28 @@ const healthSchema = new Schema(
   { _id: false },
 );
 
+const scheduleSchema = new Schema(
+  {
+    /** Adaptive poll interval in seconds (between ¼ and 8× pollIntervalSec); null until the first fetch. */
+    intervalSec: { type: Number, default: null },
+    /** No fetch before this time (Retry-After, failure backoff): a scheduler tick earlier than this is skipped. */
+    notBefore: { type: Date, default: null },
+    /** Recent new-item counts per fetch (newest last, at most 8): what "busy" and "quiet" are judged on. */
+    recentNew: { type: [Number], default: [] },
+  },
+  { _id: false },
+);
+
 const httpStateSchema = new Schema(
   {
     etag: { type: String, default: null },
     lastModified: { type: String, default: null },
     bodyHash: { type: String, default: null },
+    /** Last fetch sent without validators; the collector refetches unconditionally once a day (broken ETags). */
+    lastFullFetchAt: { type: Date, default: null },
+    /** A permanent redirect (301/308) seen on recent fetches, and how many fetches in a row saw it. */
+    redirectTo: { type: String, default: null },
+    redirectCount: { type: Number, default: 0 },
   },
   { _id: false },
 );
@@ -39,6 +56,7 @@ export const sourceSchema = new Schema(
     tags: { type: [String], default: [] },
     health: { type: healthSchema, default: () => ({}) },
     http: { type: httpStateSchema, default: () => ({}) },
+    schedule: { type: scheduleSchema, default: () => ({}) },
   },
   { timestamps: true, collection: 'sources' },
 );
@@ -46,6 +64,8 @@ export const sourceSchema = new Schema(
 sourceSchema.index({ name: 1 }, { unique: true });
 // The collector's scheduler lists enabled sources.
 sourceSchema.index({ enabled: 1, kind: 1 });
+// GET /sources for a mission-scoped key (missions $in scope).
+sourceSchema.index({ missions: 1 });
 
 export type SourceDoc = InferSchemaType<typeof sourceSchema>;
 export type SourceModel = Model<SourceDoc>;
