@@ -8,7 +8,19 @@ export { ALERT_STATUSES, type AlertStatus, type AlertDoc } from './schemas/alert
 export { ROLES, type Role, type ApiKeyDoc } from './schemas/api-key.schema.js';
 export type { AuditEntryDoc } from './schemas/audit.schema.js';
 export { upsertItem, saveClassification, type NewItem, type UpsertResult, type UpsertOutcome } from './repositories/item.repository.js';
-export { recordEvidence, dedupKeyFor, EVIDENCE_INLINE_CAP, type EvidenceInput, type EvidenceResult } from './repositories/alert.repository.js';
+export {
+  recordEvidence,
+  dedupKeyFor,
+  applyAlertTransition,
+  findRecentlyResolved,
+  rollForwardTransitions,
+  lifecycleStateOf,
+  ACTIVE_ALERT_STATUSES,
+  EVIDENCE_INLINE_CAP,
+  type EvidenceInput,
+  type EvidenceResult,
+  type AlertTransitionWrite,
+} from './repositories/alert.repository.js';
 export {
   createApiKey,
   ensureBootstrapKey,
@@ -36,3 +48,4 @@ export {
   DEFAULT_MANUAL_SOURCE_NAME,
   type UpsertSourcesReport,
 } from './repositories/source.repository.js';
+export { LABEL_VERDICTS, type LabelDoc } from './schemas/label.schema.js';

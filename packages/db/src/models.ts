@@ -1,9 +1,17 @@
 import type { Connection } from 'mongoose';
 import { sourceModel, type SourceModel } from './schemas/source.schema.js';
 import { itemModel, type ItemModel } from './schemas/item.schema.js';
-import { alertItemModel, alertModel, type AlertItemModel, type AlertModel } from './schemas/alert.schema.js';
+import {
+  alertItemModel,
+  alertModel,
+  alertTransitionModel,
+  type AlertItemModel,
+  type AlertModel,
+  type AlertTransitionModel,
+} from './schemas/alert.schema.js';
 import { apiKeyModel, type ApiKeyModel } from './schemas/api-key.schema.js';
 import { auditEntryModel, type AuditEntryModel } from './schemas/audit.schema.js';
+import { labelModel, type LabelModel } from './schemas/label.schema.js';
 
 export interface Models {
   readonly connection: Connection;
@@ -11,8 +19,10 @@ export interface Models {
   readonly items: ItemModel;
   readonly alerts: AlertModel;
   readonly alertItems: AlertItemModel;
+  readonly alertTransitions: AlertTransitionModel;
   readonly apiKeys: ApiKeyModel;
   readonly audit: AuditEntryModel;
+  readonly labels: LabelModel;
 }
 
 export function createModels(connection: Connection): Models {
@@ -22,8 +32,10 @@ export function createModels(connection: Connection): Models {
     items: itemModel(connection),
     alerts: alertModel(connection),
     alertItems: alertItemModel(connection),
+    alertTransitions: alertTransitionModel(connection),
     apiKeys: apiKeyModel(connection),
     audit: auditEntryModel(connection),
+    labels: labelModel(connection),
   });
 }
 
@@ -32,7 +44,7 @@ export function createModels(connection: Connection): Models {
  * idempotent, so a service must not process work before this has succeeded.
  */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.apiKeys, models.audit]) {
+  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels]) {
     await model.createCollection().catch((error: unknown) => {
       // 48 = NamespaceExists: another process created it first.
       if (!(error && typeof error === 'object' && 'code' in error && error.code === 48)) throw error;

@@ -24,7 +24,7 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
 
   const worker = createTypedWorker(
     JOBS.classifyItem,
-    (payload, ctx) => classifyItem({ models, engine, alertMinScore: config.alertMinScore, now: () => new Date() }, payload, ctx),
+    (payload, ctx) => classifyItem({ models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date() }, payload, ctx),
     { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: config.concurrency },
   );
   return {

@@ -1,5 +1,15 @@
 import type { ClassifyItemJob, Classification } from '@vigie/contracts';
-import { dedupKeyFor, recordEvidence, saveClassification, type Models } from '@vigie/db';
+import { transition } from '@vigie/alerting';
+import {
+  applyAlertTransition,
+  dedupKeyFor,
+  findRecentlyResolved,
+  isDuplicateKeyError,
+  lifecycleStateOf,
+  recordEvidence,
+  saveClassification,
+  type Models,
+} from '@vigie/db';
 import type { JobContext } from '@vigie/runtime';
 import { planAlertEvidence } from './alert-decision.js';
 
@@ -12,7 +22,35 @@ export interface ClassifyDeps {
   readonly models: Models;
   readonly engine: ClassifierEngine;
   readonly alertMinScore: number;
+  /** A resolved alert whose narrative comes back within this window is reopened instead of duplicated. */
+  readonly reopenWindowMs: number;
   readonly now: () => Date;
+}
+
+/**
+ * Reopens the most recently resolved alert for `dedupKey` if it was resolved within the window and no alert is
+ * active for the key. Losing a race (someone else reopened or opened one) is fine: evidence joins that alert.
+ */
+async function reopenIfRecentlyResolved(deps: ClassifyDeps, dedupKey: string, at: Date, log: JobContext['log']) {
+  if (await deps.models.alerts.exists({ openKey: dedupKey })) return;
+  const resolved = await findRecentlyResolved(deps.models, dedupKey, new Date(at.getTime() - deps.reopenWindowMs));
+  if (!resolved) return;
+  const result = transition(lifecycleStateOf(resolved), 'reopen', { id: 'classifier', role: 'system' }, at, {
+    reason: 'The narrative came back within the reopen window.',
+  });
+  if (!result.ok) return;
+  try {
+    await applyAlertTransition(deps.models, {
+      alertId: String(resolved._id),
+      expectedStatus: 'resolved',
+      expectedSeq: resolved.history?.length ?? 0,
+      patch: result.patch,
+      history: { ...result.history },
+    });
+    log.info({ alertId: String(resolved._id), dedupKey }, 'alert reopened');
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
 }
 
 /**
@@ -38,8 +76,11 @@ export async function classifyItem(deps: ClassifyDeps, payload: ClassifyItemJob,
   await saveClassification(deps.models, String(item._id), result, at);
   const plans = planAlertEvidence(result, deps.alertMinScore);
   for (const plan of plans) {
+    const dedupKey = dedupKeyFor(plan.mission, plan.narrative, plan.target);
+    await reopenIfRecentlyResolved(deps, dedupKey, at, ctx.log);
     await recordEvidence(deps.models, {
-      dedupKey: dedupKeyFor(plan.mission, plan.narrative, plan.target),
+      dedupKey,
+      openedAt: at,
       mission: plan.mission,
       narrative: plan.narrative,
       severity: plan.severity,

@@ -11,6 +11,8 @@ const schema = z
     CLASSIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Minimum score of the top narrative for a harmful item to count as alert evidence. */
     ALERT_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.25),
+    /** Hours after resolution during which a returning narrative reopens its alert instead of opening a new one. */
+    ALERT_REOPEN_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -20,6 +22,7 @@ const schema = z
     mongo: { url: env.MONGO_URL, dbName: env.MONGO_DB },
     concurrency: env.CLASSIFIER_CONCURRENCY,
     alertMinScore: env.ALERT_MIN_SCORE,
+    reopenWindowMs: env.ALERT_REOPEN_WINDOW_HOURS * 3_600_000,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));
 

@@ -21,6 +21,8 @@ export interface EvidenceInput {
     readonly stance: string;
   };
   readonly seenAt: Date;
+  /** When the alert is opened (processing time); defaults to seenAt. */
+  readonly openedAt?: Date;
 }
 
 export interface EvidenceResult {
@@ -130,6 +132,8 @@ async function openAlert(models: Models, input: EvidenceInput, rank: number): Pr
             firstSeenAt: input.seenAt,
             lastSeenAt: input.seenAt,
             evidence: [],
+            openedAt: input.openedAt ?? input.seenAt,
+            history: [],
           },
         },
         { upsert: true },
@@ -157,4 +161,114 @@ export function dedupKeyFor(mission: MissionCode, narrative: NarrativeKey, targe
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
   return slug ? `${base}:${slug}` : base;
+}
+
+/** Statuses during which an alert holds its dedup key (new evidence joins it). */
+export const ACTIVE_ALERT_STATUSES = ['open', 'acknowledged', 'responding'] as const;
+
+export interface AlertTransitionWrite {
+  readonly alertId: string;
+  /** The status the change was computed from. */
+  readonly expectedStatus: string;
+  /** The history length the change was computed from: the compare-and-set sequence number. */
+  readonly expectedSeq: number;
+  readonly patch: Readonly<Record<string, unknown>>;
+  readonly history: Readonly<Record<string, unknown>>;
+}
+
+/** After this long, an unapplied transition is taken to belong to a crashed writer and is rolled forward. */
+const ROLL_FORWARD_AFTER_MS = 30_000;
+
+/**
+ * Persists one lifecycle transition computed by @vigie/alerting. Two people acting at once get one success and
+ * one conflict (null): the change is first recorded under a unique `<alertId>:<seq>` key, then applied. Moves
+ * `openKey` with the status: closed alerts release the dedup key; a reopened alert takes it back (E11000 if
+ * another alert holds it meanwhile, and the recorded change is withdrawn).
+ */
+export async function applyAlertTransition(models: Models, write: AlertTransitionWrite) {
+  const id = new Types.ObjectId(write.alertId);
+  const current = await models.alerts.findOne({ _id: id }, { dedupKey: 1, status: 1, history: 1 }).lean();
+  if (!current || current.status !== write.expectedStatus || (current.history?.length ?? 0) !== write.expectedSeq) return null;
+  const nextStatus = typeof write.patch.status === 'string' ? write.patch.status : write.expectedStatus;
+  const active = (ACTIVE_ALERT_STATUSES as readonly string[]).includes(nextStatus);
+  const set = { ...write.patch, openKey: active ? current.dedupKey : `${current.dedupKey}#${write.alertId}` };
+  const transitionId = `${write.alertId}:${write.expectedSeq}`;
+  try {
+    await models.alertTransitions.create({ _id: transitionId, alertId: id, seq: write.expectedSeq, set, history: write.history, at: new Date() });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return null;
+    throw error;
+  }
+  try {
+    await applyRecorded(models, id, write.expectedSeq, set, write.history);
+  } catch (error) {
+    // The reopened alert cannot take its key back: withdraw the change so the slot is free again.
+    if (isDuplicateKeyError(error)) await models.alertTransitions.deleteOne({ _id: transitionId });
+    throw error;
+  }
+  return models.alerts.findById(id).lean();
+}
+
+async function applyRecorded(models: Models, alertId: Types.ObjectId, seq: number, set: Record<string, unknown>, history: unknown) {
+  // The history-length guard makes a repeated application (writer and roll-forward racing) a no-op.
+  // Alerts opened by an upsert may have no history array yet (mongoose drops empty arrays from $setOnInsert).
+  const guard = seq === 0 ? { $or: [{ history: { $size: 0 } }, { history: { $exists: false } }] } : { history: { $size: seq } };
+  await models.alerts.updateOne({ _id: alertId, ...guard }, { $set: set, $push: { history } });
+  await models.alertTransitions.updateOne({ _id: `${String(alertId)}:${seq}` }, { $set: { applied: true } });
+}
+
+/**
+ * Applies changes whose writer crashed between recording and applying them, oldest first. Called before an
+ * alert is read for a new action, so a crash never blocks the alert.
+ */
+export async function rollForwardTransitions(models: Models, alertId: string, now: Date): Promise<number> {
+  const id = new Types.ObjectId(alertId);
+  const pending = await models.alertTransitions
+    .find({ alertId: id, applied: false, at: { $lt: new Date(now.getTime() - ROLL_FORWARD_AFTER_MS) } })
+    .sort({ seq: 1 })
+    .lean();
+  let applied = 0;
+  for (const t of pending) {
+    const alert = await models.alerts.findOne({ _id: id }, { history: 1 }).lean();
+    if (!alert) break;
+    const length = alert.history?.length ?? 0;
+    if (length > t.seq) {
+      await models.alertTransitions.updateOne({ _id: t._id }, { $set: { applied: true } });
+      continue;
+    }
+    if (length < t.seq) break;
+    await applyRecorded(models, id, t.seq, t.set as Record<string, unknown>, t.history);
+    applied++;
+  }
+  return applied;
+}
+
+/** The most recently resolved alert for a key, if it was resolved at or after `since` (reopen candidates). */
+export async function findRecentlyResolved(models: Models, dedupKey: string, since: Date) {
+  return models.alerts
+    .findOne({ dedupKey, status: 'resolved', resolvedAt: { $gte: since } })
+    .sort({ resolvedAt: -1 })
+    .lean();
+}
+
+/**
+ * The lifecycle fields of a stored alert with explicit nulls: alerts opened by an upsert carry only the fields
+ * set on insert, and the lifecycle rules distinguish "no response yet" (null) from a value.
+ */
+export function lifecycleStateOf(alert: Record<string, unknown> & { openedAt?: Date | null; createdAt?: Date | null; firstSeenAt: Date }) {
+  const orNull = <T>(v: unknown): T | null => (v === undefined || v === null ? null : (v as T));
+  return {
+    status: alert.status as 'open' | 'acknowledged' | 'responding' | 'resolved' | 'dismissed',
+    openedAt: alert.openedAt ?? alert.createdAt ?? alert.firstSeenAt,
+    ownerId: orNull<string>(alert.ownerId),
+    responseId: orNull<string>(alert.responseId),
+    outcome: orNull<'no_action' | 'rebutted' | 'prebunked' | 'referred_to_platform' | 'referred_to_security'>(alert.outcome),
+    acknowledgedAt: orNull<Date>(alert.acknowledgedAt),
+    resolvedAt: orNull<Date>(alert.resolvedAt),
+    dismissedAt: orNull<Date>(alert.dismissedAt),
+    timeToAcknowledgeMs: orNull<number>(alert.timeToAcknowledgeMs),
+    timeToResolveMs: orNull<number>(alert.timeToResolveMs),
+    reopenCount: typeof alert.reopenCount === 'number' ? alert.reopenCount : 0,
+    escalationLevel: typeof alert.escalationLevel === 'number' ? alert.escalationLevel : 0,
+  };
 }

@@ -19,6 +19,20 @@ const evidenceSchema = new Schema(
   { _id: false },
 );
 
+const historySchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    actorRole: { type: String, required: true },
+    action: { type: String, required: true },
+    from: { type: String, required: true },
+    to: { type: String, required: true },
+    reason: { type: String, default: null },
+    detail: { type: Schema.Types.Mixed, default: {} },
+  },
+  { _id: false },
+);
+
 export const alertSchema = new Schema(
   {
     /** mission × narrative (an S1 item with a concrete target gets its own key per target). */
@@ -43,6 +57,20 @@ export const alertSchema = new Schema(
     lastSeenAt: { type: Date, required: true },
     /** The most recent evidence (capped); the full list is in alert_items. */
     evidence: { type: [evidenceSchema], default: [] },
+    // Lifecycle (see @vigie/alerting alert-lifecycle): the current cycle starts at openedAt (creation or reopen).
+    openedAt: { type: Date, required: true },
+    ownerId: { type: String, default: null },
+    responseId: { type: String, default: null },
+    outcome: { type: String, default: null },
+    acknowledgedAt: { type: Date, default: null },
+    resolvedAt: { type: Date, default: null },
+    dismissedAt: { type: Date, default: null },
+    timeToAcknowledgeMs: { type: Number, default: null },
+    timeToResolveMs: { type: Number, default: null },
+    reopenCount: { type: Number, default: 0 },
+    escalationLevel: { type: Number, default: 0 },
+    /** Every change: who, when, from → to, why. Notes and assignments are entries too. */
+    history: { type: [historySchema], default: [] },
   },
   { timestamps: true, collection: 'alerts' },
 );
@@ -52,6 +80,10 @@ alertSchema.index({ severityRank: 1, lastSeenAt: -1, _id: -1 });
 // Default list order and mission-scoped lists.
 alertSchema.index({ lastSeenAt: -1, _id: -1 });
 alertSchema.index({ mission: 1, narrative: 1, status: 1 });
+// Reopen check: the latest closed alert for a key.
+alertSchema.index({ dedupKey: 1, resolvedAt: -1 });
+// Escalation scan: unacknowledged S1/S2 alerts by age.
+alertSchema.index({ status: 1, severityRank: 1, openedAt: 1 });
 
 export type AlertDoc = InferSchemaType<typeof alertSchema>;
 export type AlertModel = Model<AlertDoc>;
@@ -74,3 +106,29 @@ alertItemSchema.index({ itemId: 1 });
 export type AlertItemDoc = InferSchemaType<typeof alertItemSchema>;
 export type AlertItemModel = Model<AlertItemDoc>;
 export const alertItemModel = (c: Connection): AlertItemModel => c.model<AlertItemDoc>('AlertItem', alertItemSchema);
+
+/**
+ * One lifecycle change, written before it is applied. Its _id `<alertId>:<seq>` (seq = the history length the
+ * change was computed from) is the compare-and-set: a unique-key insert is atomic on MongoDB 7 and on
+ * FerretDB v1, whose SQLite backend does not run conditional updates atomically. A change whose writer crashed
+ * after the insert is rolled forward by the next reader, so nothing is lost or blocked.
+ */
+export const alertTransitionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    alertId: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number, required: true },
+    set: { type: Schema.Types.Mixed, required: true },
+    history: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
+    applied: { type: Boolean, default: false },
+  },
+  { collection: 'alert_transitions' },
+);
+// Roll-forward scan: unapplied changes of one alert.
+alertTransitionSchema.index({ alertId: 1, applied: 1, seq: 1 });
+
+export type AlertTransitionDoc = InferSchemaType<typeof alertTransitionSchema>;
+export type AlertTransitionModel = Model<AlertTransitionDoc>;
+export const alertTransitionModel = (c: Connection): AlertTransitionModel =>
+  c.model<AlertTransitionDoc>('AlertTransition', alertTransitionSchema);

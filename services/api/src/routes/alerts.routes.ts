@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NarrativeKey, NotFoundError, Severity, SEVERITY_RANK } from '@vigie/contracts';
 import { ALERT_STATUSES, decodeCursor, encodeCursor, type AlertDoc, type Models } from '@vigie/db';
 import { allowedMissions, requireRole } from '../middleware/auth.js';
+import { AlertActionName, BulkActionBody, performAlertAction } from './alert-actions.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
 
 const listQuery = z
@@ -45,6 +46,26 @@ export function alertToDto(a: AlertLean) {
       severity: e.severity ?? null,
       stance: e.stance ?? null,
       addedAt: e.addedAt ? e.addedAt.toISOString() : null,
+    })),
+    openedAt: a.openedAt ? a.openedAt.toISOString() : null,
+    ownerId: a.ownerId ?? null,
+    responseId: a.responseId ?? null,
+    outcome: a.outcome ?? null,
+    acknowledgedAt: a.acknowledgedAt ? a.acknowledgedAt.toISOString() : null,
+    resolvedAt: a.resolvedAt ? a.resolvedAt.toISOString() : null,
+    dismissedAt: a.dismissedAt ? a.dismissedAt.toISOString() : null,
+    timeToAcknowledgeMs: a.timeToAcknowledgeMs ?? null,
+    timeToResolveMs: a.timeToResolveMs ?? null,
+    reopenCount: a.reopenCount ?? 0,
+    history: (a.history ?? []).map((h) => ({
+      at: h.at.toISOString(),
+      actor: h.actor,
+      actorRole: h.actorRole,
+      action: h.action,
+      from: h.from,
+      to: h.to,
+      reason: h.reason ?? null,
+      detail: (h.detail ?? {}) as Record<string, string | null>,
     })),
     createdAt: a.createdAt?.toISOString() ?? null,
     updatedAt: a.updatedAt?.toISOString() ?? null,
@@ -105,6 +126,29 @@ export function alertsRouter(models: Models): Router {
     // Out-of-scope alerts are reported as not found: a scoped key must not learn they exist.
     if (!alert || (missions && !missions.includes(alert.mission))) throw new NotFoundError(`No alert ${id}.`);
     res.json(alertToDto(alert));
+  });
+
+  // Bulk first, so "bulk" is never taken for an alert id.
+  router.post('/bulk', requireRole('analyst'), async (req, res) => {
+    const body = BulkActionBody.parse(req.body);
+    const results = [];
+    for (const id of body.ids) {
+      try {
+        const updated = (await performAlertAction(models, req, id, body.action, body.input)) as AlertLean;
+        results.push({ id, ok: true, status: updated.status });
+      } catch (error) {
+        results.push({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    res.json({ results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length });
+  });
+
+  router.post('/:id/:action', requireRole('analyst'), async (req, res) => {
+    const id = objectId.parse(req.params.id);
+    // `notes` reads better in a URL; the lifecycle calls the action `note`.
+    const action = AlertActionName.parse(req.params.action === 'notes' ? 'note' : req.params.action);
+    const updated = (await performAlertAction(models, req, id, action, req.body)) as AlertLean;
+    res.json(alertToDto(updated));
   });
 
   return router;

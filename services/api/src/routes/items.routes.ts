@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { Types, type QueryFilter } from 'mongoose';
 import { z } from 'zod';
-import { Language, NarrativeKey, NotFoundError, Severity } from '@vigie/contracts';
+import { Language, NarrativeKey, NotFoundError, Severity, Stance } from '@vigie/contracts';
 import { decodeCursor, encodeCursor, type ItemDoc, type Models } from '@vigie/db';
 import { allowedMissions, requireRole } from '../middleware/auth.js';
+import { auditWrite } from '../middleware/audit.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
 
 const listQuery = z
@@ -86,5 +87,41 @@ export function itemsRouter(models: Models): Router {
     res.json(itemToDto(item));
   });
 
+  // An officer's verdict on one item: the classifier learns from these (`vigie train`).
+  router.post('/:id/label', requireRole('analyst'), async (req, res) => {
+    const id = objectId.parse(req.params.id);
+    const body = LabelBody.parse(req.body);
+    const item = (await models.items.findById(id).lean()) as ItemLean | null;
+    const missions = allowedMissions(req.principal!);
+    if (!item || (missions && !item.missions.some((m) => missions.includes(m as never)))) throw new NotFoundError(`No item ${id}.`);
+    const classification = item.classification as { classifierVersion?: string } | null;
+    await models.labels.updateOne(
+      { itemId: item._id, actorKeyId: req.principal!.id },
+      {
+        $set: {
+          verdict: body.verdict,
+          narrative: body.narrative ?? null,
+          stance: body.stance ?? null,
+          via: 'feedback',
+          classifierVersion: classification?.classifierVersion ?? null,
+          at: new Date(),
+        },
+      },
+      { upsert: true },
+    );
+    await auditWrite(models, req, { action: 'item.label', targetType: 'item', targetId: id, changes: { verdict: { from: null, to: body.verdict } }, reason: body.note ?? null });
+    res.status(201).json({ itemId: id, ...body });
+  });
+
   return router;
 }
+
+export const LabelBody = z
+  .object({
+    verdict: z.enum(['true_positive', 'false_positive']),
+    /** The narrative the item really carries, when the classifier got it wrong (null: none). */
+    narrative: NarrativeKey.nullable().optional(),
+    stance: Stance.optional(),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
