@@ -1,10 +1,28 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DelayedError } from 'bullmq';
 import { Types } from 'mongoose';
-import { decodeFeedBytes, fetchFeed, isFeedError, parseFeed, type FetchFeedOptions, type NormalisedItem } from '@vigie/feeds';
+import {
+  canonicaliseUrl,
+  decodeFeedBytes,
+  extractArticle,
+  fetchFeed,
+  hostKey,
+  identifyLanguage,
+  isFeedError,
+  parseFeed,
+  simhash64,
+  type FetchFeedOptions,
+  type FetchOk,
+  type NormalisedItem,
+} from '@vigie/feeds';
 import type { CollectFeedJob } from '@vigie/contracts';
-import { upsertItem, type Models, type NewItem } from '@vigie/db';
+import { upsertItem, type Models, type NewItem, type SourceDoc } from '@vigie/db';
 import { UnrecoverableError, type JobContext } from '@vigie/runtime';
 import { nextHealth, type FetchOutcome } from './source-health.js';
+import { adaptiveIntervalSec, nextFetchAt, pushHistory, shouldFetchUnconditionally } from './adaptive-interval.js';
+import { nextRedirectState } from './redirect-adoption.js';
+import { IN_PROCESS_WAIT_MS, retryDelayMs, type HostLimiter } from './politeness.js';
 
 export interface CollectDeps {
   readonly models: Models;
@@ -12,16 +30,22 @@ export interface CollectDeps {
   /** Enqueues classification; idempotent per (item, content) through its job id. */
   readonly enqueueClassify: (itemId: string, contentHash: string) => Promise<void>;
   readonly now: () => Date;
+  /** Per-host politeness shared across processes; absent in unit-level tests. */
+  readonly hostLimiter?: HostLimiter;
 }
 
 export interface CollectSummary {
   readonly sourceId: string;
-  readonly outcome: 'skipped' | 'not_modified' | 'unchanged_body' | 'collected';
+  readonly outcome: 'skipped' | 'deferred' | 'not_modified' | 'unchanged_body' | 'collected' | 'rate_limited';
   readonly created: number;
   readonly edited: number;
   readonly enqueued: number;
   readonly warnings: number;
 }
+
+type SourceLean = SourceDoc & { _id: Types.ObjectId };
+
+const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
 function toNewItem(item: NormalisedItem): NewItem {
   return {
@@ -41,52 +65,159 @@ function toNewItem(item: NormalisedItem): NewItem {
   };
 }
 
+/** A `web` source's page as one item: guid = the source's canonical URL, so re-fetches detect edits by hash. */
+export function articleToNewItem(sourceUrl: string, fetched: Pick<FetchOk, 'finalUrl'>, html: string): NewItem {
+  const article = extractArticle(html, fetched.finalUrl);
+  const guid = canonicaliseUrl(sourceUrl) ?? sourceUrl;
+  const lang = identifyLanguage(article.text);
+  return {
+    guid,
+    url: fetched.finalUrl,
+    canonicalUrl: canonicaliseUrl(article.canonicalUrl) ?? guid,
+    title: article.title,
+    text: article.text,
+    author: article.byline,
+    publishedAt: article.publishedAt,
+    language: article.language,
+    languageConfidence: article.language === lang.language ? lang.confidence : 0.5,
+    media: [],
+    contentHash: createHash('sha256').update(`${article.title}\n${article.text}`).digest('hex'),
+    simhash: simhash64(`${article.title}\n${article.text}`),
+    warnings: [],
+  };
+}
+
 /**
- * One poll of one feed source: fetch (conditional, SSRF-safe) → decode → parse → upsert items → enqueue the
- * new or edited ones for classification → record health. Transient failures throw (BullMQ retries with
- * backoff); permanent ones throw UnrecoverableError after recording why.
+ * One poll of one source (`rss` feed or `web` article page): per-host politeness → fetch (conditional,
+ * SSRF-safe; unconditional once a day) → decode → parse or extract → upsert items → enqueue the new, edited or
+ * still-pending ones for classification → record health, the adaptive interval and redirect state.
+ * Transient failures throw (BullMQ retries with backoff); permanent ones throw UnrecoverableError after
+ * recording why. A 429/503 with Retry-After is recorded and honoured by not polling before that time.
  */
 export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ctx: JobContext): Promise<CollectSummary> {
   const { models } = deps;
-  const source = await models.sources.findById(payload.sourceId).lean();
-  if (!source || !source.enabled || !source.url || source.kind !== 'rss') {
-    ctx.log.info({ sourceId: payload.sourceId }, 'source missing, disabled or not a feed; skipping');
-    return { sourceId: payload.sourceId, outcome: 'skipped', created: 0, edited: 0, enqueued: 0, warnings: 0 };
+  const summary = (outcome: CollectSummary['outcome'], extra: Partial<CollectSummary> = {}): CollectSummary => ({
+    sourceId: payload.sourceId,
+    outcome,
+    created: 0,
+    edited: 0,
+    enqueued: 0,
+    warnings: 0,
+    ...extra,
+  });
+  const source = (await models.sources.findById(payload.sourceId).lean()) as SourceLean | null;
+  if (!source || !source.enabled || !source.url || (source.kind !== 'rss' && source.kind !== 'web')) {
+    ctx.log.info({ sourceId: payload.sourceId }, 'source missing, disabled or not fetchable; skipping');
+    return summary('skipped');
   }
   const log = ctx.log.child({ sourceId: payload.sourceId });
+  const notBefore = source.schedule?.notBefore;
+  if (notBefore && notBefore.getTime() > deps.now().getTime()) {
+    log.debug({ notBefore }, 'server asked us to wait (Retry-After); not polling yet');
+    return summary('deferred');
+  }
+
+  const host = hostKey(source.url);
+  const leaseId = randomUUID();
+  if (deps.hostLimiter && host) await acquireHost(deps.hostLimiter, host, leaseId, ctx);
+  try {
+    return await pollSource(deps, source, log, summary);
+  } finally {
+    if (deps.hostLimiter && host) await deps.hostLimiter.release(host, leaseId);
+  }
+}
+
+/** Waits briefly in-process, else moves the job back to delayed (never drops it, never holds a slot long). */
+async function acquireHost(limiter: HostLimiter, host: string, leaseId: string, ctx: JobContext): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const decision = await limiter.tryAcquire(host, leaseId);
+    if (decision.kind === 'granted') return;
+    const delay = retryDelayMs(decision);
+    if (delay > IN_PROCESS_WAIT_MS || !ctx.job.token) {
+      if (!ctx.job.token) throw new Error(`host ${host} is busy and this job cannot be re-delayed (no lock token)`);
+      await ctx.job.moveToDelayed(Date.now() + delay, ctx.job.token);
+      // BullMQ treats DelayedError as "moved, not failed": no attempt is consumed.
+      throw new DelayedError();
+    }
+    await sleep(delay);
+  }
+  await ctx.job.moveToDelayed(Date.now() + 1_000, ctx.job.token);
+  throw new DelayedError();
+}
+
+async function pollSource(
+  deps: CollectDeps,
+  source: SourceLean,
+  log: JobContext['log'],
+  summary: (o: CollectSummary['outcome'], extra?: Partial<CollectSummary>) => CollectSummary,
+): Promise<CollectSummary> {
+  const { models } = deps;
+  const sourceId = String(source._id);
+  const url = source.url!;
   const startedAt = deps.now();
-  const fetched = await fetchFeed(source.url, {
+  const unconditional = shouldFetchUnconditionally(source.http?.lastFullFetchAt, startedAt);
+  const fetched = await fetchFeed(url, {
     ...deps.fetchOptions,
-    etag: source.http?.etag ?? null,
-    lastModified: source.http?.lastModified ?? null,
+    etag: unconditional ? null : (source.http?.etag ?? null),
+    lastModified: unconditional ? null : (source.http?.lastModified ?? null),
+    ...(source.kind === 'web' ? { accept: HTML_ACCEPT } : {}),
   });
 
   if (fetched.kind === 'not_modified') {
-    await recordHealth(models, payload.sourceId, source.health?.consecutiveFailures ?? 0, { kind: 'not_modified' }, startedAt);
-    return { sourceId: payload.sourceId, outcome: 'not_modified', created: 0, edited: 0, enqueued: 0, warnings: 0 };
+    await record(models, source, { kind: 'not_modified' }, startedAt, { created: 0 });
+    return summary('not_modified');
   }
   if (fetched.kind === 'error') {
-    await failWith(models, payload.sourceId, source.health?.consecutiveFailures ?? 0, fetched.code, fetched.message, startedAt);
-    throw new Error('unreachable');
+    if (fetched.code === 'rate_limited') {
+      // Honour the server: no poll before Retry-After (or one interval when it gave none). Not retried by BullMQ,
+      // whose backoff would come back sooner than asked.
+      await record(models, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, { retryAfterMs: fetched.retryAfterMs ?? 0 });
+      log.warn({ retryAfterMs: fetched.retryAfterMs }, 'rate limited by the server; next poll deferred');
+      return summary('rate_limited');
+    }
+    const patch = await record(models, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, {});
+    const text = `${fetched.code}: ${fetched.message}`;
+    throw patch.retry === 'permanent' ? new UnrecoverableError(text) : new Error(text);
   }
+
+  const redirect = nextRedirectState({ redirectTo: source.http?.redirectTo ?? null, count: source.http?.redirectCount ?? 0 }, fetched.permanentRedirectTo, url);
+  const httpState: Record<string, unknown> = {
+    'http.etag': fetched.etag,
+    'http.lastModified': fetched.lastModified,
+    'http.redirectTo': redirect.redirectTo,
+    'http.redirectCount': redirect.count,
+    ...(unconditional ? { 'http.lastFullFetchAt': startedAt } : {}),
+    ...(redirect.adopt ? { url: redirect.adopt } : {}),
+  };
+  if (redirect.adopt) log.info({ from: url, to: redirect.adopt }, 'permanent redirect seen repeatedly; source URL updated');
 
   const bodyHash = createHash('sha256').update(fetched.body).digest('hex');
-  const validators = { 'http.etag': fetched.etag, 'http.lastModified': fetched.lastModified };
   if (bodyHash === source.http?.bodyHash) {
     // Same bytes as last time (servers without validators): nothing to parse.
-    await models.sources.updateOne({ _id: source._id }, { $set: validators });
-    await recordHealth(models, payload.sourceId, source.health?.consecutiveFailures ?? 0, { kind: 'ok', status: fetched.status, items: 0 }, startedAt);
-    return { sourceId: payload.sourceId, outcome: 'unchanged_body', created: 0, edited: 0, enqueued: 0, warnings: 0 };
+    await models.sources.updateOne({ _id: source._id }, { $set: httpState });
+    await record(models, source, { kind: 'ok', status: fetched.status, items: 0 }, startedAt, { created: 0 });
+    return summary('unchanged_body');
   }
 
-  let parsed;
+  let items: NewItem[];
+  let warnings = 0;
   try {
     const decoded = decodeFeedBytes(fetched.body, fetched.charset);
-    parsed = await parseFeed(decoded.text, { feedUrl: fetched.finalUrl });
+    if (source.kind === 'web') {
+      const item = articleToNewItem(url, fetched, decoded.text);
+      if (!item.text.trim()) throw new UnrecoverableError('empty: the page has no readable text');
+      items = [item];
+    } else {
+      const parsed = await parseFeed(decoded.text, { feedUrl: fetched.finalUrl });
+      items = parsed.items.map(toNewItem);
+      warnings = parsed.warnings.length;
+    }
   } catch (error) {
-    if (isFeedError(error)) {
+    if (isFeedError(error) || error instanceof UnrecoverableError) {
       // Validators are deliberately not updated: the next poll must fetch the body again.
-      await failWith(models, payload.sourceId, source.health?.consecutiveFailures ?? 0, error.code, error.message, startedAt);
+      const code = isFeedError(error) ? error.code : 'empty';
+      const patch = await record(models, source, { kind: 'error', code, message: error.message }, startedAt, {});
+      throw patch.retry === 'permanent' ? new UnrecoverableError(`${code}: ${error.message}`) : error;
     }
     throw error;
   }
@@ -94,27 +225,32 @@ export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ct
   let created = 0;
   let edited = 0;
   let enqueued = 0;
-  for (const item of parsed.items) {
-    const result = await upsertItem(models, payload.sourceId, toNewItem(item), startedAt);
+  for (const item of items) {
+    const result = await upsertItem(models, sourceId, item, startedAt);
     if (result.outcome === 'created') created++;
     if (result.outcome === 'edited') edited++;
     // Enqueue every still-pending item, not only new ones: if a previous attempt crashed between the upsert
     // and the enqueue, this retry picks the item up. The job id makes repeats no-ops.
     if (result.pending) {
-      await deps.enqueueClassify(result.itemId, item.contentHash);
+      await deps.enqueueClassify(result.itemId, result.contentHash);
       enqueued++;
     }
   }
-  await models.sources.updateOne({ _id: source._id }, { $set: { ...validators, 'http.bodyHash': bodyHash } });
-  await recordHealth(models, payload.sourceId, source.health?.consecutiveFailures ?? 0, { kind: 'ok', status: fetched.status, items: parsed.items.length }, startedAt);
-  log.info({ items: parsed.items.length, created, edited, enqueued, warnings: parsed.warnings.length }, 'feed collected');
-  return { sourceId: payload.sourceId, outcome: 'collected', created, edited, enqueued, warnings: parsed.warnings.length };
+  await models.sources.updateOne({ _id: source._id }, { $set: { ...httpState, 'http.bodyHash': bodyHash } });
+  await record(models, source, { kind: 'ok', status: fetched.status, items: items.length }, startedAt, { created: created + edited });
+  log.info({ items: items.length, created, edited, enqueued, warnings }, 'source collected');
+  return summary('collected', { created, edited, enqueued, warnings });
 }
 
-async function recordHealth(models: Models, sourceId: string, failures: number, outcome: FetchOutcome, at: Date) {
+/** Applies the health rules, the adaptive interval and the next-fetch time in one write. */
+async function record(models: Models, source: SourceLean, outcome: FetchOutcome, at: Date, extra: { created?: number; retryAfterMs?: number }) {
+  const failures = source.health?.consecutiveFailures ?? 0;
   const patch = nextHealth({ consecutiveFailures: failures }, outcome);
+  const recentNew = extra.created === undefined ? [...(source.schedule?.recentNew ?? [])] : pushHistory(source.schedule?.recentNew ?? [], extra.created);
+  const intervalSec = adaptiveIntervalSec({ configuredSec: source.pollIntervalSec, recentNew, consecutiveFailures: patch.consecutiveFailures });
+  const next = nextFetchAt(at, intervalSec, extra.retryAfterMs);
   await models.sources.updateOne(
-    { _id: new Types.ObjectId(sourceId) },
+    { _id: source._id },
     {
       $set: {
         'health.lastFetchAt': at,
@@ -122,16 +258,13 @@ async function recordHealth(models: Models, sourceId: string, failures: number, 
         'health.consecutiveFailures': patch.consecutiveFailures,
         'health.itemsLastFetch': patch.itemsLastFetch,
         'health.lastError': patch.lastError ? { ...patch.lastError, at } : null,
+        'health.nextFetchAt': patch.disable ? null : next.nextFetchAt,
+        'schedule.intervalSec': intervalSec,
+        'schedule.notBefore': next.notBefore,
+        'schedule.recentNew': recentNew,
         ...(patch.disable ? { enabled: false, 'health.disabledReason': patch.disable } : {}),
       },
     },
   );
   return patch;
-}
-
-async function failWith(models: Models, sourceId: string, failures: number, code: string, message: string, at: Date): Promise<never> {
-  const patch = await recordHealth(models, sourceId, failures, { kind: 'error', code, message }, at);
-  const text = `${code}: ${message}`;
-  if (patch.retry === 'permanent') throw new UnrecoverableError(text);
-  throw new Error(text);
 }

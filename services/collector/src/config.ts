@@ -20,6 +20,12 @@ const schema = z
     /** How often the scheduler re-reads the source list to add, change or drop job schedulers. */
     COLLECTOR_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
     COLLECTOR_USER_AGENT: z.string().max(200).optional(),
+    /** Fetches in flight per host across every collector process. */
+    COLLECTOR_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /** Minimum milliseconds between two requests to one host, across every collector process. */
+    COLLECTOR_HOST_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+    /** Items still pending this long after their last write are re-enqueued for classification (crash safety). */
+    COLLECTOR_SWEEP_AFTER_MS: z.coerce.number().int().min(10_000).max(7 * 86_400_000).default(10 * 60_000),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -34,6 +40,13 @@ const schema = z
       maxBytes: env.COLLECTOR_MAX_BYTES,
       userAgent: env.COLLECTOR_USER_AGENT,
     },
+    politeness: {
+      maxConcurrent: env.COLLECTOR_HOST_CONCURRENCY,
+      minIntervalMs: env.COLLECTOR_HOST_MIN_INTERVAL_MS,
+      // A lease outlives the longest fetch, so a crashed worker's slot frees itself.
+      leaseTtlMs: env.COLLECTOR_FETCH_TIMEOUT_MS + 10_000,
+    },
+    sweepAfterMs: env.COLLECTOR_SWEEP_AFTER_MS,
     sourcesFile: env.COLLECTOR_SOURCES_FILE ?? null,
     syncIntervalMs: env.COLLECTOR_SYNC_INTERVAL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -41,12 +41,24 @@ export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
 /** Texts shorter than this many words are not compared by simhash: short titles collide by chance. */
 const MIN_WORDS_FOR_SIMHASH = 8;
 /** Candidates examined per lookup, newest first. */
-const MAX_CANDIDATES = 200;
+const MAX_CANDIDATES = 500;
 
-/** The simhash's four 16-bit bands (`sb0`..`sb3`), or nulls when there is no usable simhash. */
-export function simhashBands(simhash: string | null): [number, number, number, number] | null {
+/** Band layout: 7 bands cover 64 bits (6 × 9 + 10), so any two hashes within distance 6 share one. */
+const BAND_BITS = [9, 9, 9, 9, 9, 9, 10] as const;
+
+/**
+ * The simhash's band keys (`band × 1024 + value`), or null when it is not a 16-hex-digit simhash. Any two
+ * simhashes within {@link NEAR_DUPLICATE_MAX_DISTANCE} share at least one key.
+ */
+export function simhashBands(simhash: string | null): number[] | null {
   if (!simhash || !/^[0-9a-f]{16}$/i.test(simhash)) return null;
-  return [0, 4, 8, 12].map((i) => parseInt(simhash.slice(i, i + 4), 16)) as [number, number, number, number];
+  let v = BigInt(`0x${simhash}`);
+  const out: number[] = [];
+  BAND_BITS.forEach((bits, band) => {
+    out.push(band * 1024 + Number(v & ((1n << BigInt(bits)) - 1n)));
+    v >>= BigInt(bits);
+  });
+  return out;
 }
 
 // db depends on contracts only, so the 64-bit Hamming distance is repeated here (same as @vigie/feeds').
@@ -133,18 +145,18 @@ export async function upsertItem(models: Models, sourceId: string, item: NewItem
 
 function bandFields(item: Pick<NewItem, 'simhash' | 'title' | 'text'>) {
   const words = `${item.title} ${item.text}`.split(/\s+/).filter(Boolean).length;
-  const bands = words >= MIN_WORDS_FOR_SIMHASH ? simhashBands(item.simhash) : null;
-  return { sb0: bands?.[0] ?? null, sb1: bands?.[1] ?? null, sb2: bands?.[2] ?? null, sb3: bands?.[3] ?? null };
+  return { simBands: (words >= MIN_WORDS_FOR_SIMHASH ? simhashBands(item.simhash) : null) ?? [] };
 }
 
 /**
  * Finds the root item this one repeats — first by canonical URL (any other item, any source), then by SimHash
- * (an item sharing a 16-bit band, collected in the last NEAR_DUPLICATE_WINDOW_MS, within
- * NEAR_DUPLICATE_MAX_DISTANCE) — and records it. The row itself is always kept (provenance: who carried the
- * story, when); only counting treats it as a copy. Links always point at a root, never at another copy.
+ * (an item sharing a band, collected in the last NEAR_DUPLICATE_WINDOW_MS, within NEAR_DUPLICATE_MAX_DISTANCE)
+ * — and records it. The row itself is always kept (provenance: who carried the story, when); only counting
+ * treats it as a copy. Links always point at a root, never at another copy.
  *
- * Recall: two simhashes within distance 3 always share a band (pigeonhole); at distance 4–6 they usually do
- * (≈ 91 %, 77 %, 62 % for random bit positions). That trade keeps each lookup to four indexed equality matches.
+ * Why 7 bands and not 4 × 16 bits: with 4 bands, two hashes at distance 4 differ in every band about 9 % of the
+ * time (23 % at 5, 38 % at 6) and the copy is missed; 7 bands make recall exact up to 6 for ~1.4 % random
+ * candidates per band lookup, capped at MAX_CANDIDATES newest.
  */
 export async function linkDuplicate(models: Models, itemId: string, item: Pick<NewItem, 'canonicalUrl' | 'simhash' | 'title' | 'text'>): Promise<string | null> {
   const self = new Types.ObjectId(itemId);
@@ -158,11 +170,11 @@ export async function linkDuplicate(models: Models, itemId: string, item: Pick<N
     if (first && String(first._id) < itemId) root = { id: first.nearDuplicateOf ?? first._id, reason: 'canonical_url' };
   }
   const bands = bandFields(item);
-  if (!root && bands.sb0 !== null && item.simhash) {
+  if (!root && bands.simBands.length > 0 && item.simhash) {
     const since = new Date(Date.now() - NEAR_DUPLICATE_WINDOW_MS);
     const candidates = await models.items
       .find(
-        { $or: [{ sb0: bands.sb0 }, { sb1: bands.sb1 }, { sb2: bands.sb2 }, { sb3: bands.sb3 }], collectedAt: { $gte: since }, _id: { $ne: self } },
+        { simBands: { $in: bands.simBands }, collectedAt: { $gte: since }, _id: { $ne: self } },
         { _id: 1, simhash: 1, nearDuplicateOf: 1 },
       )
       .sort({ collectedAt: -1 })

@@ -30,12 +30,13 @@ export const itemSchema = new Schema(
     duplicateReason: { type: String, enum: ['canonical_url', 'simhash', null], default: null },
     /** False until the cross-source dedup check ran for the current content (re-run after an edit or a crash). */
     dupChecked: { type: Boolean, default: false },
-    // The simhash cut into four 16-bit bands, each indexed: near-duplicate candidates are items sharing a band
-    // (cheap equality lookups that work on FerretDB v1), then checked by Hamming distance.
-    sb0: { type: Number, default: null },
-    sb1: { type: Number, default: null },
-    sb2: { type: Number, default: null },
-    sb3: { type: Number, default: null },
+    /**
+     * The simhash cut into 7 bands (six of 9 bits, one of 10), each stored as `band × 1024 + value`. Two
+     * simhashes within Hamming distance 6 always share a band (pigeonhole), so near-duplicate candidates are the
+     * items sharing any band: one multikey `$in` lookup (works on FerretDB v1), then an exact distance check.
+     * Empty for texts too short to compare.
+     */
+    simBands: { type: [Number], default: [] },
     warnings: { type: [String], default: [] },
     status: { type: String, enum: ITEM_STATUSES, default: 'pending' },
     /** The classifier's output (contracts' Classification) plus when it was computed. */
@@ -64,11 +65,8 @@ itemSchema.index({ collectedAt: -1, _id: -1 });
 itemSchema.index({ missions: 1, topNarrative: 1, collectedAt: -1 });
 // Cross-source dedup by canonical URL (first item with this URL: sorted by _id).
 itemSchema.index({ canonicalUrl: 1, _id: 1 });
-// Near-duplicate candidates: items sharing one simhash band, recent first (findNearDuplicate).
-itemSchema.index({ sb0: 1, collectedAt: -1 });
-itemSchema.index({ sb1: 1, collectedAt: -1 });
-itemSchema.index({ sb2: 1, collectedAt: -1 });
-itemSchema.index({ sb3: 1, collectedAt: -1 });
+// Near-duplicate candidates (linkDuplicate): items sharing a simhash band, recent first. Multikey.
+itemSchema.index({ simBands: 1, collectedAt: -1 });
 // The collector's sweeper: items still pending long after their last write (a crash between upsert and enqueue).
 itemSchema.index({ status: 1, updatedAt: 1 });
 
