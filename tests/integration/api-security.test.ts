@@ -143,3 +143,17 @@ describe('hostile input', () => {
     expect(String(res.body.detail)).toContain('/api/v1');
   });
 });
+
+describe('API description', () => {
+  it('serves the OpenAPI document and Swagger UI without anything from outside the server', async () => {
+    const doc = await call('/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    const res = await fetch(`${api.url}/docs/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('swagger-ui');
+    expect(html).not.toMatch(/(src|href)="https?:\/\//);
+  });
+});
+

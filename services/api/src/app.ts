@@ -13,6 +13,8 @@ import { alertsRouter } from './routes/alerts.routes.js';
 import { itemsRouter } from './routes/items.routes.js';
 import { keysRouter } from './routes/keys.routes.js';
 import { auditRouter } from './routes/audit.routes.js';
+import swaggerUi from 'swagger-ui-express';
+import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
 import { intakeRouter } from './routes/intake.routes.js';
 
@@ -50,6 +52,13 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   app.use(express.json({ limit: config.http.bodyLimit, strict: true }));
 
   app.use(healthRouter(models, redis));
+  // The API description is public (no secrets in it), so integrators can read it before they have a key.
+  const openApi = buildOpenApiDocument(config.version);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  // Swagger UI's assets come from the swagger-ui-dist package: nothing is loaded from outside the server.
+  app.use('/docs', helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }), swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Vigie API' }));
   const v1 = express.Router();
   v1.use(authenticate(models));
   v1.use('/alerts', alertsRouter(models));

@@ -7,7 +7,7 @@ import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { AlertActionName, BulkActionBody, performAlertAction } from './alert-actions.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
 
-const listQuery = z
+export const AlertListQuery = z
   .object({
     mission: missionsQuery,
     narrative: csvEnum(NarrativeKey).optional(),
@@ -76,7 +76,7 @@ export function alertsRouter(models: Models): Router {
   const router = Router();
 
   router.get('/', requireRole('viewer'), async (req, res) => {
-    const q = listQuery.parse(req.query);
+    const q = AlertListQuery.parse(req.query);
     const missions = allowedMissions(req.principal!, q.mission);
     const filter: QueryFilter<AlertDoc> = {};
     if (missions) filter.mission = { $in: missions };

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, type Models } from '@vigie/db';
 import { requireRole } from '../middleware/auth.js';
 import { paginationQuery } from './query.js';
 
-const listQuery = z
+export const AuditListQuery = z
   .object({
     targetType: z.string().regex(/^[a-z_]{1,40}$/).optional(),
     targetId: z.string().regex(/^[\w:-]{1,80}$/).optional(),
@@ -17,7 +17,7 @@ const listQuery = z
 export function auditRouter(models: Models): Router {
   const router = Router();
   router.get('/', requireRole('admin'), async (req, res) => {
-    const q = listQuery.parse(req.query);
+    const q = AuditListQuery.parse(req.query);
     const filter: Record<string, unknown> = {};
     if (q.targetType) filter.targetType = q.targetType;
     if (q.targetId) filter.targetId = q.targetId;

@@ -7,7 +7,7 @@ import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { auditWrite } from '../middleware/audit.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
 
-const listQuery = z
+export const ItemListQuery = z
   .object({
     mission: missionsQuery,
     narrative: csvEnum(NarrativeKey).optional(),
@@ -51,7 +51,7 @@ export function itemsRouter(models: Models): Router {
   const router = Router();
 
   router.get('/', requireRole('viewer'), async (req, res) => {
-    const q = listQuery.parse(req.query);
+    const q = ItemListQuery.parse(req.query);
     const missions = allowedMissions(req.principal!, q.mission);
     const filter: QueryFilter<ItemDoc> = {};
     if (missions) filter.missions = { $in: missions };

@@ -1,0 +1,115 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ACTION_INPUT_SCHEMAS, ALERT_ACTIONS } from '@vigie/alerting';
+import { AlertDto, ApiKeyDto, ItemDto, ProblemDto, pageOf } from '@vigie/contracts';
+import { AlertListQuery } from './routes/alerts.routes.js';
+import { BulkActionBody } from './routes/alert-actions.js';
+import { ItemListQuery, LabelBody } from './routes/items.routes.js';
+import { CreateKeyBody } from './routes/keys.routes.js';
+import { AuditListQuery } from './routes/audit.routes.js';
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so it cannot drift
+ * from what the API accepts. Served at /api/v1/openapi.json, browsable at /docs.
+ */
+export function buildOpenApiDocument(version: string) {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (`vk_…`) as a bearer token. `X-API-Key: <key>` is accepted too.',
+  });
+  const problem = { 'application/problem+json': { schema: ProblemDto } };
+  const errors = {
+    400: { description: 'Invalid request: `errors` lists each field', content: problem },
+    401: { description: 'No valid API key', content: problem },
+    403: { description: 'The key’s role is not enough', content: problem },
+    404: { description: 'Not found (or outside the key’s missions)', content: problem },
+  };
+  const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+  const id = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/) });
+  const route = (config: Omit<RouteConfig, 'security'> & { role: string }) => {
+    const { role, ...rest } = config;
+    registry.registerPath({
+      ...rest,
+      description: `${rest.description ?? ''}\n\nRole: **${role}** or above.`.trim(),
+      security: [{ [bearer.name]: [] }],
+      responses: { ...errors, ...rest.responses },
+    });
+  };
+
+  registry.registerPath({ method: 'get', path: '/healthz', summary: 'The process is up', tags: ['health'], responses: { 200: json(z.object({ status: z.literal('ok') }), 'Up') } });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Redis and the database answer',
+    tags: ['health'],
+    responses: {
+      200: json(z.object({ status: z.string(), checks: z.record(z.string(), z.string()) }), 'Ready'),
+      503: json(z.object({ status: z.string(), checks: z.record(z.string(), z.string()) }), 'A dependency is missing; `checks` says which'),
+    },
+  });
+
+  route({ method: 'get', path: '/api/v1/alerts', summary: 'List alerts', tags: ['alerts'], role: 'viewer', request: { query: AlertListQuery }, responses: { 200: json(pageOf(AlertDto), 'A page of alerts') } });
+  route({ method: 'get', path: '/api/v1/alerts/{id}', summary: 'One alert with its evidence and history', tags: ['alerts'], role: 'viewer', request: { params: id }, responses: { 200: json(AlertDto, 'The alert') } });
+  for (const action of ALERT_ACTIONS) {
+    const segment = action === 'note' ? 'notes' : action;
+    route({
+      method: 'post',
+      path: `/api/v1/alerts/{id}/${segment}`,
+      summary: `Alert: ${action}`,
+      tags: ['alerts'],
+      role: 'analyst',
+      request: { params: id, body: { content: { 'application/json': { schema: ACTION_INPUT_SCHEMAS[action].strict() } } } },
+      responses: { 200: json(AlertDto, 'The updated alert'), 409: { description: 'Not allowed from the current status, or changed meanwhile', content: problem } },
+    });
+  }
+  route({
+    method: 'post',
+    path: '/api/v1/alerts/bulk',
+    summary: 'Apply one action to many alerts',
+    tags: ['alerts'],
+    role: 'analyst',
+    request: { body: { content: { 'application/json': { schema: BulkActionBody } } } },
+    responses: {
+      200: json(
+        z.object({ results: z.array(z.object({ id: z.string(), ok: z.boolean(), status: z.string().optional(), error: z.string().optional() })), succeeded: z.number(), failed: z.number() }),
+        'Per-alert results',
+      ),
+    },
+  });
+  route({ method: 'get', path: '/api/v1/items', summary: 'List collected items with their classification', tags: ['items'], role: 'viewer', request: { query: ItemListQuery }, responses: { 200: json(pageOf(ItemDto), 'A page of items') } });
+  route({ method: 'get', path: '/api/v1/items/{id}', summary: 'One item', tags: ['items'], role: 'viewer', request: { params: id }, responses: { 200: json(ItemDto, 'The item') } });
+  route({
+    method: 'post',
+    path: '/api/v1/items/{id}/label',
+    summary: 'Record a triage verdict the classifier learns from',
+    tags: ['items'],
+    role: 'analyst',
+    request: { params: id, body: { content: { 'application/json': { schema: LabelBody } } } },
+    responses: { 201: json(LabelBody.extend({ itemId: z.string() }), 'Recorded') },
+  });
+  route({ method: 'get', path: '/api/v1/keys', summary: 'List API keys (never the keys themselves)', tags: ['keys'], role: 'admin', responses: { 200: json(z.object({ data: z.array(ApiKeyDto) }), 'Keys') } });
+  route({
+    method: 'post',
+    path: '/api/v1/keys',
+    summary: 'Create an API key (shown once)',
+    tags: ['keys'],
+    role: 'admin',
+    request: { body: { content: { 'application/json': { schema: CreateKeyBody } } } },
+    responses: { 201: json(ApiKeyDto.extend({ key: z.string(), note: z.string() }), 'The new key, in clear, once') },
+  });
+  route({ method: 'delete', path: '/api/v1/keys/{id}', summary: 'Revoke an API key', tags: ['keys'], role: 'admin', request: { params: id }, responses: { 204: { description: 'Revoked' } } });
+  route({ method: 'get', path: '/api/v1/audit', summary: 'The audit log: every write, who, when, what changed', tags: ['audit'], role: 'admin', request: { query: AuditListQuery }, responses: { 200: json(z.object({ data: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }), 'Entries, newest first') } });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Vigie API',
+      version,
+      description:
+        'Early warning on harmful narratives about UN peacekeeping missions. Errors are RFC 9457 `application/problem+json`. Lists use keyset pagination: pass `nextCursor` back as `cursor`.',
+    },
+    servers: [{ url: '/' }],
+  });
+}
