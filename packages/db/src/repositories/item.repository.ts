@@ -101,6 +101,7 @@ export async function upsertItem(models: Models, sourceId: string, item: NewItem
     duplicateReason: null,
     warnings: [...item.warnings],
     declaredMissions: [...(item.declaredMissions ?? [])],
+    quarterHour: buckets.quarterHour,
     hour: buckets.hour,
     day: buckets.day,
     week: buckets.week,

@@ -44,6 +44,7 @@ export const itemSchema = new Schema(
     classifiedAt: { type: Date, default: null },
     // Precomputed UTC buckets of the item's effective time (publishedAt, else collectedAt): FerretDB v1 has no
     // $dateTrunc, so time series group on these.
+    quarterHour: { type: Date, default: null },
     hour: { type: Date, required: true },
     day: { type: String, required: true },
     week: { type: String, required: true },
