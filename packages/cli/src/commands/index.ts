@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { registerNlpCommands } from './nlp.js';
 import { registerKeys } from './keys.js';
 import { registerFeed } from './feed.js';
+import { registerSources } from './sources.js';
+import { registerIntake } from './intake.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -11,3 +13,5 @@ export const commandModules: RegisterCommand[] = [
 ];
 commandModules.push(registerFeed);
 commandModules.push(registerNlpCommands);
+commandModules.push(registerSources);
+commandModules.push(registerIntake);

@@ -36,7 +36,12 @@ export async function upsertSourcesByName(models: Models, sources: readonly Sour
   let unchanged = 0;
   for (const s of sources) {
     const fields = configFields(s);
-    const before = await models.sources.findOne({ name: s.name }, { url: 1 }).lean();
+    const before = await models.sources.findOne({ name: s.name }, { kind: 1, url: 1, missions: 1, languages: 1, pollIntervalSec: 1, enabled: 1, tags: 1 }).lean();
+    // Compared here rather than trusting modifiedCount: mongoose's timestamps make every update "modify" updatedAt.
+    if (before && JSON.stringify(configFields({ ...s, ...before, url: before.url ?? null } as SourceInput)) === JSON.stringify(fields)) {
+      unchanged++;
+      continue;
+    }
     const urlChanged = before !== null && before.url !== fields.url;
     const result = await models.sources.updateOne(
       { name: s.name },
@@ -49,8 +54,7 @@ export async function upsertSourcesByName(models: Models, sources: readonly Sour
       { upsert: true },
     );
     if (result.upsertedId) created++;
-    else if (result.modifiedCount) updated++;
-    else unchanged++;
+    else updated++;
   }
   return { created, updated, unchanged };
 }
