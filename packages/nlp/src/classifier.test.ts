@@ -32,6 +32,20 @@ describe('severity escalation', () => {
     expect(r.severity).toBe('S1');
     expect(r.harmful).toBe(true);
     expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act')).toBe(true);
+    // The alerting code keys S1 alerts on this string.
+    expect(r.explanation['target']).toBe('MONUSCO base');
+  });
+
+  it('catches conjugated and dialect calls to act with a target (FR future, Levantine AR, Swahili)', () => {
+    for (const text of [
+      'On va brûler leur camp de la MINUSCA à Bambari demain matin, venez tous.',
+      'يا شباب بكرا الساعة ٨ منحرق مقر اليونيفيل بالناقورة',
+      'Kesho asubuhi tuchome kambi ya MONUSCO huko Beni!',
+    ]) {
+      const r = classify(text);
+      expect(r.severity, text).toBe('S1');
+      expect(typeof r.explanation['target'], text).toBe('string');
+    }
   });
 
   it('does not make a call to act without target or logistics S1 by rule', () => {

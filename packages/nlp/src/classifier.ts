@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Stance } from '@vigie/contracts';
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
-import { extractFeatures, type FeatureVector } from './features.js';
+import { extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
 import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
-import { SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
+import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
 import { attributeMissions } from './mission-attribution.js';
 import { tokenise, type NormalisedText } from './normaliser.js';
 import { decideSeverity } from './severity.js';
@@ -45,6 +45,20 @@ export interface BlendParams {
   readonly noUnPenalty: number;
   /** Probability from the escalation model above which an endorsed narrative is S1. */
   readonly s1Threshold?: number;
+  /**
+   * When true, the model part of a narrative's score is its probability against "no narrative" only,
+   * p(k) / (p(k) + p(none)), instead of its share of all sixteen classes. With few examples per class the softmax
+   * spreads its mass over related narratives (collusion vs arms transport vs espionage), so p(k) alone stays low
+   * even when the text clearly carries *some* narrative; this was the main source of missed items.
+   */
+  readonly pairwise?: boolean;
+  /** Weight of the harm head's evidence, (p(harmful) − 0.5), added to the endorse side of the stance decision. */
+  readonly harmStance?: number;
+  /**
+   * p(harmful) from the harm head at or above which the best narrative is kept even below `threshold` — recall
+   * first: an endorsed narrative the key models are unsure about is still worth an officer's look.
+   */
+  readonly harmPresence?: number;
 }
 
 /** The trained statistical layers shipped as `data/model.json`. */
@@ -56,6 +70,8 @@ export interface ModelJson {
   readonly stance: LinearModelJson;
   /** Escalation model (classes `S1` / `other`): learns call-to-act + target/logistics phrasings the cue lexicon misses. */
   readonly s1?: LinearModelJson;
+  /** Harm head (classes `harmful` / `other`): one binary decision learned from every example, used as evidence. */
+  readonly harm?: LinearModelJson;
   readonly blend: BlendParams;
   readonly trainedOn: Readonly<Record<string, string | number>>;
 }
@@ -149,9 +165,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const mj = model === undefined ? loadModel() : model;
   const hj = hateModel === undefined ? loadHateModel() : hateModel;
   const matcher = new LexiconMatcher(compileCatalogue(cat));
-  const narrativeModel = mj ? new SoftmaxModel(mj.narrative) : null;
-  const stanceModel = mj ? new SoftmaxModel(mj.stance) : null;
-  const s1Model = mj?.s1 ? new SoftmaxModel(mj.s1) : null;
+  // The four heads share one feature vector: one bank, one lookup per feature.
+  const bank = mj ? new ModelBank([mj.narrative, mj.stance, ...(mj.s1 ? [mj.s1] : []), ...(mj.harm ? [mj.harm] : [])]) : null;
+  const narrativeModel = bank ? bank.models[0]! : null;
+  const stanceModel = bank ? bank.models[1]! : null;
+  const s1Model = bank && mj?.s1 ? bank.models[2]! : null;
+  const harmModel = bank && mj?.harm ? bank.models[mj.s1 ? 3 : 2]! : null;
   const hate = hj ? new SoftmaxModel(hj) : null;
   const blend = mj?.blend ?? LEXICON_ONLY_BLEND;
   const modelHash = [narrativeModel?.hash ?? 'lexicon', hate?.hash ?? 'nohate'].join('.');
@@ -160,7 +179,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const analyse = (text: string): Analysis => {
     const nt = tokenise(text);
     const matches = matcher.match(nt);
-    return { nt, matches, features: extractFeatures(nt, { matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
+    return { nt, matches, features: extractFeatures(nt, { ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
   };
 
   const classify = (input: ClassifyInput): ClassificationResult => {
@@ -184,13 +203,18 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const src = sourceKind(cat, input?.source, input?.url);
 
     // Narrative scores: lexicon evidence blended with the model's probability.
-    const pNarr = narrativeModel ? narrativeModel.predict(features) : null;
-    const pHate = hate ? hate.predict(features) : null;
+    const probs = bank ? bank.predict(features) : null;
+    const pNarr = probs ? probs[0]! : null;
+    const pHate = hate ? hate.predict(nt.tokens.length ? extractFeatures(nt, HATE_FEATURES) : features) : null;
+    const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![harmModel.classes.indexOf('harmful')]! : null;
     const hateLayer = pHate && hate ? pHate[hate.classes.indexOf('HS')]! + 0.5 * (pHate[hate.classes.indexOf('OFF')] ?? 0) : 0;
     const scores = new Map<NarrativeKey, number>();
+    const iNone = narrativeModel ? narrativeModel.classes.indexOf(NONE_CLASS) : -1;
+    const pNone = pNarr && iNone >= 0 ? pNarr[iNone]! : 0;
     for (const key of NARRATIVE_KEYS) {
       const lex = saturate(sums.get(key) ?? 0);
-      const p = pNarr && narrativeModel ? pNarr[narrativeModel.classes.indexOf(key)] ?? 0 : 0;
+      let p = pNarr && narrativeModel ? pNarr[narrativeModel.classes.indexOf(key)] ?? 0 : 0;
+      if (blend.pairwise && p > 0) p = p / (p + pNone);
       let s = Math.min(1, blend.model * p + blend.lexicon * lex);
       if (key === 'hate_speech' && hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
       // Peacekeeping narratives need the text to be about the UN; hate speech in a mission area does not.
@@ -199,13 +223,16 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     }
     const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
     const [bestKey, bestScore] = ranked[0]!;
-    const topNarrative: NarrativeKey | null = bestScore >= blend.threshold ? bestKey : null;
+    // Only for texts that refer to the UN: generic hate speech goes through the hate layer and the threshold.
+    const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05;
+    const topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
+    if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) notes.push('no reference to the UN or peacekeepers: mission narratives down-weighted');
 
     const call = sums.get('_call_to_act') ?? 0;
     let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
-    if (stanceModel) {
-      const p = stanceModel.predict(features);
+    if (stanceModel && probs) {
+      const p = probs[1]!;
       stanceProbs = { endorse: p[stanceModel.classes.indexOf('endorse')] ?? 0, counter: p[stanceModel.classes.indexOf('counter')] ?? 0, report: p[stanceModel.classes.indexOf('report')] ?? 0 };
     }
     const stanceResult = decideStance({
@@ -216,10 +243,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       source: src?.kind ?? null,
       quotes: /[«“"][^»”"]{3,}[»”"]/.test(nt.cleaned),
       ...(stanceProbs ? { model: stanceProbs } : {}),
+      ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
     const stance: Stance = stanceResult.stance;
 
-    const pS1 = s1Model ? s1Model.probability(features, 'S1') : 0;
+    const pS1 = s1Model && probs ? probs[2]![s1Model.classes.indexOf('S1')]! : 0;
     const sev = decideSeverity(
       {
         topNarrative,
@@ -276,17 +304,33 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         model: {
           narrative: pNarr && narrativeModel ? topProbs(narrativeModel.classes, pNarr, 3) : null,
           escalation: s1Model ? Math.round(pS1 * 1000) / 1000 : null,
+          harm: pHarm === null ? null : Math.round(pHarm * 1000) / 1000,
           hateLayer: pHate && hate ? roundAll(Object.fromEntries(hate.classes.map((c, i) => [c, pHate[i]!]))) : null,
           weights: { model: blend.model, lexicon: blend.lexicon },
         },
         detectedLanguage: detected,
       },
     };
+    if (sev.severity === 'S1') result.explanation.target = describeTarget(missions, matches);
     if (typeof input?.id === 'string') result.id = input.id;
     return result;
   };
 
   return { version, catalogue: cat, classify, analyse };
+}
+
+/**
+ * What an S1 item threatens, as one string the alerting code keys alerts on (one alert per target): the missions,
+ * then the first concrete target cue, contingent or rally point in the text ("MONUSCO base", "MINUSCA convoi").
+ */
+const TARGET_DETERMINERS = /^(?:(?:la|le|les|l'|l’|leur|leurs|the|their|a|an|un|une|des|du|de)\s*)+/;
+
+function describeTarget(missions: readonly string[], matches: readonly Match[]): string {
+  const pick = (g: string): Match | undefined => matches.find((m) => m.group === g);
+  const cue = pick('_target') ?? pick('g:contingent') ?? pick('_logistics') ?? pick('g:place');
+  // Determiners dropped so "la base", "leur base" and "the base" key the same alert.
+  const where = cue ? cue.surface.toLowerCase().replace(/\s+/g, ' ').trim().replace(TARGET_DETERMINERS, '') : '';
+  return [missions.join('+'), where].filter(Boolean).join(' ') || 'unspecified target';
 }
 
 function roundAll(o: Record<string, number>): Record<string, number> {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractFeatures } from './features.js';
+import { extractFeatures, HATE_FEATURES } from './features.js';
 import { hashString } from './features.js';
 import { trainSoftmax, SoftmaxModel, type LabelledVector, type LinearModelJson } from './logistic-regression.js';
 import { tokenise } from './normaliser.js';
@@ -124,7 +124,7 @@ export function loadHateCorpora(dir: string): HateCorpora | null {
 }
 
 function vector(text: string) {
-  return extractFeatures(tokenise(text), { charMin: 2, charMax: 5 });
+  return extractFeatures(tokenise(text), HATE_FEATURES);
 }
 
 /** Train the hate layer on OSACT4 train + MLMA train split. */

@@ -230,10 +230,10 @@ export class LexiconMatcher {
     const n = tokens.length;
     const keyed: TokenKeys[] = tokens.map((t) => this.tokenKeys(t));
     const raw: Match[] = [];
-    const seen = new Set<string>();
+    const seen = new Set<number>();
 
     const record = (id: number, startTok: number, endTok: number, gaps: number, via: MatchVia): void => {
-      const dedupe = `${id}:${startTok}`;
+      const dedupe = id * 1_048_576 + startTok;
       if (seen.has(dedupe)) return;
       seen.add(dedupe);
       const e = this.entries[id]!;

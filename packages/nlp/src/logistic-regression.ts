@@ -253,3 +253,83 @@ export class SoftmaxModel {
     return k < 0 ? 0 : this.predict(x)[k]!;
   }
 }
+
+/**
+ * Several pruned (non-hashed) models over the same feature vector, scored in one pass: one open-addressing lookup
+ * per feature yields the weights of every class of every model side by side. The narrative, stance, escalation and
+ * harm heads share their features, so this does a quarter of the lookups of four {@link SoftmaxModel}s.
+ */
+export class ModelBank {
+  readonly models: readonly SoftmaxModel[];
+  private readonly offsets: Int32Array;
+  private readonly width: number;
+  private readonly keys: Int32Array;
+  private readonly shift: number;
+  private readonly w: Float32Array;
+  private readonly bias: Float64Array;
+  private readonly z: Float64Array;
+
+  constructor(jsons: readonly LinearModelJson[]) {
+    if (jsons.some((j) => j.hashBits)) throw new Error('ModelBank takes pruned models only');
+    this.models = jsons.map((j) => new SoftmaxModel(j));
+    this.offsets = new Int32Array(jsons.length + 1);
+    jsons.forEach((j, i) => (this.offsets[i + 1] = this.offsets[i]! + j.classes.length));
+    const W = (this.width = this.offsets[jsons.length]!);
+    const ids = new Set<number>();
+    for (const j of jsons) for (const id of j.features) ids.add(id & SMI_MASK);
+    let bits = 4;
+    while (1 << bits < ids.size * 2) bits++;
+    this.shift = 32 - bits;
+    this.keys = new Int32Array(1 << bits).fill(-1);
+    this.w = new Float32Array((1 << bits) * W);
+    this.bias = new Float64Array(W);
+    this.z = new Float64Array(W);
+    jsons.forEach((j, m) => {
+      const off = this.offsets[m]!;
+      j.bias.forEach((b, k) => (this.bias[off + k] = b));
+      j.features.forEach((id, i) => {
+        const slot = this.insertKey(id & SMI_MASK);
+        const pairs = j.weights[i] ?? [];
+        for (let q = 0; q + 1 < pairs.length; q += 2) this.w[slot * W + off + pairs[q]!]! += pairs[q + 1]!;
+      });
+    });
+  }
+
+  private insertKey(id: number): number {
+    let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    while (this.keys[slot] !== -1 && this.keys[slot] !== id) slot = (slot + 1) & (this.keys.length - 1);
+    this.keys[slot] = id;
+    return slot;
+  }
+
+  /** Probabilities of every model, each a fresh array in its `classes` order. */
+  predict(x: FeatureVector): Float64Array[] {
+    const W = this.width;
+    const z = this.z;
+    z.set(this.bias);
+    const w = this.w;
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    const shift = this.shift;
+    for (let f = 0; f < x.ids.length; f++) {
+      const key = x.ids[f]! & SMI_MASK;
+      let slot = Math.imul(key, 0x9e3779b1) >>> shift;
+      let k = keys[slot]!;
+      while (k !== key && k !== -1) {
+        slot = (slot + 1) & mask;
+        k = keys[slot]!;
+      }
+      if (k === -1) continue;
+      const v = x.values[f]!;
+      const base = slot * W;
+      for (let c = 0; c < W; c++) z[c]! += w[base + c]! * v;
+    }
+    const out: Float64Array[] = [];
+    for (let m = 0; m < this.models.length; m++) {
+      const seg = z.slice(this.offsets[m]!, this.offsets[m + 1]!);
+      softmaxInPlace(seg, this.models[m]!.json.temperature || 1);
+      out.push(seg);
+    }
+    return out;
+  }
+}

@@ -55,5 +55,5 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);
   const areaOnly = missions.length === 0 ? [...area.keys()] : [];
-  return { missions, evidence, unReference: missions.length > 0 || generic.length > 0, areaOnly, contingents: [...contingents] };
+  return { missions, evidence, unReference: missions.length > 0 || generic.length > 0 || contingents.size > 0, areaOnly, contingents: [...contingents] };
 }

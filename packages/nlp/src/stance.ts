@@ -21,6 +21,8 @@ export interface StanceInput {
   readonly model?: { endorse: number; counter: number; report: number };
   /** The text quotes someone (« … », "…") — quoted claims lean towards reporting. */
   readonly quotes: boolean;
+  /** Signed evidence from the harm head (already weighted): > 0 leans endorse, < 0 leans counter/report. */
+  readonly harm?: number;
 }
 
 export interface StanceResult {
@@ -52,6 +54,10 @@ export function decideStance(i: StanceInput): StanceResult {
     reasons.push('call to act');
   }
   if (i.quotes) s.report += w.quote;
+  if (i.harm) {
+    s.endorse += i.harm;
+    reasons.push(`harm head ${i.harm > 0 ? '+' : ''}${i.harm.toFixed(2)}`);
+  }
   if (i.source === 'official') {
     s.counter += w.officialSource;
     reasons.push('official mission source');

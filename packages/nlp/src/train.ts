@@ -28,45 +28,43 @@ export function train(examples: readonly LabelledExample[], extra: readonly Labe
     .filter(({ e }) => e.topNarrative !== null && e.stance !== 'none')
     .map(({ e, w, x }) => ({ x, y: e.stance, weight: w }));
   const s1Data: LabelledVector[] = analysed.map(({ e, w, x }) => ({ x, y: e.severity === 'S1' ? 'S1' : 'other', weight: w }));
+  const harmData: LabelledVector[] = analysed.map(({ e, w, x }) => ({ x, y: e.harmful ? 'harmful' : 'other', weight: w }));
   const meta = { catalogue: base.catalogue.version };
-  const narrative = trainSoftmax(narrativeData, { epochs: 25, learningRate: 0.4, l2: 1e-5, maxFeatures: 12_000, minWeight: 0.02, classBalance: 0.3, meta });
-  const stance = trainSoftmax(stanceData, { epochs: 25, learningRate: 0.4, l2: 1e-5, maxFeatures: 6_000, minWeight: 0.02, classBalance: 0.5, meta });
-  const s1 = trainSoftmax(s1Data, { epochs: 25, learningRate: 0.4, l2: 1e-5, maxFeatures: 6_000, minWeight: 0.02, classBalance: 0.7, meta });
+  // Learning rate 0.2 (was 0.4): same CV accuracy, smoother probabilities to blend and threshold.
+  const common = { epochs: 25, learningRate: 0.2, l2: 1e-5, minWeight: 0.02, meta } as const;
+  const narrative = trainSoftmax(narrativeData, { ...common, maxFeatures: 12_000, classBalance: 0.3 });
+  const stance = trainSoftmax(stanceData, { ...common, maxFeatures: 6_000, classBalance: 0.5 });
+  const s1 = trainSoftmax(s1Data, { ...common, maxFeatures: 6_000, classBalance: 0.7 });
+  const harm = trainSoftmax(harmData, { ...common, maxFeatures: 6_000, classBalance: 0.5 });
   return {
     format: 'vigie-nlp-model/1',
     narrative,
     stance,
     s1,
+    harm,
     blend: opts.blend ?? DEFAULT_BLEND,
     trainedOn: { examples: examples.length, extra: extra.length, catalogue: base.catalogue.version },
   };
 }
 
 /**
- * Choose the blend threshold and escalation threshold by k-fold cross-validation on the training examples only
- * (never on dev): maximise harmful F1 + narrative macro-F1 + S1 recall, with false alarms on hard negatives as a
- * penalty.
+ * Choose the blend parameters by k-fold cross-validation on the training examples only (never on dev). Recall
+ * first: the objective is harmful recall + S1 recall + harmful F1, and every point of false alarms on hard
+ * negatives above the 5 % target costs three points. (On train CV, holding false alarms strictly ≤ 5 % cost half
+ * the recall — R 0.75 → 0.42 — so the constraint is a penalty, not a wall; the dev report shows where it lands.)
  */
 export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
   const k = opts.folds ?? 3;
-  const folds = Array.from({ length: k }, (_, f) => examples.filter((_, i) => i % k === f));
-  const preds: { e: LabelledExample; fold: number }[] = [];
-  const models = folds.map((_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
-  folds.forEach((fe, f) => fe.forEach((e) => preds.push({ e, fold: f })));
+  const models = Array.from({ length: k }, (_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
+  const fold = new Map(examples.map((e, i) => [e, i % k]));
   let best = { blend: opts.blend ?? DEFAULT_BLEND, score: -Infinity };
-  for (const threshold of [0.2, 0.25, 0.3, 0.35, 0.45]) {
-    for (const s1Threshold of [0.25, 0.35, 0.5]) {
-      for (const model of [0.8, 1.0]) {
-        const blend: BlendParams = { ...(opts.blend ?? DEFAULT_BLEND), threshold, s1Threshold, model };
+  for (const threshold of [0.45, 0.5, 0.6, 0.7]) {
+    for (const harmPresence of [0.6, 0.75, 0.9, 2]) {
+      for (const s1Threshold of [0.25, 0.4]) {
+        const blend: BlendParams = { ...(opts.blend ?? DEFAULT_BLEND), pairwise: true, threshold, s1Threshold, harmStance: 1, ...(harmPresence <= 1 ? { harmPresence } : {}) };
         const classifiers = models.map((m) => createClassifier(opts.catalogue, { ...m, blend }));
-        const rep = evaluate(
-          preds.map((p) => p.e),
-          undefined,
-          (e) => classifiers[preds.find((p) => p.e === e)!.fold]!,
-        );
-        const m = rep.overall;
-        // False alarms bury S1 signals: every point above the 5 % target costs as much as five points of F1.
-        const score = m.harmful.f1 + m.narrativeMacroF1 + (m.s1Recall ?? 0) - 5 * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
+        const m = evaluate(examples, undefined, (e) => classifiers[fold.get(e)!]!).overall;
+        const score = m.harmful.recall + (m.s1Recall ?? 0) + m.harmful.f1 - 3 * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
         if (score > best.score) best = { blend, score };
       }
     }
