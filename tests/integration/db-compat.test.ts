@@ -123,4 +123,26 @@ describe('MongoDB-wire compatibility', () => {
       .lean();
     expect([...page1, ...page2].map((d) => String(d._id))).toEqual(sorted.map(String));
   });
+
+  it('splits array fields in code rather than $unwind before a multi-key $group (FerretDB v1 drops keys)', async () => {
+    const { activePairs } = await import('@vigie/db');
+    const sourceId = new Types.ObjectId().toHexString();
+    for (const [guid, missions, narrative] of [
+      ['p1', ['MONUSCO', 'MINUSCA'], 'espionage'],
+      ['p2', ['MONUSCO'], 'espionage'],
+      ['p3', ['MONUSCO'], 'false_flag'],
+    ] as const) {
+      const { itemId } = await upsertItem(ctx.models, sourceId, newItem({ guid, publishedAt: new Date() }), new Date());
+      await ctx.models.items.updateOne(
+        { _id: itemId },
+        { $set: { status: 'classified', topNarrative: narrative, missions: [...missions], classification: { stance: 'endorse' } } },
+      );
+    }
+    const pairs = await activePairs(ctx.models, new Date(Date.now() - 3_600_000));
+    expect(pairs).toEqual([
+      { mission: 'MONUSCO', narrative: 'espionage', count: 2 },
+      { mission: 'MINUSCA', narrative: 'espionage', count: 1 },
+      { mission: 'MONUSCO', narrative: 'false_flag', count: 1 },
+    ]);
+  });
 });

@@ -10,3 +10,4 @@ export * from './silences.js';
 export * from './notification-policy.js';
 export * from './moments.js';
 export * from './webhook-signing.js';
+export * from './webhook-delivery.js';

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './time-buckets.js';
 export * from './sources.js';
 export * from './api.js';
+export * from './stream.js';

@@ -7,6 +7,14 @@ import { z } from 'zod';
 export const QUEUES = Object.freeze({
   collectFeed: 'collect-feed',
   classifyItem: 'classify-item',
+  /** Something happened to an alert (created, evidence, transition, reopened, escalated): notify and stream it. */
+  alertEvent: 'alert-event',
+  /** One webhook delivery (one event × one subscription); retried with backoff. */
+  deliverWebhook: 'deliver-webhook',
+  /** Scheduled notifier work: flush due notification groups, scan for escalations. */
+  notifyTick: 'notify-tick',
+  /** Periodic early-warning scan: spikes, rising trends, prebunk tasks. */
+  scanEarlyWarnings: 'scan-early-warnings',
 } as const);
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -16,6 +24,52 @@ export type CollectFeedJob = z.infer<typeof CollectFeedJob>;
 
 export const ClassifyItemJob = z.object({ itemId: z.string().regex(/^[a-f0-9]{24}$/, 'must be an ObjectId') }).strict();
 export type ClassifyItemJob = z.infer<typeof ClassifyItemJob>;
+
+const objectIdString = z.string().regex(/^[a-f0-9]{24}$/, 'must be an ObjectId');
+
+export const ALERT_EVENT_KINDS = ['created', 'evidence', 'transition', 'reopened', 'escalated'] as const;
+export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
+
+/**
+ * Something happened to an alert. References only: the notifier reloads the alert. `ref` tells events of one
+ * kind apart and makes their key deterministic — the item id for `created` and `evidence`, the history length after
+ * the change for `transition` and `reopened`, `<reopenCount>-<level>` for `escalated`.
+ */
+export const AlertEventJob = z
+  .object({
+    alertId: objectIdString,
+    type: z.enum(ALERT_EVENT_KINDS),
+    /** When it happened (ISO 8601). */
+    at: z.iso.datetime({ offset: true }),
+    ref: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  })
+  .strict();
+export type AlertEventJob = z.infer<typeof AlertEventJob>;
+
+/**
+ * The event's identity: the same happening always gets the same key, so job ids, webhook delivery records
+ * (unique per webhook × key) and receivers all deduplicate on it. Contains no ':' (BullMQ job ids refuse it).
+ */
+export function alertEventKey(event: Pick<AlertEventJob, 'alertId' | 'type' | 'ref'>): string {
+  // `created` and `evidence` share a key per item: a retried classification that no longer sees the alert as
+  // new (it was created by the first attempt) must not notify the same item twice.
+  const kind = event.type === 'created' || event.type === 'evidence' ? 'item' : event.type;
+  return `${event.alertId}.${kind}.${event.ref ?? '0'}`;
+}
+
+/** The BullMQ job id of an alert event: deterministic, so a repeated enqueue while it is retained is a no-op. */
+export function alertEventJobId(event: Pick<AlertEventJob, 'alertId' | 'type' | 'ref'>): string {
+  return `ae-${alertEventKey(event).replace(/\./g, '-')}`;
+}
+
+/** One webhook delivery; the delivery record in Mongo holds the body, the webhook holds url and secrets. */
+export const DeliverWebhookJob = z.object({ deliveryId: objectIdString }).strict();
+export type DeliverWebhookJob = z.infer<typeof DeliverWebhookJob>;
+
+export const NOTIFY_TICK_TASKS = ['flush-groups', 'escalate'] as const;
+/** Scheduled by job schedulers (one per task); `flush-groups` is also enqueued at once for immediate severities. */
+export const NotifyTickJob = z.object({ task: z.enum(NOTIFY_TICK_TASKS) }).strict();
+export type NotifyTickJob = z.infer<typeof NotifyTickJob>;
 
 export interface JobDefinition<S extends z.ZodType> {
   readonly queue: QueueName;
@@ -28,6 +82,10 @@ export interface JobDefinition<S extends z.ZodType> {
     readonly removeOnFail: { readonly count: number; readonly age: number };
   };
 }
+
+/** A periodic scan has no payload: it reads the current state. */
+export const ScanEarlyWarningsJob = z.object({}).strict();
+export type ScanEarlyWarningsJob = z.infer<typeof ScanEarlyWarningsJob>;
 
 /** Every job, declared once: queue, payload schema, default options. */
 export const JOBS = Object.freeze({
@@ -51,6 +109,51 @@ export const JOBS = Object.freeze({
       backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
       removeOnComplete: { count: 1_000, age: 24 * 3600 },
       removeOnFail: { count: 5_000, age: 7 * 24 * 3600 },
+    },
+  },
+  alertEvent: {
+    queue: QUEUES.alertEvent,
+    schema: AlertEventJob,
+    // DB work only; deliveries are their own jobs, so retrying an event never re-sends (delivery keys dedupe).
+    defaults: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+      removeOnComplete: { count: 5_000, age: 24 * 3600 },
+      removeOnFail: { count: 5_000, age: 7 * 24 * 3600 },
+    },
+  },
+  deliverWebhook: {
+    queue: QUEUES.deliverWebhook,
+    schema: DeliverWebhookJob,
+    // Network work on someone else's server: 8 attempts, jittered exponential backoff (base overridable per
+    // enqueue: WEBHOOK_RETRY_BASE_MS). 4xx other than 408/429 fail at once (UnrecoverableError in the worker).
+    defaults: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
+      removeOnComplete: { count: 1_000, age: 24 * 3600 },
+      removeOnFail: { count: 5_000, age: 7 * 24 * 3600 },
+    },
+  },
+  notifyTick: {
+    queue: QUEUES.notifyTick,
+    schema: NotifyTickJob,
+    // The next tick does the same work; no point retrying a tick.
+    defaults: {
+      attempts: 1,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { count: 100, age: 3600 },
+      removeOnFail: { count: 1_000, age: 24 * 3600 },
+    },
+  },
+  scanEarlyWarnings: {
+    queue: QUEUES.scanEarlyWarnings,
+    schema: ScanEarlyWarningsJob,
+    // A missed scan is covered by the next one: no long retry chains.
+    defaults: {
+      attempts: 2,
+      backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
+      removeOnComplete: { count: 100, age: 24 * 3600 },
+      removeOnFail: { count: 500, age: 7 * 24 * 3600 },
     },
   },
 } as const satisfies Record<string, JobDefinition<z.ZodType>>);

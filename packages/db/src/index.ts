@@ -49,3 +49,23 @@ export {
   type UpsertSourcesReport,
 } from './repositories/source.repository.js';
 export { LABEL_VERDICTS, type LabelDoc } from './schemas/label.schema.js';
+export { countSeries, activePairs, windowBreakdown, type BucketRow, type Breakdown } from './repositories/timeseries.repository.js';
+export type { EarlyWarningDoc, MomentDoc, TaskDoc } from './schemas/early-warning.schema.js';
+export {
+  WEBHOOK_FORMATS,
+  DELIVERY_STATUSES,
+  type WebhookFormat,
+  type DeliveryStatus,
+  type WebhookDoc,
+  type WebhookDeliveryDoc,
+  type SilenceDoc,
+  type PendingNotificationDoc,
+  type NotificationKeyDoc,
+} from './schemas/notification.schema.js';
+export {
+  activeSilences,
+  ensureDelivery,
+  recordDeliveryAttempt,
+  type SilenceRecord,
+  type DeliveryInput,
+} from './repositories/notification.repository.js';

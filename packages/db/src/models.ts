@@ -12,6 +12,26 @@ import {
 import { apiKeyModel, type ApiKeyModel } from './schemas/api-key.schema.js';
 import { auditEntryModel, type AuditEntryModel } from './schemas/audit.schema.js';
 import { labelModel, type LabelModel } from './schemas/label.schema.js';
+import {
+  notificationKeyModel,
+  pendingNotificationModel,
+  silenceModel,
+  webhookDeliveryModel,
+  webhookModel,
+  type NotificationKeyModel,
+  type PendingNotificationModel,
+  type SilenceModel,
+  type WebhookDeliveryModel,
+  type WebhookModel,
+} from './schemas/notification.schema.js';
+import {
+  earlyWarningModel,
+  momentModel,
+  taskModel,
+  type EarlyWarningModel,
+  type MomentModel,
+  type TaskModel,
+} from './schemas/early-warning.schema.js';
 
 export interface Models {
   readonly connection: Connection;
@@ -23,6 +43,14 @@ export interface Models {
   readonly apiKeys: ApiKeyModel;
   readonly audit: AuditEntryModel;
   readonly labels: LabelModel;
+  readonly webhooks: WebhookModel;
+  readonly webhookDeliveries: WebhookDeliveryModel;
+  readonly silences: SilenceModel;
+  readonly pendingNotifications: PendingNotificationModel;
+  readonly notificationKeys: NotificationKeyModel;
+  readonly earlyWarnings: EarlyWarningModel;
+  readonly moments: MomentModel;
+  readonly tasks: TaskModel;
 }
 
 export function createModels(connection: Connection): Models {
@@ -36,6 +64,14 @@ export function createModels(connection: Connection): Models {
     apiKeys: apiKeyModel(connection),
     audit: auditEntryModel(connection),
     labels: labelModel(connection),
+    webhooks: webhookModel(connection),
+    webhookDeliveries: webhookDeliveryModel(connection),
+    silences: silenceModel(connection),
+    pendingNotifications: pendingNotificationModel(connection),
+    notificationKeys: notificationKeyModel(connection),
+    earlyWarnings: earlyWarningModel(connection),
+    moments: momentModel(connection),
+    tasks: taskModel(connection),
   });
 }
 
@@ -44,7 +80,7 @@ export function createModels(connection: Connection): Models {
  * idempotent, so a service must not process work before this has succeeded.
  */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels]) {
+  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks]) {
     await model.createCollection().catch((error: unknown) => {
       // 48 = NamespaceExists: another process created it first.
       if (!(error && typeof error === 'object' && 'code' in error && error.code === 48)) throw error;

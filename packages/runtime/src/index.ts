@@ -1,7 +1,7 @@
 export { ConfigError, parseEnv, deepFreeze, commonEnv, booleanFromEnv } from './config.js';
 export { createLogger, redactUrl, REDACT_PATHS, type Logger } from './logger.js';
 export { createRedisConnection } from './redis.js';
-export { createTypedQueue, createTypedWorker, UnrecoverableError, type TypedQueue, type JobContext } from './queues.js';
+export { createTypedQueue, createTypedWorker, UnrecoverableError, type TypedQueue, type JobContext, type EnqueueOptions } from './queues.js';
 export { createShutdown, onSignals, type ShutdownStep } from './shutdown.js';
 export { connectWithRetry } from './retry.js';
 export { runMain, type RunningService } from './main.js';

@@ -6,11 +6,20 @@ import type { Logger } from './logger.js';
 
 export { UnrecoverableError };
 
+/** Per-enqueue overrides of a definition's defaults. */
+export interface EnqueueOptions {
+  readonly jobId?: string;
+  readonly delay?: number;
+  readonly priority?: number;
+  /** Overrides the definition's backoff base delay, ms (configurable retry pacing; tests use short ones). */
+  readonly backoffDelayMs?: number;
+}
+
 /** A typed producer for one job definition. */
 export interface TypedQueue<S extends z.ZodType> {
   readonly queue: Queue;
   /** Enqueue with the definition's defaults; `jobId` makes the enqueue idempotent while the job is retained. */
-  enqueue(payload: z.infer<S>, opts?: { jobId?: string; delay?: number; priority?: number }): Promise<void>;
+  enqueue(payload: z.infer<S>, opts?: EnqueueOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,7 +39,9 @@ export function createTypedQueue<S extends z.ZodType>(
     queue,
     async enqueue(payload, opts = {}) {
       const data = definition.schema.parse(payload);
-      await queue.add(definition.queue, data, opts);
+      const { backoffDelayMs, ...rest } = opts;
+      const backoff = backoffDelayMs === undefined ? undefined : { ...definition.defaults.backoff, delay: backoffDelayMs };
+      await queue.add(definition.queue, data, backoff ? { ...rest, backoff } : rest);
     },
     close: () => queue.close(),
   };

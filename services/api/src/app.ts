@@ -17,6 +17,7 @@ import swaggerUi from 'swagger-ui-express';
 import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
 import { intakeRouter } from './routes/intake.routes.js';
+import { alertEventEmitter } from './alert-events.js';
 
 export interface AppDeps {
   readonly config: ApiConfig;
@@ -61,7 +62,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   app.use('/docs', helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }), swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Vigie API' }));
   const v1 = express.Router();
   v1.use(authenticate(models));
-  v1.use('/alerts', alertsRouter(models));
+  v1.use('/alerts', alertsRouter(models, { emitAlertEvent: alertEventEmitter(redis, config.redis.queuePrefix, logger) }));
   v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));
   v1.use('/sources', sourcesRouter(models));

@@ -1,9 +1,20 @@
 import { JOBS } from '@vigie/contracts';
 import { connectMongo, createModels, ensureIndexes, type Models } from '@vigie/db';
-import { createClassifier } from '@vigie/nlp';
-import { connectWithRetry, createRedisConnection, createTypedWorker, redactUrl, type Logger, type RunningService } from '@vigie/runtime';
+import { createClassifier, loadCatalogue } from '@vigie/nlp';
+import {
+  connectWithRetry,
+  createRedisConnection,
+  createTypedQueue,
+  createTypedWorker,
+  redactUrl,
+  type Logger,
+  type RunningService,
+} from '@vigie/runtime';
+import type { NarrativeKey } from '@vigie/contracts';
+import { scanEarlyWarnings } from './early-warning.js';
 import type { ClassifierConfig } from './config.js';
 import { classifyItem } from './classify-item.processor.js';
+import { startNotifier } from './notifier.js';
 
 export interface RunningClassifier extends RunningService {
   readonly models: Models;
@@ -22,16 +33,37 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
   redis.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
   await connectWithRetry('redis', () => redis.connect(), logger);
 
+  const notifier = await startNotifier(config, { models, redis, logger });
   const worker = createTypedWorker(
     JOBS.classifyItem,
-    (payload, ctx) => classifyItem({ models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date() }, payload, ctx),
+    (payload, ctx) => classifyItem({ models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date(), emitAlertEvent: notifier.emitAlertEvent }, payload, ctx),
     { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: config.concurrency },
   );
+  const catalogue = loadCatalogue();
+  const counterMessages = (narrative: NarrativeKey) => catalogue.narratives[narrative]?.counterMessaging ?? { en: [], fr: [] };
+  const scanQueue = createTypedQueue(JOBS.scanEarlyWarnings, redis, config.redis.queuePrefix, logger);
+  const scanWorker = createTypedWorker(JOBS.scanEarlyWarnings, (_payload, ctx) => scanEarlyWarnings({ models, now: () => new Date(), counterMessages }, ctx.log), {
+    connection: redis,
+    prefix: config.redis.queuePrefix,
+    logger,
+    concurrency: 1,
+  });
+  // One scheduler for the whole deployment: upserting the same id from several processes keeps one schedule.
+  await scanQueue.queue.upsertJobScheduler(
+    'early-warning-scan',
+    { every: config.earlyWarningIntervalMs },
+    { name: JOBS.scanEarlyWarnings.queue, data: {}, opts: { ...JOBS.scanEarlyWarnings.defaults } },
+  );
+
   return {
     models,
     classifierVersion: engine.version,
     shutdownSteps: [
-      { name: 'close worker', run: () => worker.close() },
+      { name: 'close workers', run: () => Promise.all([worker.close(), scanWorker.close()]) },
+      { name: 'close queues', run: () => scanQueue.close() },
+      // After the classify worker (which emits alert events): the notifier drains what it has, then stops.
+      { name: 'close notifier workers', run: () => notifier.closeWorkers() },
+      { name: 'close notifier queues', run: () => notifier.closeQueues() },
       { name: 'quit redis', run: () => redis.quit() },
       { name: 'disconnect database', run: () => connection.close() },
     ],

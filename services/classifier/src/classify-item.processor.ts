@@ -1,4 +1,4 @@
-import type { ClassifyItemJob, Classification } from '@vigie/contracts';
+import type { AlertEventJob, ClassifyItemJob, Classification } from '@vigie/contracts';
 import { transition } from '@vigie/alerting';
 import {
   applyAlertTransition,
@@ -25,6 +25,8 @@ export interface ClassifyDeps {
   /** A resolved alert whose narrative comes back within this window is reopened instead of duplicated. */
   readonly reopenWindowMs: number;
   readonly now: () => Date;
+  /** Enqueues an alert event for the notifier; absent = no notifications (tests of classification alone). */
+  readonly emitAlertEvent?: (event: AlertEventJob) => Promise<void>;
 }
 
 /**
@@ -40,14 +42,16 @@ async function reopenIfRecentlyResolved(deps: ClassifyDeps, dedupKey: string, at
   });
   if (!result.ok) return;
   try {
-    await applyAlertTransition(deps.models, {
+    const seq = resolved.history?.length ?? 0;
+    const reopened = await applyAlertTransition(deps.models, {
       alertId: String(resolved._id),
       expectedStatus: 'resolved',
-      expectedSeq: resolved.history?.length ?? 0,
+      expectedSeq: seq,
       patch: result.patch,
       history: { ...result.history },
     });
     log.info({ alertId: String(resolved._id), dedupKey }, 'alert reopened');
+    if (reopened) await deps.emitAlertEvent?.({ alertId: String(resolved._id), type: 'reopened', at: at.toISOString(), ref: String(seq + 1) });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
@@ -78,7 +82,7 @@ export async function classifyItem(deps: ClassifyDeps, payload: ClassifyItemJob,
   for (const plan of plans) {
     const dedupKey = dedupKeyFor(plan.mission, plan.narrative, plan.target);
     await reopenIfRecentlyResolved(deps, dedupKey, at, ctx.log);
-    await recordEvidence(deps.models, {
+    const evidence = await recordEvidence(deps.models, {
       dedupKey,
       openedAt: at,
       mission: plan.mission,
@@ -94,6 +98,13 @@ export async function classifyItem(deps: ClassifyDeps, payload: ClassifyItemJob,
         stance: result.stance,
       },
       seenAt: item.publishedAt ?? item.collectedAt,
+    });
+    // Emitted even when nothing was new: a retry after a crash must not lose the event; its key (per item) dedupes.
+    await deps.emitAlertEvent?.({
+      alertId: evidence.alertId,
+      type: evidence.createdAlert ? 'created' : 'evidence',
+      at: at.toISOString(),
+      ref: String(item._id),
     });
   }
   ctx.log.debug({ itemId: payload.itemId, top: result.topNarrative, harmful: result.harmful, alerts: plans.length }, 'item classified');

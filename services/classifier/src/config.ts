@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { commonEnv, parseEnv } from '@vigie/runtime';
+import { booleanFromEnv, commonEnv, parseEnv } from '@vigie/runtime';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,7 +12,37 @@ const schema = z
     /** Minimum score of the top narrative for a harmful item to count as alert evidence. */
     ALERT_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.25),
     /** Hours after resolution during which a returning narrative reopens its alert instead of opening a new one. */
+    /** How often the early-warning scan (spikes, rising trends, prebunk tasks) runs. */
+    EARLY_WARNING_INTERVAL_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(300_000),
     ALERT_REOPEN_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
+    /** Run the notifier (alert events → silences, grouping, rate caps, escalation, webhook deliveries) here. */
+    NOTIFY_ENABLED: booleanFromEnv.default(true),
+    /** Notifications for one alert key are held this long (ms) and sent together; S1 is never held. */
+    NOTIFY_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+    /** How often (ms) held groups are checked and flushed when due. */
+    NOTIFY_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    /** Messages per alert key per rolling hour; further ones are dropped, counted and reported with the next. */
+    NOTIFY_MAX_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(6),
+    /** Minutes an S1 / S2 alert may stay unacknowledged before each escalation level (level k at k × this). */
+    ESCALATION_S1_MINUTES: z.coerce.number().min(1).max(24 * 60).default(10),
+    ESCALATION_S2_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
+    /** Escalation targets, level 1 first, comma-separated. */
+    ESCALATION_LEVELS: z
+      .string()
+      .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i, 'comma-separated names, e.g. duty_officer,head_of_strategic_comms')
+      .default('duty_officer,head_of_strategic_comms,chief_of_staff'),
+    /** How often (ms) unacknowledged alerts are scanned for escalation. */
+    ESCALATION_SCAN_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Webhook deliveries sent in parallel by one process. */
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Timeout of one webhook POST, connection to last byte, ms. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Base delay of the exponential retry backoff (with jitter), ms; 8 attempts in all. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** Allow webhooks on private/loopback addresses (on-premise receivers, demo, tests only: SSRF guard). */
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
+    /** Base URL of this Vigie, for links in notifications. */
+    VIGIE_PUBLIC_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').default('http://127.0.0.1:8080'),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -23,6 +53,25 @@ const schema = z
     concurrency: env.CLASSIFIER_CONCURRENCY,
     alertMinScore: env.ALERT_MIN_SCORE,
     reopenWindowMs: env.ALERT_REOPEN_WINDOW_HOURS * 3_600_000,
+    notify: {
+      enabled: env.NOTIFY_ENABLED,
+      groupWaitMs: env.NOTIFY_GROUP_WAIT_MS,
+      flushIntervalMs: env.NOTIFY_FLUSH_INTERVAL_MS,
+      maxPerHour: env.NOTIFY_MAX_PER_HOUR,
+      escalation: {
+        afterMs: { S1: Math.round(env.ESCALATION_S1_MINUTES * 60_000), S2: Math.round(env.ESCALATION_S2_MINUTES * 60_000) },
+        levels: env.ESCALATION_LEVELS.split(','),
+        scanIntervalMs: env.ESCALATION_SCAN_INTERVAL_MS,
+      },
+      publicUrl: env.VIGIE_PUBLIC_URL.replace(/\/+$/, ''),
+    },
+    webhooks: {
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    },
+    earlyWarningIntervalMs: env.EARLY_WARNING_INTERVAL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));
 

@@ -69,6 +69,11 @@ export const alertSchema = new Schema(
     timeToResolveMs: { type: Number, default: null },
     reopenCount: { type: Number, default: 0 },
     escalationLevel: { type: Number, default: 0 },
+    /** Silences that muted this alert's latest notification (it still counts and shows in the digest). */
+    silencedBy: { type: [String], default: [] },
+    silencedAt: { type: Date, default: null },
+    /** The latest spike or rising signal for this mission × narrative (see early_warnings). */
+    earlyWarning: { type: Schema.Types.Mixed, default: null },
     /** Every change: who, when, from → to, why. Notes and assignments are entries too. */
     history: { type: [historySchema], default: [] },
   },

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '@vigie/contracts';
 import { applyAlertTransition, isDuplicateKeyError, lifecycleStateOf, rollForwardTransitions, type Models } from '@vigie/db';
 import { allowedMissions } from '../middleware/auth.js';
 import { auditWrite } from '../middleware/audit.js';
+import type { EmitAlertEvent } from '../alert-events.js';
 
 export const AlertActionName = z.enum(ALERT_ACTIONS);
 
@@ -21,7 +22,7 @@ export const BulkActionBody = z
  * Runs one lifecycle action on one alert: scope check, pure transition (@vigie/alerting), guarded write,
  * audit entry, and — for dismissals — a false-positive label per evidence item for the classifier.
  */
-export async function performAlertAction(models: Models, req: Request, alertId: string, action: AlertAction, rawInput: unknown) {
+export async function performAlertAction(models: Models, req: Request, alertId: string, action: AlertAction, rawInput: unknown, emitAlertEvent?: EmitAlertEvent) {
   const input = ACTION_INPUT_SCHEMAS[action].strict().parse(rawInput ?? {});
   const principal = req.principal!;
   const at = new Date();
@@ -63,6 +64,11 @@ export async function performAlertAction(models: Models, req: Request, alertId: 
     targetId: alertId,
     changes: result.history.from !== result.history.to ? { status: { from: result.history.from, to: result.history.to } } : null,
     reason: result.history.reason,
+  });
+  // The change is saved: a Redis failure here must not turn it into an error the caller would retry (and get
+  // 409 for). It is logged loudly instead; the alert itself is correct.
+  await emitAlertEvent?.({ alertId, type: 'transition', at: at.toISOString(), ref: String((alert.history?.length ?? 0) + 1) }).catch((error: unknown) => {
+    req.log.error({ err: error, alertId, action }, 'alert event not enqueued: the change is saved but will not be notified');
   });
   return updated;
 }
