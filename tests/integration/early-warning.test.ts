@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Classification } from '@vigie/contracts';
-import { saveClassification, upsertItem } from '@vigie/db';
+import { createApiKey, generateKey, saveClassification, upsertItem } from '@vigie/db';
+import { createLogger } from '@vigie/runtime';
+import { loadConfig, startApi, type RunningApi } from '@vigie/api';
 import { scanEarlyWarnings } from '../../services/classifier/src/early-warning.js';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
 
@@ -60,7 +62,11 @@ beforeAll(async () => {
   await ctx.models.moments.create({ mission: 'MONUSCO', title: 'Vote on the mandate renewal', kind: 'mandate_renewal', date: new Date('2026-12-01T00:00:00Z'), prebunkLeadDays: 7, windowBeforeDays: 6 });
 });
 
-afterAll(async () => ctx?.close());
+let api: RunningApi | undefined;
+afterAll(async () => {
+  for (const step of api?.shutdownSteps ?? []) await step.run();
+  await ctx?.close();
+});
 
 describe('early-warning scan', () => {
   it('detects the burst, explains it, ignores the quiet narrative, and opens the prebunk task', async () => {
@@ -90,4 +96,34 @@ describe('early-warning scan', () => {
     expect(summary).toMatchObject({ newSignals: 0, tasksOpened: 0 });
     expect(await ctx.models.earlyWarnings.countDocuments()).toBe(before);
   });
+
+  it('serves signals, the timeseries, moments and tasks through the API, scoped by mission', async () => {
+    const admin = generateKey().key;
+    api = await startApi(
+      loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: admin }),
+      createLogger({ service: 'ew-api', version: 'test', level: 'silent' }),
+    );
+    const unifil = (await createApiKey(ctx.models, { name: 'naqoura', role: 'admin', missions: ['UNIFIL'] })).key;
+    const get = async (path: string, key = admin) => {
+      const res = await fetch(`${api!.url}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+      return { status: res.status, body: (await res.json()) as { data: Record<string, unknown>[] } & Record<string, unknown> };
+    };
+    const signals = await get('/early-warnings?mission=MONUSCO');
+    expect(signals.body.data[0]).toMatchObject({ mission: 'MONUSCO', narrative: 'expulsion_demand', kind: 'spike' });
+    expect((await get('/early-warnings', unifil)).body.data).toEqual([]);
+    const series = await get(`/stats/timeseries?mission=MONUSCO&narrative=expulsion_demand&bucket=hour&from=${new Date(now.getTime() - 2 * HOUR).toISOString()}&to=${now.toISOString()}`);
+    expect(series.body.data.reduce((n, r) => n + Number(r.count), 0)).toBe(21);
+    expect((await get('/stats/timeseries?mission=MONUSCO', unifil)).status).toBe(403);
+    expect((await get('/stats/timeseries?mission=MONUSCO&from=2020-01-01')).status).toBe(400);
+    const tasks = await get('/tasks?mission=MONUSCO');
+    expect(tasks.body.data[0]).toMatchObject({ type: 'prebunk', status: 'open' });
+    const post = (body: unknown, key = admin) =>
+      fetch(`${api!.url}/api/v1/moments`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ mission: 'MONUSCO', title: 'x', kind: 'election', date: '2026-12-20' }, unifil)).status).toBe(403);
+    expect((await post({ mission: 'MONUSCO', title: 'x', kind: 'party', date: 'soon' })).status).toBe(400);
+    const created = await post({ mission: 'UNIFIL', title: 'Anniversary of the 2022 Aqibiya attack', kind: 'anniversary', date: '2026-12-14' }, unifil);
+    expect(created.status).toBe(201);
+    expect((await get('/moments', unifil)).body.data.map((m) => m.title)).toEqual(['Anniversary of the 2022 Aqibiya attack']);
+  });
 });
+

@@ -13,6 +13,7 @@ import { alertsRouter } from './routes/alerts.routes.js';
 import { itemsRouter } from './routes/items.routes.js';
 import { keysRouter } from './routes/keys.routes.js';
 import { auditRouter } from './routes/audit.routes.js';
+import { earlyWarningRouter } from './routes/early-warning.routes.js';
 import swaggerUi from 'swagger-ui-express';
 import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
@@ -68,6 +69,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use('/sources', sourcesRouter(models));
   v1.use('/keys', keysRouter(models));
   v1.use('/audit', auditRouter(models));
+  v1.use(earlyWarningRouter(models));
   app.use('/api/v1', v1);
 
   app.use(notFoundHandler);

@@ -7,6 +7,7 @@ import { BulkActionBody } from './routes/alert-actions.js';
 import { ItemListQuery, LabelBody } from './routes/items.routes.js';
 import { CreateKeyBody } from './routes/keys.routes.js';
 import { AuditListQuery } from './routes/audit.routes.js';
+import { EarlyWarningListQuery, MomentBody, TimeseriesQuery } from './routes/early-warning.routes.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so it cannot drift
@@ -101,6 +102,22 @@ export function buildOpenApiDocument(version: string) {
   });
   route({ method: 'delete', path: '/api/v1/keys/{id}', summary: 'Revoke an API key', tags: ['keys'], role: 'admin', request: { params: id }, responses: { 204: { description: 'Revoked' } } });
   route({ method: 'get', path: '/api/v1/audit', summary: 'The audit log: every write, who, when, what changed', tags: ['audit'], role: 'admin', request: { query: AuditListQuery }, responses: { 200: json(z.object({ data: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }), 'Entries, newest first') } });
+
+  const loose = z.record(z.string(), z.unknown());
+  route({ method: 'get', path: '/api/v1/early-warnings', summary: 'Spike and rising signals, with the numbers that explain them', tags: ['early warning'], role: 'viewer', request: { query: EarlyWarningListQuery }, responses: { 200: json(z.object({ data: z.array(loose) }), 'Signals, newest first') } });
+  route({
+    method: 'get',
+    path: '/api/v1/stats/timeseries',
+    summary: 'Narrative volume per hour or quarter-hour for one mission',
+    tags: ['early warning'],
+    role: 'viewer',
+    request: { query: TimeseriesQuery },
+    responses: { 200: json(z.object({ data: z.array(z.object({ start: z.string(), count: z.number() })) }).passthrough(), 'Counts per bucket') },
+  });
+  route({ method: 'get', path: '/api/v1/moments', summary: 'High-risk moments calendar', tags: ['early warning'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(loose) }), 'Moments by date') } });
+  route({ method: 'post', path: '/api/v1/moments', summary: 'Add a high-risk moment (lowers thresholds around it, opens a prebunk task ahead of it)', tags: ['early warning'], role: 'admin', request: { body: { content: { 'application/json': { schema: MomentBody } } } }, responses: { 201: json(loose, 'The moment') } });
+  route({ method: 'delete', path: '/api/v1/moments/{id}', summary: 'Remove a moment', tags: ['early warning'], role: 'admin', request: { params: id }, responses: { 204: { description: 'Removed' } } });
+  route({ method: 'get', path: '/api/v1/tasks', summary: 'Prebunk tasks with their counter-messaging lines', tags: ['early warning'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(loose) }), 'Tasks by due date') } });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
