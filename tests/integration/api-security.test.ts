@@ -157,3 +157,24 @@ describe('API description', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('answers 429 with Retry-After once a key spends its per-minute budget, per key', async () => {
+    const limited = await startApi(
+      loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '3', QUEUE_PREFIX: `${ctx.queuePrefix}-rl` }),
+      createLogger({ service: 'api-test', version: 'test', level: 'silent' }),
+    );
+    try {
+      const hit = (key: string) => fetch(`${limited.url}/api/v1/alerts`, { headers: { authorization: `Bearer ${key}` } });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await hit(keys.viewer!)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await hit(keys.viewer!);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect((await hit(keys.analyst!)).status).toBe(200);
+    } finally {
+      for (const step of limited.shutdownSteps) await step.run();
+    }
+  });
+});
+

@@ -7,6 +7,7 @@ import type { Models } from '@vigie/db';
 import type { Logger } from '@vigie/runtime';
 import type { ApiConfig } from './config.js';
 import { authenticate } from './middleware/auth.js';
+import { rateLimitPerKey } from './middleware/rate-limit.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { healthRouter } from './routes/health.routes.js';
 import { alertsRouter } from './routes/alerts.routes.js';
@@ -63,6 +64,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   app.use('/docs', helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }), swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Vigie API' }));
   const v1 = express.Router();
   v1.use(authenticate(models));
+  v1.use(rateLimitPerKey(redis, config.redis.queuePrefix, config.http.rateLimitPerMinute));
   v1.use('/alerts', alertsRouter(models, { emitAlertEvent: alertEventEmitter(redis, config.redis.queuePrefix, logger) }));
   v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));

@@ -33,6 +33,9 @@ function toProblem(error: unknown): Problem {
   if (error instanceof ForbiddenError) return { type: `${TYPE_BASE}forbidden`, title: 'Forbidden', status: 403, detail: error.message };
   if (error instanceof NotFoundError) return { type: `${TYPE_BASE}not-found`, title: 'Not found', status: 404, detail: error.message };
   if (error instanceof ConflictError) return { type: `${TYPE_BASE}conflict`, title: 'Conflict', status: 409, detail: error.message };
+  if (error instanceof VigieError && error.code === 'rate_limited') {
+    return { type: `${TYPE_BASE}rate-limited`, title: 'Too many requests', status: 429, detail: error.message };
+  }
   if (error instanceof VigieError) return { type: `${TYPE_BASE}${error.code}`, title: error.code, status: 400, detail: error.message };
   // body-parser errors carry a status and a type: malformed JSON, body too large.
   if (error && typeof error === 'object' && 'type' in error && 'status' in error && typeof error.status === 'number') {
