@@ -20,6 +20,8 @@ import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
 import { intakeRouter } from './routes/intake.routes.js';
 import { alertEventEmitter } from './alert-events.js';
+import { webhooksRouter } from './routes/webhooks.routes.js';
+import { silencesRouter } from './routes/silences.routes.js';
 
 export interface AppDeps {
   readonly config: ApiConfig;
@@ -71,6 +73,8 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use('/sources', sourcesRouter(models));
   v1.use('/keys', keysRouter(models));
   v1.use('/audit', auditRouter(models));
+  v1.use('/webhooks', webhooksRouter({ models, redis, config, logger }));
+  v1.use('/silences', silencesRouter(models));
   v1.use(earlyWarningRouter(models));
   app.use('/api/v1', v1);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { commonEnv, parseEnv } from '@vigie/runtime';
+import { booleanFromEnv, commonEnv, parseEnv } from '@vigie/runtime';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,6 +22,10 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     /** Set when behind a reverse proxy, so client IPs in the audit log are right. */
     TRUST_PROXY: z.string().default('loopback'),
+    /** Accept webhooks on private/loopback addresses (on-premise receivers, demo, tests only: SSRF guard). */
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
+    /** Base URL of this Vigie, for links in notifications (the "send test" message). */
+    VIGIE_PUBLIC_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').default('http://127.0.0.1:8080'),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -38,6 +42,7 @@ const schema = z
     redis: { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX },
     mongo: { url: env.MONGO_URL, dbName: env.MONGO_DB },
     bootstrapAdminKey: env.VIGIE_BOOTSTRAP_ADMIN_KEY ?? null,
+    webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, publicUrl: env.VIGIE_PUBLIC_URL.replace(/\/+$/, '') },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));
 
