@@ -4,6 +4,7 @@ import { connectMongo, createModels, ensureBootstrapKey, ensureIndexes, type Mod
 import { connectWithRetry, createRedisConnection, redactUrl, type Logger, type RunningService } from '@vigie/runtime';
 import type { ApiConfig } from './config.js';
 import { createApp } from './app.js';
+import { closeStreams } from './routes/stream.routes.js';
 
 export interface RunningApi extends RunningService {
   readonly url: string;
@@ -31,7 +32,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
   });
-  // Slow-loris guard; SSE streams will override per request.
+  // Slow-loris guard. requestTimeout bounds receiving a request, not sending the response: SSE streams are not
+  // cut by it (and turn their socket timeout off).
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   const { port } = server.address() as AddressInfo;
@@ -41,6 +43,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     url,
     models,
     shutdownSteps: [
+      // Streams never end on their own: close them first, or server.close() would wait for the hard timeout.
+      { name: 'close SSE streams', run: () => closeStreams(app) },
       { name: 'close HTTP server', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
       { name: 'quit redis', run: () => redis.quit().catch(() => redis.disconnect()) },
       { name: 'disconnect database', run: () => connection.close() },

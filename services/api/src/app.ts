@@ -22,6 +22,7 @@ import { intakeRouter } from './routes/intake.routes.js';
 import { alertEventEmitter } from './alert-events.js';
 import { webhooksRouter } from './routes/webhooks.routes.js';
 import { silencesRouter } from './routes/silences.routes.js';
+import { streamRouter } from './routes/stream.routes.js';
 
 export interface AppDeps {
   readonly config: ApiConfig;
@@ -75,6 +76,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use('/audit', auditRouter(models));
   v1.use('/webhooks', webhooksRouter({ models, redis, config, logger }));
   v1.use('/silences', silencesRouter(models));
+  v1.use('/stream', streamRouter(app, { redis, config, logger }));
   v1.use(earlyWarningRouter(models));
   app.use('/api/v1', v1);
 

@@ -26,6 +26,12 @@ const schema = z
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
     /** Base URL of this Vigie, for links in notifications (the "send test" message). */
     VIGIE_PUBLIC_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').default('http://127.0.0.1:8080'),
+    /** Interval of the SSE heartbeat comment on /stream, ms. */
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
+    /** Reconnection delay advertised to SSE clients (`retry:`), ms. */
+    SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    /** Concurrent /stream clients per API process; more get 503. */
+    SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(500),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -43,6 +49,7 @@ const schema = z
     mongo: { url: env.MONGO_URL, dbName: env.MONGO_DB },
     bootstrapAdminKey: env.VIGIE_BOOTSTRAP_ADMIN_KEY ?? null,
     webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, publicUrl: env.VIGIE_PUBLIC_URL.replace(/\/+$/, '') },
+    stream: { heartbeatMs: env.SSE_HEARTBEAT_MS, retryMs: env.SSE_RETRY_MS, maxClients: env.SSE_MAX_CLIENTS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));
 
