@@ -115,6 +115,7 @@ beforeAll(async () => {
   keys.viewer = (await createApiKey(ctx.models, { name: 'hq viewer', role: 'viewer' })).key;
   keys.goma = (await createApiKey(ctx.models, { name: 'goma viewer', role: 'viewer', missions: ['MONUSCO'] })).key;
   keys.naqoura = (await createApiKey(ctx.models, { name: 'naqoura viewer', role: 'viewer', missions: ['UNIFIL'] })).key;
+  keys.analyst = (await createApiKey(ctx.models, { name: 'goma analyst', role: 'analyst', missions: ['MONUSCO'] })).key;
 });
 
 afterAll(async () => {
@@ -165,6 +166,16 @@ describe('GET /api/v1/stream', () => {
     expect(missionsSeen(resumedGoma)).toEqual(['MONUSCO']);
 
     await eventually(async () => (hq.comments.includes('heartbeat') ? true : undefined), 'a heartbeat comment');
+
+    // A lifecycle action through the API is an event too (hook in performAlertAction → notifier → stream).
+    const ack = await fetch(`${api!.url}/api/v1/alerts/${m1.alertId}/acknowledge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.analyst!}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(ack.status).toBe(200);
+    await eventually(async () => (goma.events.length === 2 ? true : undefined), 'the acknowledgement streamed');
+    expect(JSON.parse(goma.events[1]!.data!)).toMatchObject({ alertId: m1.alertId, type: 'transition', status: 'acknowledged' });
   });
 
   it('closes streams on shutdown before the HTTP server, without waiting for the hard timeout', async () => {

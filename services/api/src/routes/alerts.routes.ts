@@ -58,6 +58,9 @@ export function alertToDto(a: AlertLean) {
     timeToAcknowledgeMs: a.timeToAcknowledgeMs ?? null,
     timeToResolveMs: a.timeToResolveMs ?? null,
     reopenCount: a.reopenCount ?? 0,
+    escalationLevel: a.escalationLevel ?? 0,
+    /** Silences that muted its latest notification: it still counts and shows in lists and digests. */
+    silencedBy: a.silencedBy ?? [],
     history: (a.history ?? []).map((h) => ({
       at: h.at.toISOString(),
       actor: h.actor,
