@@ -23,6 +23,7 @@ import { nextHealth, type FetchOutcome } from './source-health.js';
 import { adaptiveIntervalSec, nextFetchAt, pushHistory, shouldFetchUnconditionally } from './adaptive-interval.js';
 import { nextRedirectState } from './redirect-adoption.js';
 import { IN_PROCESS_WAIT_MS, retryDelayMs, type HostLimiter } from './politeness.js';
+import type { HealthWriter } from './health-writer.js';
 
 export interface CollectDeps {
   readonly models: Models;
@@ -32,6 +33,8 @@ export interface CollectDeps {
   readonly now: () => Date;
   /** Per-host politeness shared across processes; absent in unit-level tests. */
   readonly hostLimiter?: HostLimiter;
+  /** Group commit for health records; absent → one write per poll. */
+  readonly healthWriter?: HealthWriter;
 }
 
 export interface CollectSummary {
@@ -164,18 +167,18 @@ async function pollSource(
   });
 
   if (fetched.kind === 'not_modified') {
-    await record(models, source, { kind: 'not_modified' }, startedAt, { created: 0 });
+    await record(deps, source, { kind: 'not_modified' }, startedAt, { created: 0 });
     return summary('not_modified');
   }
   if (fetched.kind === 'error') {
     if (fetched.code === 'rate_limited') {
       // Honour the server: no poll before Retry-After (or one interval when it gave none). Not retried by BullMQ,
       // whose backoff would come back sooner than asked.
-      await record(models, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, { retryAfterMs: fetched.retryAfterMs ?? 0 });
+      await record(deps, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, { retryAfterMs: fetched.retryAfterMs ?? 0 });
       log.warn({ retryAfterMs: fetched.retryAfterMs }, 'rate limited by the server; next poll deferred');
       return summary('rate_limited');
     }
-    const patch = await record(models, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, {});
+    const patch = await record(deps, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, {});
     const text = `${fetched.code}: ${fetched.message}`;
     throw patch.retry === 'permanent' ? new UnrecoverableError(text) : new Error(text);
   }
@@ -195,7 +198,7 @@ async function pollSource(
   if (bodyHash === source.http?.bodyHash) {
     // Same bytes as last time (servers without validators): nothing to parse.
     await models.sources.updateOne({ _id: source._id }, { $set: httpState });
-    await record(models, source, { kind: 'ok', status: fetched.status, items: 0 }, startedAt, { created: 0 });
+    await record(deps, source, { kind: 'ok', status: fetched.status, items: 0 }, startedAt, { created: 0 });
     return summary('unchanged_body');
   }
 
@@ -216,7 +219,7 @@ async function pollSource(
     if (isFeedError(error) || error instanceof UnrecoverableError) {
       // Validators are deliberately not updated: the next poll must fetch the body again.
       const code = isFeedError(error) ? error.code : 'empty';
-      const patch = await record(models, source, { kind: 'error', code, message: error.message }, startedAt, {});
+      const patch = await record(deps, source, { kind: 'error', code, message: error.message }, startedAt, {});
       throw patch.retry === 'permanent' ? new UnrecoverableError(`${code}: ${error.message}`) : error;
     }
     throw error;
@@ -237,34 +240,35 @@ async function pollSource(
     }
   }
   await models.sources.updateOne({ _id: source._id }, { $set: { ...httpState, 'http.bodyHash': bodyHash } });
-  await record(models, source, { kind: 'ok', status: fetched.status, items: items.length }, startedAt, { created: created + edited });
+  await record(deps, source, { kind: 'ok', status: fetched.status, items: items.length }, startedAt, { created: created + edited });
   log.info({ items: items.length, created, edited, enqueued, warnings }, 'source collected');
   return summary('collected', { created, edited, enqueued, warnings });
 }
 
 /** Applies the health rules, the adaptive interval and the next-fetch time in one write. */
-async function record(models: Models, source: SourceLean, outcome: FetchOutcome, at: Date, extra: { created?: number; retryAfterMs?: number }) {
+async function record(deps: CollectDeps, source: SourceLean, outcome: FetchOutcome, at: Date, extra: { created?: number; retryAfterMs?: number }) {
   const failures = source.health?.consecutiveFailures ?? 0;
   const patch = nextHealth({ consecutiveFailures: failures }, outcome);
   const recentNew = extra.created === undefined ? [...(source.schedule?.recentNew ?? [])] : pushHistory(source.schedule?.recentNew ?? [], extra.created);
   const intervalSec = adaptiveIntervalSec({ configuredSec: source.pollIntervalSec, recentNew, consecutiveFailures: patch.consecutiveFailures });
   const next = nextFetchAt(at, intervalSec, extra.retryAfterMs);
-  await models.sources.updateOne(
-    { _id: source._id },
-    {
-      $set: {
-        'health.lastFetchAt': at,
-        'health.lastStatus': patch.lastStatus,
-        'health.consecutiveFailures': patch.consecutiveFailures,
-        'health.itemsLastFetch': patch.itemsLastFetch,
-        'health.lastError': patch.lastError ? { ...patch.lastError, at } : null,
-        'health.nextFetchAt': patch.disable ? null : next.nextFetchAt,
-        'schedule.intervalSec': intervalSec,
-        'schedule.notBefore': next.notBefore,
-        'schedule.recentNew': recentNew,
-        ...(patch.disable ? { enabled: false, 'health.disabledReason': patch.disable } : {}),
-      },
-    },
-  );
+  const set: Record<string, unknown> = {
+    'health.lastStatus': patch.lastStatus,
+    'health.consecutiveFailures': patch.consecutiveFailures,
+    'health.itemsLastFetch': patch.itemsLastFetch,
+    'health.lastError': patch.lastError ? { ...patch.lastError, at } : null,
+    'schedule.intervalSec': intervalSec,
+    'schedule.notBefore': next.notBefore,
+    'schedule.recentNew': recentNew,
+    ...(patch.disable ? { enabled: false, 'health.disabledReason': patch.disable, 'health.nextFetchAt': null } : {}),
+  };
+  if (deps.healthWriter && !next.notBefore) {
+    await deps.healthWriter.write(String(source._id), set, patch.disable ? null : intervalSec);
+  } else {
+    await deps.models.sources.updateOne(
+      { _id: source._id },
+      { $set: { ...set, 'health.lastFetchAt': at, ...(patch.disable ? {} : { 'health.nextFetchAt': next.nextFetchAt }) } },
+    );
+  }
   return patch;
 }

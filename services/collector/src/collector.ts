@@ -16,6 +16,7 @@ import { jitteredIntervalMs, schedulerIdFor } from './schedule.js';
 import { readSourcesFile, upsertSources } from './sources-file.js';
 import { createHostLimiter } from './politeness.js';
 import { sweepStalePending } from './sweeper.js';
+import { createHealthWriter } from './health-writer.js';
 
 export interface RunningCollector extends RunningService {
   readonly models: Models;
@@ -48,11 +49,12 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   // edit (new hash) gets a fresh classification.
   const enqueueClassify = (itemId: string, contentHash: string) => classifyQueue.enqueue({ itemId }, { jobId: classifyJobId(itemId, contentHash) });
   const hostLimiter = createHostLimiter(producerRedis, config.redis.queuePrefix, config.politeness);
+  const healthWriter = createHealthWriter(models);
 
   // Global concurrency = this worker's concurrency (per process); per-host limits are shared through Redis.
   const worker = createTypedWorker(
     JOBS.collectFeed,
-    (payload, ctx) => collectFeed({ models, fetchOptions: config.fetch, enqueueClassify, hostLimiter, now: () => new Date() }, payload, ctx),
+    (payload, ctx) => collectFeed({ models, fetchOptions: config.fetch, enqueueClassify, hostLimiter, healthWriter, now: () => new Date() }, payload, ctx),
     { connection: workerRedis, prefix: config.redis.queuePrefix, logger, concurrency: config.concurrency },
   );
 
@@ -113,6 +115,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       { name: 'stop scheduler sync', run: async () => clearInterval(timer) },
       // close() waits for active jobs; a job cut short by a hard kill is picked up again as stalled.
       { name: 'close worker', run: () => worker.close() },
+      { name: 'flush source health', run: () => healthWriter.flush() },
       { name: 'close queues', run: () => Promise.all([classifyQueue.close(), collectQueue.close()]) },
       { name: 'quit redis', run: () => Promise.all([workerRedis.quit(), producerRedis.quit()]) },
       { name: 'disconnect database', run: () => connection.close() },

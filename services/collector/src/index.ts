@@ -6,3 +6,4 @@ export { createHostLimiter, retryDelayMs, type HostLimiter, type PolitenessLimit
 export { sweepStalePending } from './sweeper.js';
 export { adaptiveIntervalSec, nextFetchAt, shouldFetchUnconditionally } from './adaptive-interval.js';
 export { nextRedirectState, ADOPT_AFTER } from './redirect-adoption.js';
+export { createHealthWriter, type HealthWriter } from './health-writer.js';
