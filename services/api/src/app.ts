@@ -22,6 +22,7 @@ import { intakeRouter } from './routes/intake.routes.js';
 import { alertEventEmitter } from './alert-events.js';
 import { webhooksRouter } from './routes/webhooks.routes.js';
 import { silencesRouter } from './routes/silences.routes.js';
+import { dashboardRouter } from './dashboard.js';
 import { streamRouter } from './routes/stream.routes.js';
 
 export interface AppDeps {
@@ -79,6 +80,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use('/stream', streamRouter(app, { redis, config, logger }));
   v1.use(earlyWarningRouter(models));
   app.use('/api/v1', v1);
+  app.use(dashboardRouter());
 
   app.use(notFoundHandler);
   app.use(problemHandler(logger));

@@ -1,0 +1,383 @@
+/** The secondary screens: items search, trends, moments and prebunk tasks, digests, sources, admin lists. */
+import { useEffect, useState } from 'preact/hooks';
+import { describeError, type Item, type Page } from './api.js';
+import { ItemCard } from './alert.js';
+import { LineChart, PALETTE } from './chart.js';
+import { useApp } from './context.js';
+import { LANGUAGES, MISSIONS, NARRATIVES, Select } from './filters.js';
+import { formatDate, formatDateTime } from './format.js';
+import { labelOf } from './i18n.js';
+import { SEVERITIES } from './severity.js';
+import { fillHours, sumByLocalDay } from './series.js';
+
+/** Loads `path` with the session's key; re-runs when `path` changes. */
+function useGet<T>(path: string | null): { data: T | null; error: string | null } {
+  const { client, t } = useApp();
+  const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setState({ data: null, error: null });
+    client
+      .get<T>(path)
+      .then((data) => live && setState({ data, error: null }))
+      .catch((e: unknown) => live && setState({ data: null, error: describeError(e, t) }));
+    return () => {
+      live = false;
+    };
+  }, [client, path, t]);
+  return state;
+}
+
+function Status({ error }: { error: string | null }) {
+  const { t } = useApp();
+  return error ? (
+    <p class="error" role="alert">
+      {error}
+    </p>
+  ) : (
+    <p>{t('common.loading')}</p>
+  );
+}
+
+export function ItemsScreen() {
+  const { t, client } = useApp();
+  const [f, setF] = useState({ mission: '', narrative: '', language: '', severity: '', harmful: 'true' });
+  const params = new URLSearchParams({ limit: '25' });
+  for (const [k, v] of Object.entries(f)) if (v) params.set(k, v);
+  const { data, error } = useGet<Page<Item>>(`/api/v1/items?${params}`);
+  const [more, setMore] = useState<{ items: Item[]; cursor: string | null }>({ items: [], cursor: null });
+  useEffect(() => setMore({ items: [], cursor: data?.nextCursor ?? null }), [data]);
+  const set = (k: keyof typeof f) => (v: string) => setF((x) => ({ ...x, [k]: v }));
+  const loadMore = async () => {
+    if (!more.cursor) return;
+    const page = await client.get<Page<Item>>(`/api/v1/items?${params}&cursor=${encodeURIComponent(more.cursor)}`);
+    setMore((m) => ({ items: [...m.items, ...page.data], cursor: page.nextCursor }));
+  };
+  return (
+    <section aria-labelledby="items-title">
+      <h1 id="items-title">{t('items.title')}</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <Select id="i-mission" label={t('filter.mission')} value={f.mission} options={MISSIONS} onChange={set('mission')} />
+        <Select id="i-narrative" label={t('filter.narrative')} value={f.narrative} options={NARRATIVES} render={(v) => labelOf(t, 'narrative', v)} onChange={set('narrative')} />
+        <Select id="i-language" label={t('filter.language')} value={f.language} options={LANGUAGES} onChange={set('language')} />
+        <Select id="i-severity" label={t('filter.severity')} value={f.severity} options={SEVERITIES} onChange={set('severity')} />
+        <Select id="i-harmful" label={t('filter.harmful')} value={f.harmful} options={['true', 'false']} render={(v) => (v === 'true' ? t('items.harmfulOnly') : t('items.notHarmful'))} onChange={set('harmful')} />
+      </form>
+      {!data ? (
+        <Status error={error} />
+      ) : data.data.length === 0 ? (
+        <p class="empty">{t('common.none')}</p>
+      ) : (
+        <div class="evidence">
+          {[...data.data, ...more.items].map((item) => (
+            <ItemCard key={item.id} item={item} heading="h2" />
+          ))}
+        </div>
+      )}
+      {more.cursor && (
+        <button type="button" onClick={() => void loadMore()}>
+          {t('common.more')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function TrendsScreen() {
+  const { t, locale, client } = useApp();
+  const [mission, setMission] = useState<string>('MONUSCO');
+  const [series, setSeries] = useState<{ narrative: string; points: { t: number; v: number }[] }[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setSeries(null);
+    // One request per narrative (the API's series are per mission × narrative); only those with volume are drawn.
+    Promise.all(
+      NARRATIVES.map(async (narrative) => {
+        const r = await client.get<{ from: string; to: string; data: { start: string; count: number }[] }>(`/api/v1/stats/timeseries?mission=${mission}&narrative=${narrative}&bucket=hour`);
+        return { narrative, points: sumByLocalDay(fillHours(r.data, r.from, r.to)) };
+      }),
+    )
+      .then((all) => live && setSeries(all.filter((s) => s.points.some((p) => p.v > 0))))
+      .catch((e: unknown) => live && setError(describeError(e, t)));
+    return () => {
+      live = false;
+    };
+  }, [client, mission, t]);
+  return (
+    <section aria-labelledby="trends-title">
+      <h1 id="trends-title">{t('trends.title')}</h1>
+      <p class="hint">{t('trends.intro')}</p>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <Select id="t-mission" label={t('filter.mission')} value={mission} options={MISSIONS} allLabel="" onChange={setMission} />
+      </form>
+      {!series ? (
+        <Status error={error} />
+      ) : series.length === 0 ? (
+        <p class="empty">{t('common.none')}</p>
+      ) : (
+        <>
+          <LineChart
+            title={`${t('trends.title')} — ${mission}`}
+            series={series.map((s, i) => ({ label: labelOf(t, 'narrative', s.narrative), color: PALETTE[i % PALETTE.length]!, points: s.points }))}
+            formatTick={(ms) => formatDate(new Date(ms).toISOString(), locale)}
+          />
+          <ul class="legend" aria-label={t('trends.legend')}>
+            {series.map((s, i) => (
+              <li key={s.narrative}>
+                <svg width="24" height="10" aria-hidden="true">
+                  <line x1="0" y1="5" x2="24" y2="5" stroke={PALETTE[i % PALETTE.length]} stroke-width="3" />
+                </svg>{' '}
+                {labelOf(t, 'narrative', s.narrative)} ({s.points.reduce((n, p) => n + p.v, 0)})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+interface Moment {
+  id: string;
+  mission: string;
+  title: string;
+  kind: string;
+  date: string;
+  windowBeforeDays: number;
+  windowAfterDays: number;
+  narratives: string[];
+}
+interface Task {
+  id: string;
+  mission: string;
+  title: string;
+  status: string;
+  dueAt: string;
+  narratives: string[];
+  /** Per narrative, the catalogue's approved lines in both languages (see services/classifier early-warning). */
+  counterMessages: { narrative?: string; en?: string[] | string; fr?: string[] | string }[];
+}
+
+const asLines = (v: string[] | string | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
+
+/** Counter-messaging lines in both languages, the UI language first; each line keeps its own `lang`. */
+function CounterMessages({ task }: { task: Task }) {
+  const { t, locale } = useApp();
+  const groups = (task.counterMessages ?? []).filter((m) => asLines(m.en).length + asLines(m.fr).length > 0);
+  if (groups.length === 0) return null;
+  const order: ('fr' | 'en')[] = locale === 'fr' ? ['fr', 'en'] : ['en', 'fr'];
+  return (
+    <>
+      <h3>{t('tasks.counter')}</h3>
+      {groups.map((m, i) => (
+        <div key={i} class="counter">
+          {m.narrative && <strong>{labelOf(t, 'narrative', m.narrative)}</strong>}
+          {order.map((lang) =>
+            asLines(m[lang]).length ? (
+              <ul key={lang} lang={lang}>
+                {asLines(m[lang]).map((line, j) => (
+                  <li key={j}>
+                    <span class="badge">{lang.toUpperCase()}</span> {line}
+                  </li>
+                ))}
+              </ul>
+            ) : null,
+          )}
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function MomentsScreen() {
+  const { t, locale } = useApp();
+  const moments = useGet<{ data: Moment[] }>('/api/v1/moments');
+  const tasks = useGet<{ data: Task[] }>('/api/v1/tasks');
+  return (
+    <section aria-labelledby="moments-title">
+      <h1 id="moments-title">{t('moments.title')}</h1>
+      {!moments.data ? (
+        <Status error={moments.error} />
+      ) : moments.data.data.length === 0 ? (
+        <p class="empty">{t('moments.empty')}</p>
+      ) : (
+        <ol class="calendar">
+          {moments.data.data.map((m) => (
+            <li key={m.id}>
+              <time dateTime={m.date} class="date">
+                {formatDate(m.date, locale)}
+              </time>
+              <div>
+                <strong dir="auto">{m.title}</strong> · {m.mission} · {m.kind}
+                <div class="hint">{t('moments.window', { before: m.windowBeforeDays, after: m.windowAfterDays })}</div>
+                {m.narratives.length > 0 && <div>{m.narratives.map((n) => labelOf(t, 'narrative', n)).join(', ')}</div>}
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      <h2>{t('tasks.title')}</h2>
+      {!tasks.data ? (
+        <Status error={tasks.error} />
+      ) : tasks.data.data.length === 0 ? (
+        <p class="empty">{t('tasks.empty')}</p>
+      ) : (
+        <ul class="tasks">
+          {tasks.data.data.map((task) => (
+            <li key={task.id} class="card">
+              <strong dir="auto">{task.title}</strong> · {task.mission} · {t('tasks.due', { date: formatDate(task.dueAt, locale) })} · {task.status}
+              <CounterMessages task={task} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+interface Digest {
+  id: string;
+  mission?: string | null;
+  periodStart?: string;
+  periodEnd?: string;
+  createdAt?: string;
+  generatedAt?: string;
+  title?: string;
+}
+
+export function DigestsScreen() {
+  const { t, locale, client, features } = useApp();
+  const list = useGet<{ data: Digest[] }>(features.digests ? '/api/v1/digests' : null);
+  const [error, setError] = useState<string | null>(null);
+  if (!features.digests) return <p>{t('digests.unavailable')}</p>;
+  return (
+    <section aria-labelledby="digests-title">
+      <h1 id="digests-title">{t('digests.title')}</h1>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!list.data ? (
+        <Status error={list.error} />
+      ) : list.data.data.length === 0 ? (
+        <p class="empty">{t('digests.empty')}</p>
+      ) : (
+        <ul class="tasks">
+          {list.data.data.map((d) => (
+            <li key={d.id} class="card">
+              <strong>{d.title ?? d.mission ?? 'Vigie'}</strong> · {formatDate(d.periodStart ?? null, locale)} – {formatDate(d.periodEnd ?? d.generatedAt ?? d.createdAt ?? null, locale)}{' '}
+              <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/digests/${d.id}?format=html`, `digest-${d.id}.html`).catch((e) => setError(describeError(e, t)))}>
+                {t('digests.open')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+interface Source {
+  id: string;
+  name: string;
+  kind: string;
+  url: string | null;
+  missions: string[];
+  languages: string[];
+  enabled: boolean;
+  health: { lastFetchAt: string | null; lastStatus: number | string | null; consecutiveFailures: number; lastError: { message: string | null } | null; disabledReason: string | null };
+}
+
+export function SourcesScreen() {
+  const { t, locale } = useApp();
+  const { data, error } = useGet<Page<Source>>('/api/v1/sources?limit=200');
+  return (
+    <section aria-labelledby="sources-title">
+      <h1 id="sources-title">{t('sources.title')}</h1>
+      {!data ? (
+        <Status error={error} />
+      ) : data.data.length === 0 ? (
+        <p class="empty">{t('common.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('sources.name')}</th>
+                <th scope="col">{t('sources.kind')}</th>
+                <th scope="col">{t('col.mission')}</th>
+                <th scope="col">{t('sources.state')}</th>
+                <th scope="col">{t('sources.lastFetch')}</th>
+                <th scope="col" class="num">{t('sources.failures')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.data.map((s) => {
+                const state = !s.enabled ? 'disabled' : s.health.consecutiveFailures > 0 ? 'failing' : 'ok';
+                return (
+                  <tr key={s.id}>
+                    <td dir="auto">{s.name}</td>
+                    <td>{s.kind}</td>
+                    <td>{s.missions.join(', ')}</td>
+                    <td>
+                      <span class={`badge src-${state}`}>{t(`sources.${state}`)}</span>
+                      {(s.health.disabledReason ?? s.health.lastError?.message) && <div class="hint">{s.health.disabledReason ?? s.health.lastError?.message}</div>}
+                    </td>
+                    <td>{formatDateTime(s.health.lastFetchAt, locale)}</td>
+                    <td class="num">{s.health.consecutiveFailures}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Silences and webhooks: read-only lists for admins (editing stays in the API/CLI for now). */
+export function AdminList({ kind }: { kind: 'silences' | 'webhooks' }) {
+  const { t, locale } = useApp();
+  const { data, error } = useGet<{ data: Record<string, unknown>[] }>(`/api/v1/${kind}`);
+  const show = (v: unknown): string => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v, locale) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const columns = kind === 'silences' ? ['reason', 'missions', 'narratives', 'terms', 'startsAt', 'endsAt', 'createdBy'] : ['name', 'url', 'format', 'events', 'enabled', 'missions'];
+  return (
+    <section aria-labelledby={`${kind}-title`}>
+      <h1 id={`${kind}-title`}>{t(`${kind}.title`)}</h1>
+      {!data ? (
+        <Status error={error} />
+      ) : data.data.length === 0 ? (
+        <p class="empty">{t(`${kind}.empty`)}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.data.map((row, i) => (
+                <tr key={String(row.id ?? i)}>
+                  {columns.map((c) => (
+                    <td key={c} dir="auto">
+                      {show(row[c])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
