@@ -69,3 +69,13 @@ export {
   type SilenceRecord,
   type DeliveryInput,
 } from './repositories/notification.repository.js';
+export {
+  RESPONSE_CHANNELS,
+  RESPONSE_STATUSES,
+  ALL_MISSIONS,
+  type ResponseChannel,
+  type ResponseStatus,
+  type ResponseDoc,
+  type DigestDoc,
+} from './schemas/response.schema.js';
+export { loadBriefData, loadDigestData, effectSeries, storeDigest, BRIEF_ITEM_CAP, type StoredDigestInput, type BriefSource, type DigestSource, type DigestQuery, type EffectRowData, type ResponseData } from './repositories/reports.repository.js';

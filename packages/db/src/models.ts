@@ -32,6 +32,7 @@ import {
   type MomentModel,
   type TaskModel,
 } from './schemas/early-warning.schema.js';
+import { digestModel, responseModel, type DigestModel, type ResponseModel } from './schemas/response.schema.js';
 
 export interface Models {
   readonly connection: Connection;
@@ -51,6 +52,8 @@ export interface Models {
   readonly earlyWarnings: EarlyWarningModel;
   readonly moments: MomentModel;
   readonly tasks: TaskModel;
+  readonly responses: ResponseModel;
+  readonly digests: DigestModel;
 }
 
 export function createModels(connection: Connection): Models {
@@ -72,6 +75,8 @@ export function createModels(connection: Connection): Models {
     earlyWarnings: earlyWarningModel(connection),
     moments: momentModel(connection),
     tasks: taskModel(connection),
+    responses: responseModel(connection),
+    digests: digestModel(connection),
   });
 }
 
@@ -80,7 +85,7 @@ export function createModels(connection: Connection): Models {
  * idempotent, so a service must not process work before this has succeeded.
  */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks]) {
+  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks, models.responses, models.digests]) {
     await model.createCollection().catch((error: unknown) => {
       // 48 = NamespaceExists: another process created it first.
       if (!(error && typeof error === 'object' && 'code' in error && error.code === 48)) throw error;

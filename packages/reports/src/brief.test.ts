@@ -17,7 +17,7 @@ const data: BriefData = {
     sourceCount: 2,
     languages: ['fr', 'ar'],
     outcome: null,
-    earlyWarning: { kind: 'spike', observed: 6, expected: 1.5, ratio: 4, reasons: ['6 items in 4 h against 1.5 expected'], windowStart: at('2026-11-20T08:00'), windowEnd: at('2026-11-20T12:00') },
+    earlyWarning: { kind: 'spike', observed: 6, expected: 1.5, ratio: 4, reasons: ['6 items in 4 h against 1.5 expected'], detectedAt: at('2026-11-20T12:00') },
   },
   narrative: {
     key: 'expulsion_demand',

@@ -38,8 +38,7 @@ export interface EarlyWarningInput {
   readonly expected: number;
   readonly ratio: number;
   readonly reasons: readonly string[];
-  readonly windowStart: Date;
-  readonly windowEnd: Date;
+  readonly detectedAt: Date | null;
 }
 
 export interface BriefData {

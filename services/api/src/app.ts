@@ -20,10 +20,12 @@ import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
 import { intakeRouter } from './routes/intake.routes.js';
 import { alertEventEmitter } from './alert-events.js';
+import { responsesRouter } from './routes/responses.routes.js';
+import { reportsRouter } from './routes/reports.routes.js';
 import { webhooksRouter } from './routes/webhooks.routes.js';
 import { silencesRouter } from './routes/silences.routes.js';
-import { dashboardRouter } from './dashboard.js';
 import { streamRouter } from './routes/stream.routes.js';
+import { dashboardRouter } from './dashboard.js';
 
 export interface AppDeps {
   readonly config: ApiConfig;
@@ -69,6 +71,8 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   const v1 = express.Router();
   v1.use(authenticate(models));
   v1.use(rateLimitPerKey(redis, config.redis.queuePrefix, config.http.rateLimitPerMinute));
+  // Before the alerts router: its `/:id/:action` would take `/alerts/:id/responses` for an unknown action.
+  v1.use(responsesRouter(models));
   v1.use('/alerts', alertsRouter(models, { emitAlertEvent: alertEventEmitter(redis, config.redis.queuePrefix, logger) }));
   v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));
@@ -79,6 +83,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use('/silences', silencesRouter(models));
   v1.use('/stream', streamRouter(app, { redis, config, logger }));
   v1.use(earlyWarningRouter(models));
+  v1.use(reportsRouter(models));
   app.use('/api/v1', v1);
   app.use(dashboardRouter());
 

@@ -8,6 +8,8 @@ import { ItemListQuery, LabelBody } from './routes/items.routes.js';
 import { CreateKeyBody } from './routes/keys.routes.js';
 import { AuditListQuery } from './routes/audit.routes.js';
 import { EarlyWarningListQuery, MomentBody, TimeseriesQuery } from './routes/early-warning.routes.js';
+import { ResponseCreateBody, ResponseDto, ResponsePatchBody, ResponsePublishBody } from './routes/responses.routes.js';
+import { BriefQuery, DigestCreateBody, DigestGetQuery, DigestListQuery, DigestSummaryDto } from './routes/reports.routes.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so it cannot drift
@@ -118,6 +120,22 @@ export function buildOpenApiDocument(version: string) {
   route({ method: 'post', path: '/api/v1/moments', summary: 'Add a high-risk moment (lowers thresholds around it, opens a prebunk task ahead of it)', tags: ['early warning'], role: 'admin', request: { body: { content: { 'application/json': { schema: MomentBody } } } }, responses: { 201: json(loose, 'The moment') } });
   route({ method: 'delete', path: '/api/v1/moments/{id}', summary: 'Remove a moment', tags: ['early warning'], role: 'admin', request: { params: id }, responses: { 204: { description: 'Removed' } } });
   route({ method: 'get', path: '/api/v1/tasks', summary: 'Prebunk tasks with their counter-messaging lines', tags: ['early warning'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(loose) }), 'Tasks by due date') } });
+  // Responses and reports (briefs, digests).
+  const file = (description: string) => ({
+    description: `${description} (Content-Disposition names the file)`,
+    content: { 'text/html': { schema: z.string() }, 'text/markdown': { schema: z.string() }, 'application/json': { schema: loose } },
+  });
+  const responseBody = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
+  route({ method: 'post', path: '/api/v1/alerts/{id}/responses', summary: 'Draft a response to an alert (then move the alert to responding with POST /alerts/{id}/respond)', tags: ['responses'], role: 'analyst', request: { params: id, ...responseBody(ResponseCreateBody) }, responses: { 201: json(ResponseDto, 'The draft') } });
+  route({ method: 'get', path: '/api/v1/alerts/{id}/responses', summary: 'Responses to an alert, oldest first', tags: ['responses'], role: 'viewer', request: { params: id }, responses: { 200: json(z.object({ data: z.array(ResponseDto) }), 'Responses') } });
+  route({ method: 'get', path: '/api/v1/responses/{id}', summary: 'One response', tags: ['responses'], role: 'viewer', request: { params: id }, responses: { 200: json(ResponseDto, 'The response') } });
+  route({ method: 'patch', path: '/api/v1/responses/{id}', summary: 'Edit a draft (409 once approved)', tags: ['responses'], role: 'analyst', request: { params: id, ...responseBody(ResponsePatchBody) }, responses: { 200: json(ResponseDto, 'The draft'), 409: { description: 'Not a draft any more', content: problem } } });
+  route({ method: 'post', path: '/api/v1/responses/{id}/approve', summary: 'Approve a draft (communications clearance)', tags: ['responses'], role: 'admin', request: { params: id }, responses: { 200: json(ResponseDto, 'Approved'), 409: { description: 'Not a draft', content: problem } } });
+  route({ method: 'post', path: '/api/v1/responses/{id}/publish', summary: 'Record that an approved response went out (publishedAt defaults to now; the response effect is measured from it)', tags: ['responses'], role: 'analyst', request: { params: id, ...responseBody(ResponsePublishBody) }, responses: { 200: json(ResponseDto, 'Published'), 409: { description: 'Not approved yet, or already published', content: problem } } });
+  route({ method: 'get', path: '/api/v1/alerts/{id}/brief', summary: 'Response brief for an alert: claim, origin, spread chart, sources, examples, severity, related alerts, counter-messaging (FR and EN), response effect', tags: ['reports'], role: 'viewer', request: { params: id, query: BriefQuery }, responses: { 200: file('The brief as a self-contained HTML page, Markdown or JSON') } });
+  route({ method: 'post', path: '/api/v1/digests', summary: 'Generate (or regenerate: replaces) the weekly digest for a mission or overall', tags: ['reports'], role: 'analyst', request: responseBody(DigestCreateBody), responses: { 201: json(z.object({ data: z.array(DigestSummaryDto) }), 'Generated'), 200: json(z.object({ data: z.array(DigestSummaryDto) }), 'Regenerated') } });
+  route({ method: 'get', path: '/api/v1/digests', summary: 'Stored digests, newest week first', tags: ['reports'], role: 'viewer', request: { query: DigestListQuery }, responses: { 200: json(z.object({ data: z.array(DigestSummaryDto) }), 'Digests') } });
+  route({ method: 'get', path: '/api/v1/digests/{id}', summary: 'One digest as e-mail-ready HTML, Markdown or JSON', tags: ['reports'], role: 'viewer', request: { params: id, query: DigestGetQuery }, responses: { 200: file('The digest') } });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
