@@ -42,8 +42,12 @@ export async function processAlertEvent(deps: NotifyDeps, payload: AlertEventJob
     type = webhookEventTypeFor('transition', change);
   } else if (payload.type === 'escalated') {
     const level = Number(payload.ref?.split('-')[1] ?? '0');
-    // Acknowledged (or closed) since the scan: the escalation is moot.
-    type = alert.status === 'open' && level > 0 ? 'alert.escalated' : null;
+    // Acknowledged (or closed) since the scan: the escalation is moot, and not worth streaming either.
+    if (alert.status !== 'open' || level < 1) {
+      ctx.log.debug({ alertId: payload.alertId, status: alert.status }, 'escalation no longer due');
+      return { notified: false };
+    }
+    type = 'alert.escalated';
     escalation = { level, target: deps.policy.escalation.levels[level - 1] ?? `level_${level}` };
   } else {
     type = webhookEventTypeFor(payload.type);
