@@ -3,6 +3,7 @@ import { ValidationError } from '@vigie/contracts';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { dedupKeyFor } from './repositories/alert.repository.js';
 import { generateKey, hashKey, isWellFormedKey } from './repositories/api-key.repository.js';
+import { isDuplicateKeyError } from './errors.js';
 
 describe('cursors', () => {
   it('round-trips positions', () => {
@@ -38,5 +39,15 @@ describe('API keys', () => {
     expect(hashKey(a.key)).toMatch(/^[a-f0-9]{64}$/);
     expect(hashKey(a.key)).not.toContain(a.key);
     expect(isWellFormedKey('vk_short_x')).toBe(false);
+  });
+});
+
+describe('isDuplicateKeyError', () => {
+  it('recognises MongoDB E11000 and FerretDB SQLite unique violations, nothing else', () => {
+    expect(isDuplicateKeyError({ code: 11000, message: 'E11000 duplicate key' })).toBe(true);
+    expect(isDuplicateKeyError({ code: 1, message: 'sqlite: UNIQUE constraint failed: sources.name' })).toBe(true);
+    expect(isDuplicateKeyError({ code: 1, message: 'something else' })).toBe(false);
+    expect(isDuplicateKeyError(new Error('E11000'))).toBe(false);
+    expect(isDuplicateKeyError(null)).toBe(false);
   });
 });
