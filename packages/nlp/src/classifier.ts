@@ -59,6 +59,26 @@ export interface BlendParams {
    * first: an endorsed narrative the key models are unsure about is still worth an officer's look.
    */
   readonly harmPresence?: number;
+  /**
+   * Failure-to-protect guard: when `failure_to_protect` scores at least this fraction of the best narrative and the
+   * text makes no explicit claim for that narrative (no call to act, lexicon evidence for it below
+   * {@link BlendParams.ftpExplicit}), the text is read as criticism (S4, never harmful). Angry criticism ("massacre",
+   * « complices de l'inaction ») shares words with collusion and incitement, so the models alone upgraded it.
+   */
+  readonly ftpGuard?: number;
+  /** Summed lexicon weight for the competing narrative that counts as an explicit claim (default 1). */
+  readonly ftpExplicit?: number;
+  /**
+   * An endorsement resting on the model alone — no lexicon term for the narrative, no call to act — needs the harm
+   * head's p(harmful) at or above this, otherwise the stance falls back to the stronger of counter/report. Most
+   * false alarms on debunks and benign UN news had no lexicon evidence at all.
+   */
+  readonly modelOnlyHarm?: number;
+  /**
+   * When no narrative reaches the threshold but the text calls to act with a target or logistics against the mission,
+   * `incitement_violence` is kept if p(harmful) is at least this.
+   */
+  readonly callRescue?: number;
 }
 
 /** The trained statistical layers shipped as `data/model.json`. */
@@ -89,6 +109,12 @@ export interface Classifier {
 export const NONE_CLASS = '__none__';
 export const DEFAULT_BLEND: BlendParams = { model: 0.8, lexicon: 0.35, threshold: 0.35, hateLayer: 0.35, noUnPenalty: 0.3 };
 const LEXICON_ONLY_BLEND: BlendParams = { model: 0, lexicon: 1, threshold: 0.3, hateLayer: 0.5, noUnPenalty: 0.3 };
+
+/**
+ * Characters of a text the statistical layers read (the lexicon and cues read everything up to MAX_TEXT_CHARS). Long
+ * articles put their claim first; beyond this the features cost time without changing the decision.
+ */
+export const MODEL_TEXT_CHARS = 4000;
 
 export const DEFAULT_MODEL_URL = new URL('../data/model.json', import.meta.url);
 export const DEFAULT_HATE_MODEL_URL = new URL('../data/hate-model.json', import.meta.url);
@@ -179,7 +205,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const analyse = (text: string): Analysis => {
     const nt = tokenise(text);
     const matches = matcher.match(nt);
-    return { nt, matches, features: extractFeatures(nt, { ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
+    // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
+    const modelNt = nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt;
+    return { nt, matches, features: extractFeatures(modelNt, { ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
   };
 
   const classify = (input: ClassifyInput): ClassificationResult => {
@@ -205,7 +233,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // Narrative scores: lexicon evidence blended with the model's probability.
     const probs = bank ? bank.predict(features) : null;
     const pNarr = probs ? probs[0]! : null;
-    const pHate = hate ? hate.predict(nt.tokens.length ? extractFeatures(nt, HATE_FEATURES) : features) : null;
+    // The generic hate layer has its own features (a second extraction, ~20 % of the time on a 1 KB text), so it only
+    // runs when the hate score can matter: the text refers to the UN or a mission area, or a hate-speech term
+    // matched. Generic hate with no lexicon term and no mission-area anchor is not scored by it (see README).
+    const hateRelevant = attribution.unReference || attribution.areaOnly.length > 0 || (sums.get('hate_speech') ?? 0) > 0;
+    const hateNt = nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt;
+    const pHate = hate && hateRelevant ? hate.predict(hateNt.tokens.length ? extractFeatures(hateNt, HATE_FEATURES) : features) : null;
+    if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![harmModel.classes.indexOf('harmful')]! : null;
     const hateLayer = pHate && hate ? pHate[hate.classes.indexOf('HS')]! + 0.5 * (pHate[hate.classes.indexOf('OFF')] ?? 0) : 0;
     const scores = new Map<NarrativeKey, number>();
@@ -222,14 +256,36 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       scores.set(key, Math.round(s * 1000) / 1000);
     }
     const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
-    const [bestKey, bestScore] = ranked[0]!;
-    // Only for texts that refer to the UN: generic hate speech goes through the hate layer and the threshold.
-    const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05;
-    const topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
+    let [bestKey, bestScore] = ranked[0]!;
+    const call = sums.get('_call_to_act') ?? 0;
+    const lexOf = (k: NarrativeKey): number => sums.get(k) ?? 0;
+    const pS1 = s1Model && probs ? probs[2]![s1Model.classes.indexOf('S1')]! : 0;
+    const targetOrLogistics = (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0 || (sums.get('_logistics') ?? 0) > 0 || /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i.test(nt.cleaned);
+    // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
+    const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
+    if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
+      const ftp = scores.get('failure_to_protect') ?? 0;
+      const explicit = call > 0 || lexOf(bestKey) >= (blend.ftpExplicit ?? 1);
+      // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's.
+      if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && lexOf('failure_to_protect') > lexOf(bestKey)) {
+        notes.push(`read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`);
+        bestKey = 'failure_to_protect';
+        bestScore = Math.max(ftp, Math.min(bestScore, blend.threshold));
+      }
+    }
+    // Only for texts that refer to the UN: generic hate speech goes through the hate layer and the threshold. A
+    // narrative kept below threshold needs some lexicon evidence for it or a call to act.
+    const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05 && (lexOf(bestKey) > 0 || s1Evidence);
+    let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
     if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
+    // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
+    // narrative model is sure of the justification around it (S1 recall first).
+    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
+      topNarrative = 'incitement_violence';
+      notes.push(`call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+    }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) notes.push('no reference to the UN or peacekeepers: mission narratives down-weighted');
 
-    const call = sums.get('_call_to_act') ?? 0;
     let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
     if (stanceModel && probs) {
       const p = probs[1]!;
@@ -245,9 +301,29 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
-    const stance: Stance = stanceResult.stance;
+    let stance: Stance = stanceResult.stance;
+    if (
+      stance === 'endorse' &&
+      topNarrative !== null &&
+      blend.modelOnlyHarm !== undefined &&
+      pHarm !== null &&
+      pHarm < blend.modelOnlyHarm &&
+      !s1Evidence &&
+      lexOf(topNarrative) === 0 &&
+      topNarrative !== 'failure_to_protect' &&
+      topNarrative !== 'sexual_exploitation_abuse'
+    ) {
+      const ftp = scores.get('failure_to_protect') ?? 0;
+      if (blend.ftpGuard !== undefined && ftp >= blend.ftpGuard * bestScore) {
+        // Angry criticism the models half-read as another narrative: keep the endorsement, as criticism (S4).
+        notes.push(`model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`);
+        topNarrative = 'failure_to_protect';
+      } else {
+        stance = stanceResult.scores.counter >= stanceResult.scores.report ? 'counter' : 'report';
+        stanceResult.reasons.push(`model-only endorsement with p(harmful)=${pHarm.toFixed(2)} < ${blend.modelOnlyHarm}: ${stance}`);
+      }
+    }
 
-    const pS1 = s1Model && probs ? probs[2]![s1Model.classes.indexOf('S1')]! : 0;
     const sev = decideSeverity(
       {
         topNarrative,

@@ -14,18 +14,23 @@ const PROFILES: Record<'en' | 'fr' | 'sw' | 'ln' | 'bm' | 'sg', ReadonlySet<stri
   sg: new Set('ti na so ala zo mbi lo ake ayeke ni kue awe pepe ndo koli wali sarango gbia ködörö'.split(' ')),
 };
 
+const PROFILE_LIST = Object.entries(PROFILES) as [keyof typeof PROFILES, ReadonlySet<string>][];
+const BM = PROFILE_LIST.findIndex(([l]) => l === 'bm');
+const BAMBARA_LETTERS = /[ɛɔɲŋ]/;
+
 /** Guess the language of a normalised text; `und` when there is too little to go on. */
 export function identifyLanguage(nt: NormalisedText): Language {
   const { latin, arabic } = nt.scriptCounts;
   if (arabic > 0 && arabic >= latin) return 'ar';
   if (nt.arabizi) return 'ar';
   if (latin === 0) return 'und';
-  const scores: Record<string, number> = { en: 0, fr: 0, sw: 0, ln: 0, bm: 0, sg: 0 };
+  // Indexed counts over a hoisted profile list: Object.entries per token allocated ~1,000 arrays per 1 KB text.
+  const scores = new Float64Array(PROFILE_LIST.length);
   for (const t of nt.tokens) {
-    for (const [lang, words] of Object.entries(PROFILES)) if (words.has(t.norm)) scores[lang]! += 1;
-    if (/[ɛɔɲŋ]/.test(t.norm)) scores.bm! += 2;
+    for (let i = 0; i < PROFILE_LIST.length; i++) if (PROFILE_LIST[i]![1].has(t.norm)) scores[i]! += 1;
+    if (BAMBARA_LETTERS.test(t.norm)) scores[BM]! += 2;
   }
-  const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
+  const ranked = PROFILE_LIST.map(([lang], i) => [lang, scores[i]!] as const).sort((a, b) => b[1] - a[1]);
   const [best, second] = ranked;
   if (!best || best[1] === 0) return 'und';
   if (second && second[1] === best[1]) {

@@ -107,6 +107,7 @@ export class LexiconMatcher {
   /** SymSpell-style index: each fuzzy word and its one-letter deletions → the fuzzy words. */
   private readonly fuzzyIndex = new Map<string, string[]>();
   private readonly keyCache = new Map<string, TokenKeys>();
+  private readonly altCache = new Map<string, TokenKeys>();
 
   constructor(entries: readonly MatcherEntry[]) {
     this.entries = entries;
@@ -200,6 +201,18 @@ export class LexiconMatcher {
   private tokenKeys(t: Token): TokenKeys {
     const primary = this.keysForForm(t.norm, t.script);
     if (t.alts.length === 0 && t.arabizi === undefined) return primary;
+    // Tokens with alternative forms (elongations, evasions, Arabizi) repeat too; their merged keys are cached by
+    // their forms so the merge, the Set copies and the exactness checks run once per distinct token.
+    const altKey = `${t.script[0]}${t.norm}\u0001${t.alts.join('\u0001')}\u0002${t.arabizi ?? ''}`;
+    const hit = this.altCache.get(altKey);
+    if (hit) return hit;
+    const v = this.mergeKeys(t, primary);
+    if (this.altCache.size >= KEY_CACHE_LIMIT) this.altCache.clear();
+    this.altCache.set(altKey, v);
+    return v;
+  }
+
+  private mergeKeys(t: Token, primary: TokenKeys): TokenKeys {
     const keys = [...primary.keys];
     let inexact = primary.inexact ? new Set(primary.inexact) : undefined;
     for (const a of t.alts) {
