@@ -15,6 +15,8 @@ export const QUEUES = Object.freeze({
   notifyTick: 'notify-tick',
   /** Periodic early-warning scan: spikes, rising trends, prebunk tasks. */
   scanEarlyWarnings: 'scan-early-warnings',
+  /** Weekly digests (per mission and overall), stored and e-mailed to subscribers. */
+  generateDigest: 'generate-digest',
 } as const);
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -87,6 +89,13 @@ export interface JobDefinition<S extends z.ZodType> {
 export const ScanEarlyWarningsJob = z.object({}).strict();
 export type ScanEarlyWarningsJob = z.infer<typeof ScanEarlyWarningsJob>;
 
+/**
+ * Generates the weekly digests. The scheduled job has no payload (it reports on the last complete ISO week);
+ * `week` (`YYYY-Www`) regenerates a given week.
+ */
+export const GenerateDigestJob = z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, 'must be an ISO week, e.g. 2026-W48').optional() }).strict();
+export type GenerateDigestJob = z.infer<typeof GenerateDigestJob>;
+
 /** Every job, declared once: queue, payload schema, default options. */
 export const JOBS = Object.freeze({
   collectFeed: {
@@ -154,6 +163,17 @@ export const JOBS = Object.freeze({
       backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
       removeOnComplete: { count: 100, age: 24 * 3600 },
       removeOnFail: { count: 500, age: 7 * 24 * 3600 },
+    },
+  },
+  generateDigest: {
+    queue: QUEUES.generateDigest,
+    schema: GenerateDigestJob,
+    // Regeneration replaces stored digests and e-mails are marked sent per digest, so a retry repeats nothing.
+    defaults: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
+      removeOnComplete: { count: 100, age: 30 * 24 * 3600 },
+      removeOnFail: { count: 100, age: 30 * 24 * 3600 },
     },
   },
 } as const satisfies Record<string, JobDefinition<z.ZodType>>);

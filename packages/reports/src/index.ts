@@ -5,7 +5,7 @@
  */
 export { escapeHtml, escapeMarkdown, safeUrl, langTag } from './escape.js';
 export { median, changePct, formatDuration } from './stats.js';
-export { isoWeekStart, weeksEndingWith, previousIsoWeek, ISO_WEEK_PATTERN } from './week.js';
+export { isoWeekStart, weeksEndingWith, previousIsoWeek, digestWindow, ISO_WEEK_PATTERN } from './week.js';
 export { REPORT_LANGS, t, term, type ReportLang, type MessageKey } from './i18n.js';
 export { columnChart, barChart, sparkline, type BarPoint } from './svg.js';
 export { responseEffect, EFFECT_WINDOWS, type EffectSeriesRow, type EffectRow, type ResponseEffect, type WindowFigures, type EffectWindowKey } from './effect.js';

@@ -30,3 +30,10 @@ export function weeksEndingWith(week: string, count: number): string[] {
 export function previousIsoWeek(at: Date): string {
   return isoWeekKey(new Date(at.getTime() - 7 * 86_400_000));
 }
+
+/** What the digest loader needs to cover an ISO week: the week, the 8 weeks ending with it and its bounds. */
+export function digestWindow(week: string): { week: string; weeks: string[]; weekStart: Date; weekEnd: Date } {
+  const weekStart = isoWeekStart(week);
+  if (!weekStart) throw new RangeError(`invalid ISO week ${week}`);
+  return { week, weeks: weeksEndingWith(week, 8), weekStart, weekEnd: new Date(weekStart.getTime() + 7 * 86_400_000) };
+}

@@ -15,6 +15,7 @@ import { scanEarlyWarnings } from './early-warning.js';
 import type { ClassifierConfig } from './config.js';
 import { classifyItem } from './classify-item.processor.js';
 import { startNotifier } from './notifier.js';
+import { createDigestMail, generateWeeklyDigests } from './digest.processor.js';
 
 export interface RunningClassifier extends RunningService {
   readonly models: Models;
@@ -54,13 +55,17 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
     { every: config.earlyWarningIntervalMs },
     { name: JOBS.scanEarlyWarnings.queue, data: {}, opts: { ...JOBS.scanEarlyWarnings.defaults } },
   );
+  const digestMail = createDigestMail(config.digest, logger);
+  const digestQueue = createTypedQueue(JOBS.generateDigest, redis, config.redis.queuePrefix, logger);
+  const digestWorker = createTypedWorker(JOBS.generateDigest, (payload, ctx) => generateWeeklyDigests({ models, now: () => new Date(), mail: digestMail }, payload, ctx.log), { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: 1 });
+  await digestQueue.queue.upsertJobScheduler('weekly-digest', { pattern: config.digest.cron, tz: config.digest.timezone }, { name: JOBS.generateDigest.queue, data: {}, opts: { ...JOBS.generateDigest.defaults } });
 
   return {
     models,
     classifierVersion: engine.version,
     shutdownSteps: [
-      { name: 'close workers', run: () => Promise.all([worker.close(), scanWorker.close()]) },
-      { name: 'close queues', run: () => scanQueue.close() },
+      { name: 'close workers', run: () => Promise.all([worker.close(), scanWorker.close(), digestWorker.close()]) },
+      { name: 'close queues', run: () => Promise.all([scanQueue.close(), digestQueue.close()]) },
       // After the classify worker (which emits alert events): the notifier drains what it has, then stops.
       { name: 'close notifier workers', run: () => notifier.closeWorkers() },
       { name: 'close notifier queues', run: () => notifier.closeQueues() },

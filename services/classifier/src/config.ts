@@ -43,6 +43,18 @@ const schema = z
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
     /** Base URL of this Vigie, for links in notifications. */
     VIGIE_PUBLIC_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').default('http://127.0.0.1:8080'),
+    /** When the weekly digest runs (cron, in DIGEST_TIMEZONE). Default: Monday 06:00. */
+    DIGEST_CRON: z.string().regex(/^(\S+\s+){4}\S+$/, 'a 5-field cron expression, e.g. "0 6 * * 1"').default('0 6 * * 1'),
+    /** IANA time zone of the digest schedule (the mission's). */
+    DIGEST_TIMEZONE: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'an IANA time zone, e.g. Africa/Kinshasa').default('Africa/Kinshasa'),
+    /** SMTP server for digest e-mail, e.g. smtp://user:pass@mail.example.org:587. Unset: digests are stored, not mailed. */
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    /** Digest subscribers, comma-separated e-mail addresses. */
+    DIGEST_RECIPIENTS: z.string().default('').refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((a) => /^[^\s@<>,]+@[^\s@<>,]+$/.test(a)), 'comma-separated e-mail addresses'),
+    /** Sender of digest e-mails. */
+    DIGEST_FROM: z.string().default('Vigie <vigie@localhost>'),
+    /** Language of the e-mailed digest (both languages are stored). */
+    DIGEST_EMAIL_LANG: z.enum(['en', 'fr']).default('fr'),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -72,6 +84,14 @@ const schema = z
       allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     },
     earlyWarningIntervalMs: env.EARLY_WARNING_INTERVAL_MS,
+    digest: {
+      cron: env.DIGEST_CRON,
+      timezone: env.DIGEST_TIMEZONE,
+      smtpUrl: env.SMTP_URL ?? null,
+      recipients: env.DIGEST_RECIPIENTS.split(',').map((s) => s.trim()).filter(Boolean),
+      from: env.DIGEST_FROM,
+      emailLang: env.DIGEST_EMAIL_LANG,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));
 

@@ -54,6 +54,8 @@ export const digestSchema = new Schema(
     data: { type: Schema.Types.Mixed, required: true },
     html: { type: String, required: true },
     markdown: { type: String, required: true },
+    /** When the weekly job e-mailed this digest (a retried job does not mail it twice). */
+    emailedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'digests', minimize: false },
 );
