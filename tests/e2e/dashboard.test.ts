@@ -233,6 +233,11 @@ describe('dashboard in headless Chromium', () => {
     expect(await arabic.getAttribute('dir')).toBe('auto');
     expect(await arabic.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
     await shot('03-alert-detail', true);
+    // The response brief is linked when the server has it (the reports routes); downloading it needs the key.
+    const brief = page.getByRole('button', { name: 'Download the response brief (HTML)' });
+    await brief.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), brief.click()]);
+    expect(download.suggestedFilename()).toMatch(/^brief-MONUSCO-.*\.html$/);
 
     await page.locator('button[data-action="acknowledge"]').click();
     await expect.poll(async () => page.locator('.title-row .status').textContent(), POLL).toBe('Acknowledged');
@@ -264,13 +269,19 @@ describe('dashboard in headless Chromium', () => {
       await digests.click();
       await page.locator('h1#digests-title').waitFor();
       expect(await page.locator('h1#digests-title').textContent()).toBe('Synthèses hebdomadaires');
+      await page.getByRole('button', { name: 'Générer la synthèse de la semaine passée' }).click();
+      const digestRows = page.locator('table[data-testid="digests"] tbody tr');
+      await digestRows.first().waitFor();
+      await digestRows.first().getByRole('button', { name: 'Lire' }).click();
+      await expect.poll(async () => (await page.getByTestId('digest-text').textContent())?.length ?? 0, POLL).toBeGreaterThan(50);
       await shot('05-digests-fr');
-    } else {
+    }
+    {
       await page.getByRole('link', { name: 'Moments et prébunking' }).click();
       await page.locator('h1#moments-title').waitFor();
       await expect.poll(async () => page.locator('.calendar').textContent(), POLL).toContain('Élections provinciales');
       await expect.poll(async () => page.locator('.tasks').textContent(), POLL).toContain('toute attaque contre ses bases');
-      await shot('05-moments-fr');
+      await shot('09-moments-fr');
     }
 
     await page.getByRole('link', { name: 'Contenus' }).click();

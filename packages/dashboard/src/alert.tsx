@@ -264,10 +264,10 @@ export function AlertDetail({ id }: { id: string }) {
           </dl>
           {brief && (
             <p class="brief-links">
-              <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/alerts/${alert.id}/brief?format=html`, `brief-${alert.mission}-${alert.id}.html`).catch((e) => setError(describeError(e, t)))}>
+              <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/alerts/${alert.id}/brief?format=html&lang=${locale}`, `brief-${alert.mission}-${alert.id}.html`).catch((e) => setError(describeError(e, t)))}>
                 {t('alert.brief')}
               </button>{' '}
-              <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/alerts/${alert.id}/brief?format=md`, `brief-${alert.mission}-${alert.id}.md`).catch((e) => setError(describeError(e, t)))}>
+              <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/alerts/${alert.id}/brief?format=md&lang=${locale}`, `brief-${alert.mission}-${alert.id}.md`).catch((e) => setError(describeError(e, t)))}>
                 {t('alert.briefMd')}
               </button>
             </p>

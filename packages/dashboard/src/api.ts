@@ -148,10 +148,11 @@ export class ApiClient {
   /** Whether an endpoint exists on this server (other parts of Vigie are being added): anything but 404. */
   async exists(path: string): Promise<boolean> {
     try {
-      await this.get(path);
-      return true;
-    } catch (error) {
-      return error instanceof ApiError && error.status !== 404 && error.status !== 0;
+      const res = await fetch(path, { headers: { authorization: `Bearer ${this.key}` } });
+      await res.body?.cancel();
+      return res.status !== 404;
+    } catch {
+      return false;
     }
   }
 

@@ -36,6 +36,12 @@ export function Queue() {
     cursorRef.current = next;
     setCursorState(next);
   };
+  // Focus moves in the key handler itself (not in an effect that runs later), so a late effect can never pull
+  // the cursor back to a row the user has already left.
+  const moveTo = (next: number) => {
+    setCursor(next);
+    rows.current[next]?.focus();
+  };
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkMsg, setBulkMsg] = useState<string | null>(null);
   const [, tick] = useState(0);
@@ -97,10 +103,10 @@ export function Queue() {
       if (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || e.metaKey || e.ctrlKey || e.altKey) return;
       if (e.key === 'j' || e.key === 'ArrowDown') {
         e.preventDefault();
-        setCursor(Math.min(cursorRef.current + 1, list.length - 1));
+        moveTo(Math.min(cursorRef.current + 1, list.length - 1));
       } else if (e.key === 'k' || e.key === 'ArrowUp') {
         e.preventDefault();
-        setCursor(Math.max(cursorRef.current - 1, 0));
+        moveTo(Math.max(cursorRef.current - 1, 0));
       } else if (e.key === 'Enter' && target.tagName !== 'BUTTON' && target.tagName !== 'A') {
         open(list[cursorRef.current]);
       } else if (e.key === 'x' && list[cursorRef.current]) {
@@ -110,10 +116,6 @@ export function Queue() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
-
-  useEffect(() => {
-    rows.current[cursor]?.focus();
-  }, [cursor]);
 
   const canAct = session.role !== 'viewer';
   const bulk = async (action: 'acknowledge' | 'dismiss') => {
@@ -141,7 +143,7 @@ export function Queue() {
         <h1 id="queue-title">{t('queue.title')}</h1>
         <p class={`status-line ${stale ? 'stale' : ''}`} role="status" aria-live="polite" data-testid="freshness">
           {live ? <span class="live-dot">● {t('queue.live')}</span> : null}{' '}
-          {updatedAt ? (stale ? t('queue.stale', { time: formatDateTime(updatedAt, locale) }) : t('queue.polling', { time: formatRelative(updatedAt, locale) })) : t('common.loading')}{' '}
+          {updatedAt ? (stale ? t('queue.stale', { time: formatDateTime(updatedAt, locale) }) : t(live ? 'queue.updated' : 'queue.polling', { time: formatRelative(updatedAt, locale) })) : t('common.loading')}{' '}
           <button type="button" class="link" onClick={() => void load()}>
             {t('queue.refresh')}
           </button>
@@ -217,7 +219,7 @@ export function Queue() {
                   class={`${i === cursor ? 'current' : ''} ${selected.has(a.id) ? 'selected' : ''}`}
                   aria-selected={selected.has(a.id)}
                   data-alert-id={a.id}
-                  onFocus={() => setCursor(i)}
+                  onFocus={() => cursorRef.current !== i && setCursor(i)}
                   onDblClick={() => open(a)}
                 >
                   <td>

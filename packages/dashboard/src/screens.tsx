@@ -1,6 +1,6 @@
 /** The secondary screens: items search, trends, moments and prebunk tasks, digests, sources, admin lists. */
 import { useEffect, useState } from 'preact/hooks';
-import { describeError, type Item, type Page } from './api.js';
+import { ApiError, describeError, type Item, type Page } from './api.js';
 import { ItemCard } from './alert.js';
 import { LineChart, PALETTE } from './chart.js';
 import { useApp } from './context.js';
@@ -11,7 +11,7 @@ import { SEVERITIES } from './severity.js';
 import { fillHours, sumByLocalDay } from './series.js';
 
 /** Loads `path` with the session's key; re-runs when `path` changes. */
-function useGet<T>(path: string | null): { data: T | null; error: string | null } {
+function useGet<T>(path: string | null, version = 0): { data: T | null; error: string | null } {
   const { client, t } = useApp();
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
   useEffect(() => {
@@ -25,7 +25,7 @@ function useGet<T>(path: string | null): { data: T | null; error: string | null 
     return () => {
       live = false;
     };
-  }, [client, path, t]);
+  }, [client, path, t, version]);
   return state;
 }
 
@@ -239,22 +239,52 @@ export function MomentsScreen() {
 
 interface Digest {
   id: string;
-  mission?: string | null;
-  periodStart?: string;
-  periodEnd?: string;
-  createdAt?: string;
-  generatedAt?: string;
-  title?: string;
+  mission: string;
+  week: string;
+  lang: string;
+  generatedAt: string;
+  generatedBy?: string;
 }
 
+/** Weekly digests (served by the reports routes): list, read the Markdown in place, download the e-mail HTML. */
 export function DigestsScreen() {
-  const { t, locale, client, features } = useApp();
-  const list = useGet<{ data: Digest[] }>(features.digests ? '/api/v1/digests' : null);
+  const { t, locale, client, features, session } = useApp();
+  const [reload, setReload] = useState(0);
+  const list = useGet<{ data: Digest[] }>(features.digests ? '/api/v1/digests?limit=50' : null, reload);
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState<{ id: string; text: string } | null>(null);
   if (!features.digests) return <p>{t('digests.unavailable')}</p>;
+  const generate = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.post('/api/v1/digests', { lang: locale });
+      setReload((n) => n + 1);
+    } catch (e) {
+      setError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const read = async (d: Digest) => {
+    try {
+      const res = await fetch(`/api/v1/digests/${d.id}?format=md`, { headers: { authorization: `Bearer ${client.key}` } });
+      if (!res.ok) throw new ApiError(res.status, null, null);
+      setOpen({ id: d.id, text: await res.text() });
+    } catch (e) {
+      setError(describeError(e, t));
+    }
+  };
+  const canGenerate = session.role !== 'viewer';
   return (
     <section aria-labelledby="digests-title">
-      <h1 id="digests-title">{t('digests.title')}</h1>
+      <div class="title-row">
+        <h1 id="digests-title">{t('digests.title')}</h1>
+        <button type="button" disabled={!canGenerate || busy} title={canGenerate ? undefined : t('alert.needsAnalyst', { role: labelOf(t, 'role', session.role) })} onClick={() => void generate()}>
+          {t('digests.generate')}
+        </button>
+      </div>
       {error && (
         <p class="error" role="alert">
           {error}
@@ -265,16 +295,46 @@ export function DigestsScreen() {
       ) : list.data.data.length === 0 ? (
         <p class="empty">{t('digests.empty')}</p>
       ) : (
-        <ul class="tasks">
-          {list.data.data.map((d) => (
-            <li key={d.id} class="card">
-              <strong>{d.title ?? d.mission ?? 'Vigie'}</strong> · {formatDate(d.periodStart ?? null, locale)} – {formatDate(d.periodEnd ?? d.generatedAt ?? d.createdAt ?? null, locale)}{' '}
-              <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/digests/${d.id}?format=html`, `digest-${d.id}.html`).catch((e) => setError(describeError(e, t)))}>
-                {t('digests.open')}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <div class="table-wrap">
+          <table data-testid="digests">
+            <thead>
+              <tr>
+                <th scope="col">{t('digests.week')}</th>
+                <th scope="col">{t('col.mission')}</th>
+                <th scope="col">{t('filter.language')}</th>
+                <th scope="col">{t('digests.generated')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('alert.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.data.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.week}</td>
+                  <td>{d.mission === 'ALL' || d.mission === '*' ? t('digests.allMissions') : d.mission}</td>
+                  <td>{d.lang.toUpperCase()}</td>
+                  <td>{formatDateTime(d.generatedAt, locale)}</td>
+                  <td>
+                    <button type="button" class="secondary" onClick={() => void read(d)}>
+                      {t('digests.open')}
+                    </button>{' '}
+                    <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/digests/${d.id}?format=html`, `digest-${d.mission}-${d.week}-${d.lang}.html`).catch((e) => setError(describeError(e, t)))}>
+                      {t('digests.download')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {open && (
+        <article class="digest" aria-label={t('digests.title')}>
+          <pre dir="auto" data-testid="digest-text">
+            {open.text}
+          </pre>
+        </article>
       )}
     </section>
   );
