@@ -107,6 +107,7 @@ export class LexiconMatcher {
   /** SymSpell-style index: each fuzzy word and its one-letter deletions → the fuzzy words. */
   private readonly fuzzyIndex = new Map<string, string[]>();
   private readonly keyCache = new Map<string, TokenKeys>();
+  private readonly keyCacheAr = new Map<string, TokenKeys>();
   private readonly altCache = new Map<string, TokenKeys>();
 
   constructor(entries: readonly MatcherEntry[]) {
@@ -172,8 +173,10 @@ export class LexiconMatcher {
   }
 
   private keysForForm(form: string, script: Token['script']): TokenKeys {
-    const cacheKey = `${script[0]}${form}`;
-    const hit = this.keyCache.get(cacheKey);
+    // One cache per script family, keyed by the form itself: building a `${script}${form}` key per token lookup was a
+    // visible share of matching time. Latin and other scripts produce the same keys.
+    const cache = script === 'arabic' ? this.keyCacheAr : this.keyCache;
+    const hit = cache.get(form);
     if (hit) return hit;
     const keys = [`w:${form}`];
     let inexact: Set<string> | undefined;
@@ -193,8 +196,8 @@ export class LexiconMatcher {
       }
     }
     const value: TokenKeys = { keys, inexact };
-    if (this.keyCache.size >= KEY_CACHE_LIMIT) this.keyCache.clear();
-    this.keyCache.set(cacheKey, value);
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    cache.set(form, value);
     return value;
   }
 
