@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { timeBuckets } from '@vigie/contracts';
 import { createDigestMail, generateWeeklyDigests } from '../../services/classifier/src/digest.processor.js';
@@ -86,4 +88,32 @@ describe('weekly digest job', () => {
     const r = await generateWeeklyDigests({ models: ctx.models, now: () => new Date('2026-10-12T05:00:00Z'), mail: null }, {}, ctx.logger);
     expect(r).toEqual({ week: '2026-W41', stored: 4, emailed: 0 });
   });
+});
+
+const main = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+function vigie(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], {
+      env: { ...process.env, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: ctx.queuePrefix, LOG_LEVEL: 'silent' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('vigie digest (CLI)', () => {
+  it('prints a mission digest as Markdown and refuses a bad week', async () => {
+    const ok = await vigie('digest', '--mission', 'MONUSCO', '--week', '2026-W40', '--format', 'md', '--lang', 'fr');
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('# Synthèse hebdomadaire — MONUSCO — 2026-W40');
+    expect(ok.stdout).toMatch(/\| expulsion\\_demand \| 0 \| 3 \|/);
+    const bad = await vigie('digest', '--week', '2026-W99');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--week must be an ISO week');
+  }, 60_000);
 });

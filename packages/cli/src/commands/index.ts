@@ -4,6 +4,7 @@ import { registerKeys } from './keys.js';
 import { registerFeed } from './feed.js';
 import { registerSources } from './sources.js';
 import { registerIntake } from './intake.js';
+import { registerDigest } from './digest.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -15,3 +16,4 @@ commandModules.push(registerFeed);
 commandModules.push(registerNlpCommands);
 commandModules.push(registerSources);
 commandModules.push(registerIntake);
+commandModules.push(registerDigest);
