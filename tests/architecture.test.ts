@@ -42,6 +42,8 @@ const ALLOWED: Record<string, string[]> = {
   '@vigie/contracts': [],
   '@vigie/db': ['@vigie/contracts'],
   '@vigie/runtime': ['@vigie/contracts'],
+  // Pure report builders: no I/O, no database.
+  '@vigie/reports': ['@vigie/contracts'],
 };
 
 describe('architecture', () => {
