@@ -9,6 +9,11 @@ import { CreateKeyBody } from './routes/keys.routes.js';
 import { AuditListQuery } from './routes/audit.routes.js';
 import { EarlyWarningListQuery, MomentBody, TimeseriesQuery } from './routes/early-warning.routes.js';
 import { ResponseCreateBody, ResponseDto, ResponsePatchBody, ResponsePublishBody } from './routes/responses.routes.js';
+import { SourceInput } from '@vigie/contracts';
+import { SourcePatch } from './routes/sources.routes.js';
+import { IntakeBody } from './routes/intake.routes.js';
+import { SilenceBody } from './routes/silences.routes.js';
+import { WebhookCreateBody, WebhookPatchBody } from './routes/webhooks.routes.js';
 import { BriefQuery, DigestCreateBody, DigestGetQuery, DigestListQuery, DigestSummaryDto } from './routes/reports.routes.js';
 
 /**
@@ -136,6 +141,36 @@ export function buildOpenApiDocument(version: string) {
   route({ method: 'post', path: '/api/v1/digests', summary: 'Generate (or regenerate: replaces) the weekly digest for a mission or overall', tags: ['reports'], role: 'analyst', request: responseBody(DigestCreateBody), responses: { 201: json(z.object({ data: z.array(DigestSummaryDto) }), 'Generated'), 200: json(z.object({ data: z.array(DigestSummaryDto) }), 'Regenerated') } });
   route({ method: 'get', path: '/api/v1/digests', summary: 'Stored digests, newest week first', tags: ['reports'], role: 'viewer', request: { query: DigestListQuery }, responses: { 200: json(z.object({ data: z.array(DigestSummaryDto) }), 'Digests') } });
   route({ method: 'get', path: '/api/v1/digests/{id}', summary: 'One digest as e-mail-ready HTML, Markdown or JSON', tags: ['reports'], role: 'viewer', request: { params: id, query: DigestGetQuery }, responses: { 200: file('The digest') } });
+
+  // Sources and manual intake (collector).
+  const anyObject = z.record(z.string(), z.unknown());
+  route({ method: 'get', path: '/api/v1/sources', summary: 'Sources with their health (last fetch, status, failures, classified last error, next fetch)', tags: ['sources'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(anyObject) }).passthrough(), 'Sources') } });
+  route({ method: 'post', path: '/api/v1/sources', summary: 'Add a source (rss, web or manual)', tags: ['sources'], role: 'admin', request: { body: { content: { 'application/json': { schema: SourceInput } } } }, responses: { 201: json(anyObject, 'The source'), 409: { description: 'A source with this name exists', content: problem } } });
+  route({ method: 'patch', path: '/api/v1/sources/{id}', summary: 'Change a source', tags: ['sources'], role: 'admin', request: { params: id, body: { content: { 'application/json': { schema: SourcePatch } } } }, responses: { 200: json(anyObject, 'The source') } });
+  for (const action of ['disable', 'enable'] as const) {
+    route({ method: 'post', path: `/api/v1/sources/{id}/${action}`, summary: `${action === 'disable' ? 'Stop' : 'Resume'} polling a source`, tags: ['sources'], role: 'admin', request: { params: id }, responses: { 200: json(anyObject, 'The source') } });
+  }
+  route({ method: 'delete', path: '/api/v1/sources/{id}', summary: 'Delete a source (its items stay)', tags: ['sources'], role: 'admin', request: { params: id }, responses: { 204: { description: 'Deleted' } } });
+  route({
+    method: 'post',
+    path: '/api/v1/items',
+    summary: 'Submit pasted text (a forwarded message, a radio-transcript segment, a post) for classification',
+    tags: ['items'],
+    role: 'analyst',
+    request: { body: { content: { 'application/json': { schema: IntakeBody } } } },
+    responses: { 201: json(anyObject, 'Stored and queued'), 200: json(anyObject, 'Already submitted: `duplicate: true`') },
+  });
+  // Notifications.
+  route({ method: 'get', path: '/api/v1/webhooks', summary: 'Outbound webhooks (secrets never shown again)', tags: ['notifications'], role: 'admin', responses: { 200: json(z.object({ data: z.array(anyObject) }).passthrough(), 'Webhooks') } });
+  route({ method: 'post', path: '/api/v1/webhooks', summary: 'Add a webhook (JSON, Slack or Teams; HMAC-SHA256 signed; secret shown once)', tags: ['notifications'], role: 'admin', request: { body: { content: { 'application/json': { schema: WebhookCreateBody } } } }, responses: { 201: json(anyObject, 'The webhook with its secret') } });
+  route({ method: 'patch', path: '/api/v1/webhooks/{id}', summary: 'Change or rotate a webhook', tags: ['notifications'], role: 'admin', request: { params: id, body: { content: { 'application/json': { schema: WebhookPatchBody } } } }, responses: { 200: json(anyObject, 'The webhook') } });
+  route({ method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook', tags: ['notifications'], role: 'admin', request: { params: id }, responses: { 204: { description: 'Deleted' } } });
+  route({ method: 'post', path: '/api/v1/webhooks/{id}/test', summary: 'Send a signed test event', tags: ['notifications'], role: 'admin', request: { params: id }, responses: { 202: json(anyObject, 'Queued') } });
+  route({ method: 'get', path: '/api/v1/webhooks/{id}/deliveries', summary: 'Delivery log: status, attempts, latency, last error', tags: ['notifications'], role: 'admin', request: { params: id }, responses: { 200: json(z.object({ data: z.array(anyObject), nextCursor: z.string().nullable() }), 'Deliveries, newest first') } });
+  route({ method: 'get', path: '/api/v1/silences', summary: 'Silences (time-bounded mutes by mission, narrative, source or term)', tags: ['notifications'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(anyObject) }).passthrough(), 'Silences') } });
+  route({ method: 'post', path: '/api/v1/silences', summary: 'Silence notifications (alerts still count and appear in digests)', tags: ['notifications'], role: 'analyst', request: { body: { content: { 'application/json': { schema: SilenceBody } } } }, responses: { 201: json(anyObject, 'The silence') } });
+  route({ method: 'delete', path: '/api/v1/silences/{id}', summary: 'End a silence early (the record is kept)', tags: ['notifications'], role: 'analyst', request: { params: id }, responses: { 200: json(anyObject, 'The ended silence') } });
+  route({ method: 'get', path: '/api/v1/stream', summary: 'Server-Sent Events: new and changed alerts in the key’s missions (heartbeat, Last-Event-ID resume)', tags: ['notifications'], role: 'viewer', responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } } } });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
