@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Classification, MissionCode, NarrativeKey, Severity } from '@vigie/contracts';
-import { generateKey, recordEvidence, saveClassification, upsertItem } from '@vigie/db';
+import { createApiKey, generateKey, recordEvidence, saveClassification, upsertItem } from '@vigie/db';
 import { createLogger } from '@vigie/runtime';
 import { loadConfig, startApi, type RunningApi } from '@vigie/api';
 import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
@@ -33,6 +33,7 @@ const consoleErrors: string[] = [];
 /** Deadlines for UI polls: generous, the machine is shared (these are not timing assertions). */
 const POLL = { timeout: 20_000, interval: 100 };
 const ids: Record<string, string> = {};
+let viewer: string;
 
 interface Seed {
   guid: string;
@@ -166,6 +167,7 @@ beforeAll(async () => {
     openedAt: new Date(),
   });
 
+  viewer = (await createApiKey(ctx.models, { name: 'Aline (viewer)', role: 'viewer' })).key;
   userDataDir = mkdtempSync(join(tmpdir(), 'vigie-chromium-'));
   browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -298,6 +300,19 @@ describe('dashboard in headless Chromium', () => {
     await page.locator('table.queue tbody tr').first().waitFor();
     await shot('06-queue-tablet-fr');
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    // Sign out, then in again as a viewer: actions are disabled with the reason, admin screens are hidden.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByLabel("Clé d'API").fill(viewer);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('table.queue tbody tr').first().waitFor();
+    expect(await page.locator('nav').textContent()).not.toContain('Webhooks');
+    await page.locator('table.queue tbody tr').first().getByRole('link').click();
+    const ack = page.locator('button[data-action="acknowledge"]');
+    await ack.waitFor();
+    expect(await ack.isDisabled()).toBe(true);
+    expect(await ack.getAttribute('title')).toContain('analyste');
 
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });

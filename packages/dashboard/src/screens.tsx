@@ -6,7 +6,7 @@ import { LineChart, PALETTE } from './chart.js';
 import { useApp } from './context.js';
 import { LANGUAGES, MISSIONS, NARRATIVES, Select } from './filters.js';
 import { formatDate, formatDateTime } from './format.js';
-import { labelOf } from './i18n.js';
+import { labelOf, type MessageKey } from './i18n.js';
 import { SEVERITIES } from './severity.js';
 import { fillHours, sumByLocalDay } from './series.js';
 
@@ -227,7 +227,7 @@ export function MomentsScreen() {
         <ul class="tasks">
           {tasks.data.data.map((task) => (
             <li key={task.id} class="card">
-              <strong dir="auto">{task.title}</strong> · {task.mission} · {t('tasks.due', { date: formatDate(task.dueAt, locale) })} · {task.status}
+              <strong dir="auto">{task.title}</strong> · {task.mission} · {t('tasks.due', { date: formatDate(task.dueAt, locale) })} · {['open', 'done', 'cancelled'].includes(task.status) ? t(`tasks.status.${task.status}` as MessageKey) : task.status}
               <CounterMessages task={task} />
             </li>
           ))}
