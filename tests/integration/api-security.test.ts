@@ -16,7 +16,7 @@ const bootstrap = generateKey().key;
 beforeAll(async () => {
   ctx = await openTestContext('apisec');
   api = await startApi(
-    loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: bootstrap, BODY_LIMIT: '10kb' }),
+    loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: bootstrap, BODY_LIMIT: '10kb', CORS_ORIGINS: 'https://comms.monusco.example' }),
     createLogger({ service: 'api-test', version: 'test', level: 'silent' }),
   );
   keys.admin = bootstrap;
@@ -175,6 +175,22 @@ describe('rate limits', () => {
     } finally {
       for (const step of limited.shutdownSteps) await step.run();
     }
+  });
+});
+
+describe('identity and CORS', () => {
+  it('tells a key who it is', async () => {
+    const me = await call('/api/v1/me', keys.monuscoViewer);
+    expect(me.body).toMatchObject({ name: 'goma', role: 'viewer', missions: ['MONUSCO'] });
+  });
+
+  it('sends CORS headers to allow-listed origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${api.url}/api/v1/alerts`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const allowed = await preflight('https://comms.monusco.example');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://comms.monusco.example');
+    const other = await preflight('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 

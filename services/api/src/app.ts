@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import cors from 'cors';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -58,6 +59,17 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
     }),
   );
   app.use(helmet());
+  // Browsers on other origins get CORS headers only when their origin is on the allow-list (CORS_ORIGINS);
+  // the bundled dashboard is same-origin and needs none.
+  const allowed = new Set(config.http.corsOrigins);
+  app.use(
+    cors({
+      origin: (origin, done) => done(null, Boolean(origin && allowed.has(origin))),
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'Last-Event-ID'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining'],
+      maxAge: 600,
+    }),
+  );
   app.use(express.json({ limit: config.http.bodyLimit, strict: true }));
 
   app.use(healthRouter(models, redis));
@@ -71,6 +83,11 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   const v1 = express.Router();
   v1.use(authenticate(models));
   v1.use(rateLimitPerKey(redis, config.redis.queuePrefix, config.http.rateLimitPerMinute));
+  // Who am I: the key's name, role and missions, so clients can adapt without probing.
+  v1.get('/me', (req, res) => {
+    const p = req.principal!;
+    res.json({ id: p.id, name: p.name, role: p.role, missions: p.missions });
+  });
   // Before the alerts router: its `/:id/:action` would take `/alerts/:id/responses` for an unknown action.
   v1.use(responsesRouter(models));
   v1.use('/alerts', alertsRouter(models, { emitAlertEvent: alertEventEmitter(redis, config.redis.queuePrefix, logger) }));
