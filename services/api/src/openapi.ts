@@ -142,6 +142,7 @@ export function buildOpenApiDocument(version: string) {
   route({ method: 'get', path: '/api/v1/digests', summary: 'Stored digests, newest week first', tags: ['reports'], role: 'viewer', request: { query: DigestListQuery }, responses: { 200: json(z.object({ data: z.array(DigestSummaryDto) }), 'Digests') } });
   route({ method: 'get', path: '/api/v1/digests/{id}', summary: 'One digest as e-mail-ready HTML, Markdown or JSON', tags: ['reports'], role: 'viewer', request: { params: id, query: DigestGetQuery }, responses: { 200: file('The digest') } });
 
+  route({ method: 'get', path: '/api/v1/me', summary: 'The calling key: name, role and missions', tags: ['keys'], role: 'viewer', responses: { 200: json(z.object({ id: z.string(), name: z.string(), role: z.string(), missions: z.array(z.string()) }), 'The key') } });
   // Sources and manual intake (collector).
   const anyObject = z.record(z.string(), z.unknown());
   route({ method: 'get', path: '/api/v1/sources', summary: 'Sources with their health (last fetch, status, failures, classified last error, next fetch)', tags: ['sources'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(anyObject) }).passthrough(), 'Sources') } });
