@@ -91,7 +91,8 @@ async function main() {
   await waitFor(async () => (await fetch(`${apiUrl}/readyz`).catch(() => null))?.ok ?? false, 60_000, 'the API');
   say('');
   say(`✔ Vigie is running.`);
-  say(`  API:      ${apiUrl}/api/v1`);
+  say(`  Dashboard: ${apiUrl}/   (sign in with the key below; French or English)`);
+  say(`  API:      ${apiUrl}/api/v1   (documentation: ${apiUrl}/docs)`);
   say(`  API key:  ${adminKey}   (admin; kept in .vigie/demo/admin-key)`);
   say(`  Try:      curl -H "Authorization: Bearer ${adminKey}" ${apiUrl}/api/v1/alerts`);
   say(`  Logs:     .vigie/demo/logs/*.log        Stop: Ctrl-C`);
