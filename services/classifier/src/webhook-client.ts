@@ -1,6 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent, request } from 'undici';
-import { blockedAddressReason, checkUrl } from '@vigie/feeds';
+import { checkUrl, createGuardedLookup } from '@vigie/feeds';
 
 /** Outcome of one POST: the receiver's status, or a failure before one arrived. */
 export type WebhookPostResult =
@@ -12,45 +11,8 @@ export interface WebhookClient {
   close(): Promise<void>;
 }
 
+/** The code @vigie/feeds' guarded lookup puts on a refused address. */
 const BLOCKED = 'VIGIE_BLOCKED_ADDRESS';
-
-/**
- * A lookup for the Agent's connect options that refuses private, loopback, link-local… addresses unless allowed,
- * checking every resolved address at connect time (the address checked is the address dialled: no DNS
- * rebinding). Built on @vigie/feeds' exported `blockedAddressReason`; its `createGuardedLookup` is not exported
- * from the package — exporting it would remove this copy.
- */
-function guardedLookup(allowPrivate: boolean) {
-  return (
-    hostname: string,
-    options: { all?: boolean; family?: number | string },
-    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      const family = Number(options.family ?? 0);
-      const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
-      if (usable.length === 0) {
-        const e: NodeJS.ErrnoException = new Error(`${hostname} has no usable address`);
-        e.code = 'ENOTFOUND';
-        return callback(e, []);
-      }
-      if (!allowPrivate) {
-        for (const { address } of usable) {
-          const reason = blockedAddressReason(address);
-          if (reason !== null) {
-            const e: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${address} (${reason}); refusing to connect`);
-            e.code = BLOCKED;
-            return callback(e, []);
-          }
-        }
-      }
-      const first = usable[0]!;
-      if (options.all) callback(null, usable);
-      else callback(null, first.address, first.family);
-    });
-  };
-}
 
 /** Error codes along the cause chain (undici wraps connect errors). */
 function errorCodes(error: unknown): string[] {
@@ -69,7 +31,8 @@ function errorCodes(error: unknown): string[] {
  */
 export function createWebhookClient(options: { allowPrivateAddresses: boolean; timeoutMs: number }): WebhookClient {
   const agent = new Agent({
-    connect: { lookup: guardedLookup(options.allowPrivateAddresses), timeout: options.timeoutMs },
+    // The same connect-time guard as feed fetching: the address checked is the address dialled.
+    connect: { lookup: createGuardedLookup({ allowPrivateAddresses: options.allowPrivateAddresses }), timeout: options.timeoutMs },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
