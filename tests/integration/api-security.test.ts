@@ -194,3 +194,18 @@ describe('identity and CORS', () => {
   });
 });
 
+describe('narrative catalogue', () => {
+  it('lists every narrative with its tier and FR/EN counter-messaging, and refuses unknown keys', async () => {
+    const all = await call('/api/v1/narratives', keys.viewer);
+    const data = all.body.data as { key: string; tier: string; counterMessaging: { fr: string[]; en: string[] } }[];
+    expect(data).toHaveLength(15);
+    const collusion = data.find((n) => n.key === 'collusion_armed_groups')!;
+    expect(collusion.tier).toBe('S2');
+    expect(collusion.counterMessaging.fr.length).toBeGreaterThan(0);
+    expect(collusion.counterMessaging.en.length).toBeGreaterThan(0);
+    expect((await call('/api/v1/narratives/failure_to_protect', keys.viewer)).body).toMatchObject({ key: 'failure_to_protect', tier: 'S4' });
+    expect((await call('/api/v1/narratives/not_a_key', keys.viewer)).status).toBe(400);
+    expect((await call('/api/v1/narratives')).status).toBe(401);
+  });
+});
+

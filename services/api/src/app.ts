@@ -16,6 +16,7 @@ import { itemsRouter } from './routes/items.routes.js';
 import { keysRouter } from './routes/keys.routes.js';
 import { auditRouter } from './routes/audit.routes.js';
 import { earlyWarningRouter } from './routes/early-warning.routes.js';
+import { narrativesRouter } from './routes/narratives.routes.js';
 import swaggerUi from 'swagger-ui-express';
 import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
@@ -100,6 +101,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   v1.use('/silences', silencesRouter(models));
   v1.use('/stream', streamRouter(app, { redis, config, logger }));
   v1.use(earlyWarningRouter(models));
+  v1.use('/narratives', narrativesRouter());
   v1.use(reportsRouter(models));
   app.use('/api/v1', v1);
   app.use(dashboardRouter());

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ACTION_INPUT_SCHEMAS, ALERT_ACTIONS } from '@vigie/alerting';
-import { AlertDto, ApiKeyDto, ItemDto, ProblemDto, pageOf } from '@vigie/contracts';
+import { AlertDto, ApiKeyDto, ItemDto, NARRATIVE_KEYS, ProblemDto, pageOf } from '@vigie/contracts';
 import { AlertListQuery } from './routes/alerts.routes.js';
 import { BulkActionBody } from './routes/alert-actions.js';
 import { ItemListQuery, LabelBody } from './routes/items.routes.js';
@@ -143,6 +143,8 @@ export function buildOpenApiDocument(version: string) {
   route({ method: 'get', path: '/api/v1/digests/{id}', summary: 'One digest as e-mail-ready HTML, Markdown or JSON', tags: ['reports'], role: 'viewer', request: { params: id, query: DigestGetQuery }, responses: { 200: file('The digest') } });
 
   route({ method: 'get', path: '/api/v1/me', summary: 'The calling key: name, role and missions', tags: ['keys'], role: 'viewer', responses: { 200: json(z.object({ id: z.string(), name: z.string(), role: z.string(), missions: z.array(z.string()) }), 'The key') } });
+  route({ method: 'get', path: '/api/v1/narratives', summary: 'The narrative catalogue: definitions, tiers, counter-messaging FR/EN, lexicon size per language', tags: ['narratives'], role: 'viewer', responses: { 200: json(z.object({ version: z.string(), data: z.array(z.record(z.string(), z.unknown())) }), 'The catalogue') } });
+  route({ method: 'get', path: '/api/v1/narratives/{key}', summary: 'One narrative with its exemplars', tags: ['narratives'], role: 'viewer', request: { params: z.object({ key: z.enum(NARRATIVE_KEYS) }) }, responses: { 200: json(z.record(z.string(), z.unknown()), 'The narrative') } });
   // Sources and manual intake (collector).
   const anyObject = z.record(z.string(), z.unknown());
   route({ method: 'get', path: '/api/v1/sources', summary: 'Sources with their health (last fetch, status, failures, classified last error, next fetch)', tags: ['sources'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(anyObject) }).passthrough(), 'Sources') } });
