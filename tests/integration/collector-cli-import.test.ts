@@ -2,15 +2,14 @@
  * `vigie sources import|export` and `vigie intake` as people run them: a real process against the test database
  * and queue prefix.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
+import { runVigie } from '../support/cli.js';
 
-const main = new URL('../../packages/cli/src/main.ts', import.meta.url).pathname;
 let ctx: TestContextHandles;
 let dir: string;
 
@@ -24,19 +23,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-function vigie(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], {
-      env: { ...process.env, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: ctx.queuePrefix, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vigie = (...args: string[]) => runVigie(ctx, ...args);
 
 const OPML = `<?xml version="1.0"?>
 <opml version="2.0"><head><title>Inoreader</title></head><body>

@@ -5,12 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { timeBuckets } from '@vigie/contracts';
 import { createDigestMail, generateWeeklyDigests } from '../../services/classifier/src/digest.processor.js';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
+import { runVigie } from '../support/cli.js';
 
 let ctx: TestContextHandles;
 let smtp: SMTPServer;
@@ -90,20 +89,7 @@ describe('weekly digest job', () => {
   });
 });
 
-const main = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
-function vigie(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], {
-      env: { ...process.env, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: ctx.queuePrefix, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vigie = (...args: string[]) => runVigie(ctx, ...args);
 
 describe('vigie digest (CLI)', () => {
   it('prints a mission digest as Markdown and refuses a bad week', async () => {
