@@ -27,3 +27,18 @@ export { loadHateCorpora, trainHateLayer, evaluateHateLayer, formatHateEvaluatio
 export { classifyLine, classifyStream } from './cli-support.js';
 export { termPrecision } from './term-precision.js';
 export type { TriageLabel, TermPrecision } from './term-precision.js';
+export { CatalogueChange, CatalogueChanges, CatalogueChangeError, TermText, applyCatalogueChanges, describeChange } from './catalogue-patch.js';
+export {
+  loadBuiltinBundle,
+  canonicalJson,
+  partHash,
+  bundleHash,
+  versionLabel,
+  buildVersionedClassifier,
+  BundleValidationError,
+  figuresOf,
+  activationProblems,
+} from './classifier-bundle.js';
+export type { ClassifierBundle, VersionedClassifier, VersionFigures, ActivationMargins } from './classifier-bundle.js';
+export { decisionToExample, mergeTriageDecisions, textKey } from './triage-training.js';
+export type { TriageDecision, MergedTrainingSet } from './triage-training.js';
