@@ -49,6 +49,41 @@ export {
   type UpsertSourcesReport,
 } from './repositories/source.repository.js';
 export { LABEL_VERDICTS, type LabelDoc } from './schemas/label.schema.js';
+export {
+  CLASSIFIER_VERSION_SOURCES,
+  RECLASSIFY_STATUSES,
+  type ClassifierVersionSource,
+  type ClassifierVersionDoc,
+  type ReclassifyStatus,
+  type ReclassifyRunDoc,
+} from './schemas/classifier-version.schema.js';
+export {
+  putClassifierBlob,
+  getClassifierBlob,
+  createClassifierVersion,
+  findClassifierVersion,
+  setClassifierVersionFigures,
+  activeClassifierVersion,
+  activeClassifierPointer,
+  activateClassifierVersion,
+  listClassifierVersions,
+  loadTriageDecisions,
+  reclassifyItemQuery,
+  createReclassifyRun,
+  findReclassifyRun,
+  startReclassifyRun,
+  saveReclassifyProgress,
+  finishReclassifyRun,
+  BLOB_CHUNK_BYTES,
+  type ClassifierVersionLean,
+  type ClassifierVersionStatus,
+  type NewClassifierVersion,
+  type ActiveClassifierVersion,
+  type ActivationInput,
+  type TriageDecisionRow,
+  type ReclassifyRunLean,
+  type ReclassifyFilter,
+} from './repositories/classifier-version.repository.js';
 export { countSeries, activePairs, windowBreakdown, type BucketRow, type Breakdown } from './repositories/timeseries.repository.js';
 export type { EarlyWarningDoc, MomentDoc, TaskDoc } from './schemas/early-warning.schema.js';
 export {

@@ -33,6 +33,16 @@ import {
   type TaskModel,
 } from './schemas/early-warning.schema.js';
 import { digestModel, responseModel, type DigestModel, type ResponseModel } from './schemas/response.schema.js';
+import {
+  classifierActivationModel,
+  classifierBlobModel,
+  classifierVersionModel,
+  reclassifyRunModel,
+  type ClassifierActivationModel,
+  type ClassifierBlobModel,
+  type ClassifierVersionModel,
+  type ReclassifyRunModel,
+} from './schemas/classifier-version.schema.js';
 
 export interface Models {
   readonly connection: Connection;
@@ -54,6 +64,10 @@ export interface Models {
   readonly tasks: TaskModel;
   readonly responses: ResponseModel;
   readonly digests: DigestModel;
+  readonly classifierVersions: ClassifierVersionModel;
+  readonly classifierBlobs: ClassifierBlobModel;
+  readonly classifierActivations: ClassifierActivationModel;
+  readonly reclassifyRuns: ReclassifyRunModel;
 }
 
 export function createModels(connection: Connection): Models {
@@ -77,6 +91,10 @@ export function createModels(connection: Connection): Models {
     tasks: taskModel(connection),
     responses: responseModel(connection),
     digests: digestModel(connection),
+    classifierVersions: classifierVersionModel(connection),
+    classifierBlobs: classifierBlobModel(connection),
+    classifierActivations: classifierActivationModel(connection),
+    reclassifyRuns: reclassifyRunModel(connection),
   });
 }
 
@@ -85,7 +103,7 @@ export function createModels(connection: Connection): Models {
  * idempotent, so a service must not process work before this has succeeded.
  */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks, models.responses, models.digests]) {
+  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks, models.responses, models.digests, models.classifierVersions, models.classifierBlobs, models.classifierActivations, models.reclassifyRuns]) {
     await model.createCollection().catch((error: unknown) => {
       // 48 = NamespaceExists: another process created it first.
       if (!(error && typeof error === 'object' && 'code' in error && error.code === 48)) throw error;
