@@ -84,6 +84,22 @@ const MESSAGES = {
   alerts: { en: 'Alerts', fr: 'Alertes' },
   noChange: { en: 'Nothing to report.', fr: 'Rien à signaler.' },
   effectOf: { en: 'Effect of', fr: 'Effet de' },
+  // Prebunk brief
+  prebunkTitle: { en: 'Prebunk brief', fr: 'Note de prébunking' },
+  moment: { en: 'The moment', fr: 'Le moment' },
+  momentWindow: { en: 'Watch window (lowered alert thresholds)', fr: 'Fenêtre de vigilance (seuils d’alerte abaissés)' },
+  momentDeleted: { en: 'The moment has been removed from the calendar since this task opened.', fr: 'Le moment a été retiré du calendrier depuis l’ouverture de cette tâche.' },
+  taskDue: { en: 'Task due', fr: 'Échéance de la tâche' },
+  inDays: { en: 'Days until the moment', fr: 'Jours avant le moment' },
+  expectedIntro: {
+    en: 'Narratives that usually surge around this kind of moment. Get the approved lines out before they do.',
+    fr: 'Récits qui montent d’ordinaire autour de ce type de moment. Diffusez les messages approuvés avant eux.',
+  },
+  recentVolume: { en: 'Recent volume', fr: 'Volume récent' },
+  last7d: { en: 'last 7 days', fr: '7 derniers jours' },
+  previous7d: { en: 'previous 7 days', fr: '7 jours précédents' },
+  daysShown: { en: 'days shown', fr: 'jours affichés' },
+  pastAlerts: { en: 'Past alerts in this mission and what was done', fr: 'Alertes passées dans cette mission et mesures prises' },
 } as const satisfies Record<string, Record<ReportLang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

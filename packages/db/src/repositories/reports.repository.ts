@@ -371,3 +371,70 @@ export async function storeDigest(models: Models, input: StoredDigestInput): Pro
     }
   }
 }
+
+/** Days of history a prebunk brief charts and ranks sources over, per narrative. */
+export const PREBUNK_HISTORY_DAYS = 28;
+
+/**
+ * Everything a prebunk brief shows for one task (opened ahead of a high-risk moment), or null when the task does
+ * not exist or is out of scope: the moment (null when deleted since), and per narrative expected to surge its
+ * hourly volume over the last 28 days, top sources over the same days, and the last past alerts of that
+ * mission × narrative with their responses ("what was done").
+ */
+export async function loadPrebunkData(models: Models, taskId: string, missions: readonly MissionCode[] | null, now: Date = new Date()) {
+  if (!Types.ObjectId.isValid(taskId)) return null;
+  const task = await models.tasks.findById(taskId).lean();
+  if (!task || (missions && !missions.includes(task.mission))) return null;
+  const mission = task.mission;
+  const moment = task.momentId ? await models.moments.findById(task.momentId).lean() : null;
+  const from = new Date(Math.floor(now.getTime() / DAY) * DAY - (PREBUNK_HISTORY_DAYS - 1) * DAY);
+  const storedLines = (task.counterMessages ?? []) as { narrative?: string; en?: string[] | string; fr?: string[] | string }[];
+  const lines = (v: string[] | string | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
+
+  const narratives = [];
+  for (const narrative of (moment?.narratives?.length ? moment.narratives : task.narratives) as NarrativeKey[]) {
+    const volume = await countSeries(models, mission, narrative, 'hour', from);
+    const sourceRows = await models.items.aggregate<{ _id: Types.ObjectId; n: number }>([
+      { $match: volumeMatch([mission], narrative, { hour: { $gte: from } }) },
+      { $group: { _id: '$sourceId', n: { $sum: 1 } } },
+      { $sort: { n: -1 } },
+      { $limit: 5 },
+    ]);
+    const names = await models.sources.find({ _id: { $in: sourceRows.map((s) => s._id) } }, { name: 1 }).lean();
+    const nameOf = new Map(names.map((s) => [String(s._id), s.name]));
+    const past = await models.alerts
+      .find({ mission, narrative }, { status: 1, severity: 1, firstSeenAt: 1, resolvedAt: 1, outcome: 1, itemCount: 1 })
+      .sort({ firstSeenAt: -1 })
+      .limit(5)
+      .lean();
+    const pastResponses = past.length ? (await models.responses.find({ alertId: { $in: past.map((a) => a._id) } }).sort({ createdAt: 1 }).lean()).map(responseData) : [];
+    const stored = storedLines.find((m) => m.narrative === narrative);
+    narratives.push({
+      key: narrative,
+      volume,
+      topSources: sourceRows.map((r) => ({ name: nameOf.get(String(r._id)) ?? String(r._id), count: r.n })),
+      pastAlerts: past.map((a) => ({
+        id: String(a._id),
+        status: a.status ?? 'open',
+        severity: a.severity,
+        firstSeenAt: a.firstSeenAt,
+        resolvedAt: a.resolvedAt ?? null,
+        outcome: a.outcome ?? null,
+        itemCount: a.itemCount ?? 0,
+        responses: pastResponses.filter((r) => r.alertId === String(a._id)),
+      })),
+      storedCounterMessaging: { en: lines(stored?.en), fr: lines(stored?.fr) },
+    });
+  }
+  return {
+    task: { id: String(task._id), mission, title: task.title, status: task.status ?? 'open', dueAt: task.dueAt, openedAt: task.openedAt },
+    moment: moment
+      ? { id: String(moment._id), title: moment.title, kind: moment.kind, date: moment.date, windowBeforeDays: moment.windowBeforeDays ?? 3, windowAfterDays: moment.windowAfterDays ?? 2 }
+      : null,
+    momentDate: moment?.date ?? task.momentDate ?? null,
+    narratives,
+    now,
+  };
+}
+
+export type PrebunkSource = NonNullable<Awaited<ReturnType<typeof loadPrebunkData>>>;

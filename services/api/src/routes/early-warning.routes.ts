@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { Moment, MOMENT_KINDS } from '@vigie/alerting';
+import { Moment, MOMENT_KINDS, likelyNarratives, prebunkTaskKey } from '@vigie/alerting';
 import { ForbiddenError, MissionCode, NarrativeKey, NotFoundError } from '@vigie/contracts';
 import { countSeries, type Models } from '@vigie/db';
 import { allowedMissions, requireRole } from '../middleware/auth.js';
@@ -13,6 +13,16 @@ export const EarlyWarningListQuery = z
   .strict();
 
 export const MomentBody = Moment.omit({ id: true }).strict();
+
+/**
+ * PATCH /moments/:id: any of the moment's fields; `thresholdFactor: null` goes back to the default lowering.
+ * The merged moment is validated as a whole (MomentBody), so the rules are the same as on creation.
+ */
+export const MomentPatchBody = z
+  .record(z.string(), z.unknown())
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
+
+const DAY_MS = 86_400_000;
 
 export const TimeseriesQuery = z
   .object({
@@ -89,6 +99,34 @@ export function earlyWarningRouter(models: Models): Router {
     const doc = await models.moments.create({ ...body, thresholdFactor: body.thresholdFactor ?? null, createdBy: req.principal!.name });
     await auditWrite(models, req, { action: 'moment.create', targetType: 'moment', targetId: String(doc._id), changes: { date: { from: null, to: body.date.toISOString() } } });
     res.status(201).json(momentToDto(doc.toObject()));
+  });
+
+  router.patch('/moments/:id', requireRole('admin'), async (req, res) => {
+    const id = objectId.parse(req.params.id);
+    const patch = MomentPatchBody.parse(req.body ?? {});
+    const missions = allowedMissions(req.principal!);
+    const before = await models.moments.findById(id).lean();
+    if (!before || (missions && !missions.includes(before.mission))) throw new NotFoundError(`No moment ${id}.`);
+    const { id: _id, ...current } = momentToDto(before);
+    const merged: Record<string, unknown> = { ...current, ...patch };
+    if (merged.thresholdFactor === null) delete merged.thresholdFactor;
+    const next = MomentBody.parse(merged);
+    assertMissionAllowed(missions, next.mission);
+    const set = { ...next, thresholdFactor: next.thresholdFactor ?? null };
+    await models.moments.updateOne({ _id: before._id }, { $set: set });
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const after = momentToDto({ ...before, ...set });
+    for (const [k, v] of Object.entries(after)) {
+      const was = (current as Record<string, unknown>)[k];
+      if (k !== 'id' && JSON.stringify(was) !== JSON.stringify(v)) changes[k] = { from: was ?? null, to: v };
+    }
+    // The prebunk task already opened for this moment follows it while it is open (date, lead, narratives).
+    await models.tasks.updateOne(
+      { key: prebunkTaskKey(id), status: 'open' },
+      { $set: { mission: next.mission, title: `Prebunk: ${next.title}`, momentDate: next.date, dueAt: new Date(next.date.getTime() - next.prebunkLeadDays * DAY_MS), narratives: [...likelyNarratives(next)] } },
+    );
+    await auditWrite(models, req, { action: 'moment.update', targetType: 'moment', targetId: id, changes });
+    res.json(after);
   });
 
   router.delete('/moments/:id', requireRole('admin'), async (req, res) => {

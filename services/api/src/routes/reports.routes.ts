@@ -2,11 +2,13 @@ import { Router, type Response } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { ForbiddenError, MissionCode, NotFoundError, ValidationError, isoWeekKey } from '@vigie/contracts';
-import { ALL_MISSIONS, loadBriefData, loadDigestData, storeDigest, type Models } from '@vigie/db';
+import { momentWindow } from '@vigie/alerting';
+import { ALL_MISSIONS, loadBriefData, loadDigestData, loadPrebunkData, storeDigest, type Models } from '@vigie/db';
 import { loadCatalogue } from '@vigie/nlp';
 import {
   buildBrief,
   buildDigest,
+  buildPrebunkBrief,
   digestToJson,
   isoWeekStart,
   previousIsoWeek,
@@ -14,6 +16,8 @@ import {
   renderBriefMarkdown,
   renderDigestHtml,
   renderDigestMarkdown,
+  renderPrebunkHtml,
+  renderPrebunkMarkdown,
   weeksEndingWith,
   type NarrativeInfo,
 } from '@vigie/reports';
@@ -106,6 +110,11 @@ export async function generateDigest(models: Models, g: DigestGeneration) {
   return { ...stored, digest };
 }
 
+function momentWindowDates(m: { date: Date; windowBeforeDays: number; windowAfterDays: number }) {
+  const w = momentWindow(m);
+  return { windowStart: w.start, windowEnd: w.end };
+}
+
 /** Response briefs (per alert) and weekly digests (generated on demand or by the weekly job, stored, listed). */
 export function reportsRouter(models: Models): Router {
   const router = Router();
@@ -123,6 +132,26 @@ export function reportsRouter(models: Models): Router {
     const brief = buildBrief({ ...data, narrative: narrativeInfo(data.alert.narrative) }, q.lang);
     const body = q.format === 'html' ? renderBriefHtml(brief) : q.format === 'md' ? renderBriefMarkdown(brief) : JSON.stringify(brief, null, 2);
     send(res, q.format, body, `brief-${data.alert.mission}-${data.alert.narrative}-${id}-${q.lang}`, q.download === '1');
+  });
+
+  router.get('/tasks/:id/brief', requireRole('viewer'), async (req, res) => {
+    const id = objectId.parse(req.params.id);
+    const q = BriefQuery.parse(req.query);
+    const data = await loadPrebunkData(models, id, allowedMissions(req.principal!), new Date());
+    if (!data) throw new NotFoundError(`No task ${id}.`);
+    const { moment } = data;
+    const brief = buildPrebunkBrief(
+      {
+        task: data.task,
+        // The same window the early-warning scan lowers its thresholds over (@vigie/alerting momentWindow).
+        moment: moment ? { id: moment.id, title: moment.title, kind: moment.kind, date: moment.date, ...momentWindowDates(moment) } : null,
+        narratives: data.narratives.map((n) => ({ ...n, info: narrativeInfo(n.key) })),
+        now: data.now,
+      },
+      q.lang,
+    );
+    const body = q.format === 'html' ? renderPrebunkHtml(brief) : q.format === 'md' ? renderPrebunkMarkdown(brief) : JSON.stringify(brief, null, 2);
+    send(res, q.format, body, `prebunk-${data.task.mission}-${id}-${q.lang}`, q.download === '1');
   });
 
   router.post('/digests', requireRole('analyst'), async (req, res) => {
