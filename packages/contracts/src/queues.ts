@@ -17,6 +17,8 @@ export const QUEUES = Object.freeze({
   scanEarlyWarnings: 'scan-early-warnings',
   /** Weekly digests (per mission and overall), stored and e-mailed to subscribers. */
   generateDigest: 'generate-digest',
+  /** One re-classification run (`{ runId }`): walks the matching items in `_id` order with the active version. */
+  reclassifyItems: 'reclassify-items',
 } as const);
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -96,6 +98,18 @@ export type ScanEarlyWarningsJob = z.infer<typeof ScanEarlyWarningsJob>;
 export const GenerateDigestJob = z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, 'must be an ISO week, e.g. 2026-W48').optional() }).strict();
 export type GenerateDigestJob = z.infer<typeof GenerateDigestJob>;
 
+/** A re-classification run; its filters, cursor and counters live in the `reclassify_runs` record. */
+export const ReclassifyItemsJob = z.object({ runId: objectIdString }).strict();
+export type ReclassifyItemsJob = z.infer<typeof ReclassifyItemsJob>;
+
+/**
+ * Pub/sub channel on which an activation is announced (message: the activation's sequence number). Workers then
+ * read the pointer from the database (the message is only a nudge; they also poll), under the deployment's prefix.
+ */
+export function classifierActivationChannel(queuePrefix: string): string {
+  return `${queuePrefix}:classifier-activated`;
+}
+
 /** Every job, declared once: queue, payload schema, default options. */
 export const JOBS = Object.freeze({
   collectFeed: {
@@ -163,6 +177,17 @@ export const JOBS = Object.freeze({
       backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
       removeOnComplete: { count: 100, age: 24 * 3600 },
       removeOnFail: { count: 500, age: 7 * 24 * 3600 },
+    },
+  },
+  reclassifyItems: {
+    queue: QUEUES.reclassifyItems,
+    schema: ReclassifyItemsJob,
+    // Resumes from the run's persisted cursor, so a retry after a crash redoes at most one batch (idempotent writes).
+    defaults: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+      removeOnComplete: { count: 100, age: 30 * 24 * 3600 },
+      removeOnFail: { count: 100, age: 30 * 24 * 3600 },
     },
   },
   generateDigest: {

@@ -160,3 +160,16 @@ export function activationProblems(candidate: VersionFigures, active: VersionFig
   }
   return problems;
 }
+
+/** A bundle's parts as canonical JSON text, ready to store content-addressed (their sha256 is {@link partHash}). */
+export function bundleParts(bundle: ClassifierBundle): { catalogue: string; model: string | null; hateModel: string | null } {
+  return { catalogue: canonicalJson(bundle.catalogue), model: bundle.model ? canonicalJson(bundle.model) : null, hateModel: bundle.hateModel ? canonicalJson(bundle.hateModel) : null };
+}
+
+/**
+ * Parts read back from storage, as a bundle. Unvalidated on purpose: {@link buildVersionedClassifier} checks the
+ * whole thing and refuses a broken version with a message.
+ */
+export function bundleFromParts(parts: { catalogue: unknown; model: unknown; hateModel: unknown }): ClassifierBundle {
+  return { catalogue: parts.catalogue as Catalogue, model: (parts.model ?? null) as ModelJson | null, hateModel: (parts.hateModel ?? null) as LinearModelJson | null };
+}

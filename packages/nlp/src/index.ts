@@ -38,6 +38,8 @@ export {
   BundleValidationError,
   figuresOf,
   activationProblems,
+  bundleParts,
+  bundleFromParts,
 } from './classifier-bundle.js';
 export type { ClassifierBundle, VersionedClassifier, VersionFigures, ActivationMargins } from './classifier-bundle.js';
 export { decisionToExample, mergeTriageDecisions, textKey } from './triage-training.js';

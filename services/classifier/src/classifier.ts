@@ -1,6 +1,6 @@
-import { JOBS } from '@vigie/contracts';
+import { JOBS, classifierActivationChannel } from '@vigie/contracts';
 import { connectMongo, createModels, ensureIndexes, type Models } from '@vigie/db';
-import { createClassifier, loadCatalogue } from '@vigie/nlp';
+import { finishReclassifyRun } from '@vigie/db';
 import {
   connectWithRetry,
   createRedisConnection,
@@ -13,26 +13,39 @@ import {
 import type { NarrativeKey } from '@vigie/contracts';
 import { scanEarlyWarnings } from './early-warning.js';
 import type { ClassifierConfig } from './config.js';
-import { classifyItem } from './classify-item.processor.js';
+import { classifyItem, type ClassifierEngine } from './classify-item.processor.js';
+import { startActiveClassifier, type ActiveClassifier } from './active-classifier.js';
+import { reclassifyItems } from './reclassify.processor.js';
 import { startNotifier } from './notifier.js';
 import { createDigestMail, generateWeeklyDigests } from './digest.processor.js';
 
 export interface RunningClassifier extends RunningService {
   readonly models: Models;
   readonly classifierVersion: string;
+  /** The classifier in use, following the active version in the database (hot-swap). */
+  readonly activeClassifier: ActiveClassifier;
 }
 
 export async function startClassifier(config: ClassifierConfig, logger: Logger): Promise<RunningClassifier> {
   logger.info({ mongo: redactUrl(config.mongo.url), redis: redactUrl(config.redis.url) }, 'starting classifier');
-  // Load the catalogue and model once per process, before taking work.
-  const engine = createClassifier();
-  logger.info({ classifierVersion: engine.version }, 'classifier loaded');
   const connection = await connectWithRetry('database', () => connectMongo(config.mongo.url, { dbName: config.mongo.dbName, appName: 'vigie-classifier' }), logger);
   const models = createModels(connection);
   await ensureIndexes(models);
   const redis = createRedisConnection(config.redis.url, 'worker');
   redis.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
   await connectWithRetry('redis', () => redis.connect(), logger);
+  // Load the active classifier version once, before taking work; then follow activations without a restart.
+  const subscriber = createRedisConnection(config.redis.url, 'worker');
+  subscriber.on('error', (e) => logger.warn({ err: e.message }, 'redis subscriber connection error'));
+  await connectWithRetry('redis subscriber', () => subscriber.connect(), logger);
+  const active = await startActiveClassifier({ models, logger, subscriber, channel: classifierActivationChannel(config.redis.queuePrefix), pollMs: config.classifierVersionPollMs });
+  // Read per item: an activation between two items switches the next one.
+  const engine: ClassifierEngine = {
+    get version() {
+      return active.current.version;
+    },
+    classify: (input) => active.current.classify(input),
+  };
 
   const notifier = await startNotifier(config, { models, redis, logger });
   const worker = createTypedWorker(
@@ -40,8 +53,23 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
     (payload, ctx) => classifyItem({ models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date(), emitAlertEvent: notifier.emitAlertEvent }, payload, ctx),
     { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: config.concurrency },
   );
-  const catalogue = loadCatalogue();
-  const counterMessages = (narrative: NarrativeKey) => catalogue.narratives[narrative]?.counterMessaging ?? { en: [], fr: [] };
+  const classifyDeps = { models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date(), emitAlertEvent: notifier.emitAlertEvent };
+  // One run at a time per process; the lock decides how soon a run whose worker died is picked up again.
+  const reclassifyWorker = createTypedWorker(JOBS.reclassifyItems, (payload, ctx) => reclassifyItems({ classify: classifyDeps, batchSize: config.reclassify.batchSize, pauseMs: config.reclassify.pauseMs }, payload, ctx), {
+    connection: redis,
+    prefix: config.redis.queuePrefix,
+    logger,
+    concurrency: 1,
+    lockDuration: config.reclassify.lockMs,
+    stalledInterval: config.reclassify.lockMs,
+  });
+  reclassifyWorker.on('failed', (job, error) => {
+    // Out of attempts: the run record says so (progress up to the last saved batch stays).
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1) && typeof job.data?.runId === 'string') {
+      void finishReclassifyRun(models, job.data.runId as string, 'failed', new Date(), error.message).catch(() => undefined);
+    }
+  });
+  const counterMessages = (narrative: NarrativeKey) => active.current.catalogue.narratives[narrative]?.counterMessaging ?? { en: [], fr: [] };
   const scanQueue = createTypedQueue(JOBS.scanEarlyWarnings, redis, config.redis.queuePrefix, logger);
   const scanWorker = createTypedWorker(JOBS.scanEarlyWarnings, (_payload, ctx) => scanEarlyWarnings({ models, now: () => new Date(), counterMessages }, ctx.log), {
     connection: redis,
@@ -63,12 +91,14 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
   return {
     models,
     classifierVersion: engine.version,
+    activeClassifier: active,
     shutdownSteps: [
-      { name: 'close workers', run: () => Promise.all([worker.close(), scanWorker.close(), digestWorker.close()]) },
+      { name: 'close workers', run: () => Promise.all([worker.close(), scanWorker.close(), digestWorker.close(), reclassifyWorker.close()]) },
       { name: 'close queues', run: () => Promise.all([scanQueue.close(), digestQueue.close()]) },
       // After the classify worker (which emits alert events): the notifier drains what it has, then stops.
       { name: 'close notifier workers', run: () => notifier.closeWorkers() },
       { name: 'close notifier queues', run: () => notifier.closeQueues() },
+      { name: 'stop following classifier versions', run: () => active.close() },
       { name: 'quit redis', run: () => redis.quit() },
       { name: 'disconnect database', run: () => connection.close() },
     ],

@@ -55,6 +55,14 @@ const schema = z
     DIGEST_FROM: z.string().default('Vigie <vigie@localhost>'),
     /** Language of the e-mailed digest (both languages are stored). */
     DIGEST_EMAIL_LANG: z.enum(['en', 'fr']).default('fr'),
+    /** How often (ms) workers check which classifier version is active: the fallback to the pub/sub nudge sent on activation. */
+    CLASSIFIER_VERSION_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Items per re-classification batch; the run's cursor and counters are saved after each batch. */
+    RECLASSIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+    /** Pause between re-classification batches (ms), so a big run leaves the database to live classification. */
+    RECLASSIFY_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    /** Lock of a re-classification job (ms): a run whose worker died is resumed by another about this long after. */
+    RECLASSIFY_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -84,6 +92,8 @@ const schema = z
       allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     },
     earlyWarningIntervalMs: env.EARLY_WARNING_INTERVAL_MS,
+    classifierVersionPollMs: env.CLASSIFIER_VERSION_POLL_MS,
+    reclassify: { batchSize: env.RECLASSIFY_BATCH_SIZE, pauseMs: env.RECLASSIFY_PAUSE_MS, lockMs: env.RECLASSIFY_LOCK_MS },
     digest: {
       cron: env.DIGEST_CRON,
       timezone: env.DIGEST_TIMEZONE,

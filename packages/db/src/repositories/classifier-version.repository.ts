@@ -288,3 +288,34 @@ export async function saveReclassifyProgress(
 export async function finishReclassifyRun(models: Models, id: string, status: 'completed' | 'failed', at: Date, lastError?: string): Promise<void> {
   await models.reclassifyRuns.updateOne({ _id: new Types.ObjectId(id) }, { $set: { status, finishedAt: at, ...(lastError ? { lastError } : {}) } });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// A version's three parts
+
+export interface ClassifierPartHashes {
+  readonly catalogue: string;
+  readonly model: string | null;
+  readonly hateModel: string | null;
+}
+
+/** Stores a version's parts (canonical JSON text each) and returns their hashes. */
+export async function storeClassifierParts(models: Models, parts: { catalogue: string; model: string | null; hateModel: string | null }): Promise<ClassifierPartHashes> {
+  return {
+    catalogue: await putClassifierBlob(models, parts.catalogue),
+    model: parts.model === null ? null : await putClassifierBlob(models, parts.model),
+    hateModel: parts.hateModel === null ? null : await putClassifierBlob(models, parts.hateModel),
+  };
+}
+
+/** Loads a version's parts as parsed JSON (unvalidated: @vigie/nlp validates them when it builds the classifier). */
+export async function loadClassifierParts(models: Models, hashes: ClassifierPartHashes): Promise<{ catalogue: unknown; model: unknown; hateModel: unknown }> {
+  const read = async (h: string | null) => (h === null ? null : (JSON.parse(await getClassifierBlob(models, h)) as unknown));
+  const [catalogue, model, hateModel] = await Promise.all([read(hashes.catalogue), read(hashes.model), read(hashes.hateModel)]);
+  return { catalogue, model, hateModel };
+}
+
+/** A stored version's part hashes (a version without a catalogue hash is corrupt). */
+export function classifierPartsOf(v: ClassifierVersionLean): ClassifierPartHashes {
+  if (!v.parts?.catalogue) throw new Error(`classifier version ${String(v._id)} has no catalogue part: save it again`);
+  return { catalogue: v.parts.catalogue, model: v.parts.model ?? null, hateModel: v.parts.hateModel ?? null };
+}
