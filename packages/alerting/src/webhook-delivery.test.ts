@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   classifyDeliveryStatus,
+  digestSubscriptionMatches,
   groupEventType,
   renderWebhookBody,
   subscriptionMatches,
@@ -55,6 +56,27 @@ describe('webhookEventTypeFor', () => {
     expect(groupEventType(['alert.updated', 'alert.opened'])).toBe('alert.opened');
     expect(groupEventType(['alert.updated', 'alert.reopened'])).toBe('alert.reopened');
     expect(groupEventType(['alert.updated'])).toBe('alert.updated');
+  });
+});
+
+describe('digestSubscriptionMatches', () => {
+  it('needs digest.published listed explicitly: an empty events list means alerts only', () => {
+    expect(digestSubscriptionMatches(makeSub(), 'MONUSCO')).toBe(false);
+    expect(digestSubscriptionMatches(makeSub({ events: ['alert.opened'] }), 'MONUSCO')).toBe(false);
+    expect(digestSubscriptionMatches(makeSub({ events: ['digest.published'] }), 'MONUSCO')).toBe(true);
+    expect(digestSubscriptionMatches(makeSub({ events: ['digest.published'], enabled: false }), 'MONUSCO')).toBe(false);
+  });
+
+  it('respects mission scoping: a MONUSCO webhook never gets UNIFIL’s digest nor the overall one', () => {
+    const monusco = makeSub({ events: ['digest.published'], missions: ['MONUSCO'] });
+    expect(digestSubscriptionMatches(monusco, 'MONUSCO')).toBe(true);
+    expect(digestSubscriptionMatches(monusco, 'UNIFIL')).toBe(false);
+    expect(digestSubscriptionMatches(monusco, null)).toBe(false);
+    expect(digestSubscriptionMatches(makeSub({ events: ['digest.published'] }), null)).toBe(true);
+  });
+
+  it('keeps digests out of alert subscriptions', () => {
+    expect(subscriptionMatches(makeSub({ events: ['digest.published'] }), makeTarget())).toBe(false);
   });
 });
 

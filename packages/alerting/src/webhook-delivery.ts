@@ -5,6 +5,7 @@
 import { SEVERITY_RANK, type AlertEventKind, type MissionCode, type Severity } from '@vigie/contracts';
 import type { NotificationChannel } from './notification-policy.js';
 import {
+  ALERT_EVENT_TYPES,
   toJsonEvent,
   toSlackMessage,
   toTeamsMessage,
@@ -59,6 +60,25 @@ export function groupEventType(types: readonly AlertEventType[]): AlertEventType
   if (types.includes('alert.opened')) return 'alert.opened';
   if (types.includes('alert.reopened')) return 'alert.reopened';
   return 'alert.updated';
+}
+
+/** The weekly digest's event type. Opt-in: only webhooks listing it receive digests (never an empty `events`). */
+export const DIGEST_PUBLISHED = 'digest.published';
+
+/** Every event type a webhook may list in `events`: the alert events, and the weekly digest. */
+export const WEBHOOK_EVENT_TYPES = [...ALERT_EVENT_TYPES, DIGEST_PUBLISHED] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * Whether a subscription receives the digest of `mission` (null = the overall digest). It must list
+ * `digest.published` explicitly: a subscription with an empty `events` list asked for alerts, not for a weekly
+ * report. Mission scoping as for alerts: a webhook limited to MONUSCO gets MONUSCO's digest only, and the overall
+ * digest, which covers every mission, goes only to webhooks that are not limited to some missions.
+ */
+export function digestSubscriptionMatches(sub: Pick<WebhookSubscription, 'enabled' | 'missions' | 'events'>, mission: MissionCode | null): boolean {
+  if (!sub.enabled || !sub.events.includes(DIGEST_PUBLISHED)) return false;
+  if (sub.missions.length === 0) return true;
+  return mission !== null && sub.missions.includes(mission);
 }
 
 /** What a subscription filters on. Empty lists mean "any". */

@@ -28,3 +28,16 @@ export {
   type NarrativeTrend,
 } from './digest.js';
 export { renderDigestHtml, renderDigestMarkdown, digestToJson } from './render-digest.js';
+export {
+  renderDigestWebhookBody,
+  toDigestJson,
+  toDigestSlack,
+  toDigestTeams,
+  digestSummary,
+  digestHeadline,
+  digestCounts,
+  DIGEST_WEBHOOK_MARKDOWN_MAX,
+  type DigestWebhookEvent,
+  type DigestWebhookFormat,
+  type DigestCounts,
+} from './digest-webhook.js';

@@ -85,7 +85,14 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
   );
   const digestMail = createDigestMail(config.digest, logger);
   const digestQueue = createTypedQueue(JOBS.generateDigest, redis, config.redis.queuePrefix, logger);
-  const digestWorker = createTypedWorker(JOBS.generateDigest, (payload, ctx) => generateWeeklyDigests({ models, now: () => new Date(), mail: digestMail }, payload, ctx.log), { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: 1 });
+  // Digests go to webhooks subscribed to `digest.published` through the same signed, retried delivery queue as
+  // alerts (whichever process runs the notifier sends them).
+  const digestDeliveries = createTypedQueue(JOBS.deliverWebhook, redis, config.redis.queuePrefix, logger);
+  const digestWebhooks = {
+    publicUrl: config.notify.publicUrl,
+    enqueueDelivery: (deliveryId: string) => digestDeliveries.enqueue({ deliveryId }, { jobId: `dw-${deliveryId}`, backoffDelayMs: config.webhooks.retryBaseMs }),
+  };
+  const digestWorker = createTypedWorker(JOBS.generateDigest, (payload, ctx) => generateWeeklyDigests({ models, now: () => new Date(), mail: digestMail, webhooks: digestWebhooks }, payload, ctx.log), { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: 1 });
   await digestQueue.queue.upsertJobScheduler('weekly-digest', { pattern: config.digest.cron, tz: config.digest.timezone }, { name: JOBS.generateDigest.queue, data: {}, opts: { ...JOBS.generateDigest.defaults } });
 
   return {
@@ -94,7 +101,7 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
     activeClassifier: active,
     shutdownSteps: [
       { name: 'close workers', run: () => Promise.all([worker.close(), scanWorker.close(), digestWorker.close(), reclassifyWorker.close()]) },
-      { name: 'close queues', run: () => Promise.all([scanQueue.close(), digestQueue.close()]) },
+      { name: 'close queues', run: () => Promise.all([scanQueue.close(), digestQueue.close(), digestDeliveries.close()]) },
       // After the classify worker (which emits alert events): the notifier drains what it has, then stops.
       { name: 'close notifier workers', run: () => notifier.closeWorkers() },
       { name: 'close notifier queues', run: () => notifier.closeQueues() },

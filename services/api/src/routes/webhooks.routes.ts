@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import type { Redis } from 'ioredis';
 import { Types, type QueryFilter } from 'mongoose';
 import { z } from 'zod';
-import { ALERT_EVENT_TYPES, NOTIFICATION_CHANNELS, renderWebhookBody, type AlertEvent } from '@vigie/alerting';
+import { NOTIFICATION_CHANNELS, WEBHOOK_EVENT_TYPES, renderWebhookBody, type AlertEvent } from '@vigie/alerting';
 import { ConflictError, JOBS, MissionCode, NotFoundError, Severity, ValidationError } from '@vigie/contracts';
 import {
   DELIVERY_STATUSES,
@@ -33,8 +33,8 @@ const webhookFields = {
   name: z.string().trim().min(1, 'a webhook needs a name').max(200),
   url: WebhookUrl,
   format: z.enum(WEBHOOK_FORMATS),
-  /** Event types to receive; empty = all. */
-  events: z.array(z.enum(ALERT_EVENT_TYPES)).max(ALERT_EVENT_TYPES.length),
+  /** Event types to receive; empty = every alert event. The weekly digest (`digest.published`) must be listed. */
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).max(WEBHOOK_EVENT_TYPES.length),
   /** Channels to receive (comms, security, victim_centred); empty = all. */
   channels: z.array(z.enum(NOTIFICATION_CHANNELS)).max(NOTIFICATION_CHANNELS.length),
   /** Missions covered; empty = all (unscoped admins only). */
