@@ -70,8 +70,11 @@ export function alertEventJobId(event: Pick<AlertEventJob, 'alertId' | 'type' | 
 export const DeliverWebhookJob = z.object({ deliveryId: objectIdString }).strict();
 export type DeliverWebhookJob = z.infer<typeof DeliverWebhookJob>;
 
-export const NOTIFY_TICK_TASKS = ['flush-groups', 'escalate'] as const;
-/** Scheduled by job schedulers (one per task); `flush-groups` is also enqueued at once for immediate severities. */
+export const NOTIFY_TICK_TASKS = ['flush-groups', 'escalate', 'prune-outbox'] as const;
+/**
+ * Scheduled by job schedulers (one per task); `flush-groups` is also enqueued at once for immediate severities.
+ * `prune-outbox` is the alert-event outbox's retention (relayed rows older than OUTBOX_RETENTION_HOURS).
+ */
 export const NotifyTickJob = z.object({ task: z.enum(NOTIFY_TICK_TASKS) }).strict();
 export type NotifyTickJob = z.infer<typeof NotifyTickJob>;
 

@@ -21,6 +21,10 @@ export {
   type EvidenceResult,
   type AlertTransitionWrite,
 } from './repositories/alert.repository.js';
+export { rollForwardStaleTransitions } from './repositories/alert.repository.js';
+export { recordAlertEvent, outboxBacklog, pruneRelayedAlertEvents } from './repositories/alert-outbox.repository.js';
+export { relayPendingAlertEvents, type RelayOptions, type RelayReport } from './repositories/alert-event-relay.js';
+export type { AlertOutboxDoc } from './schemas/alert-outbox.schema.js';
 export {
   createApiKey,
   ensureBootstrapKey,

@@ -33,6 +33,7 @@ import {
   type TaskModel,
 } from './schemas/early-warning.schema.js';
 import { digestModel, responseModel, type DigestModel, type ResponseModel } from './schemas/response.schema.js';
+import { alertOutboxModel, type AlertOutboxModel } from './schemas/alert-outbox.schema.js';
 import {
   classifierActivationModel,
   classifierBlobModel,
@@ -51,6 +52,7 @@ export interface Models {
   readonly alerts: AlertModel;
   readonly alertItems: AlertItemModel;
   readonly alertTransitions: AlertTransitionModel;
+  readonly alertOutbox: AlertOutboxModel;
   readonly apiKeys: ApiKeyModel;
   readonly audit: AuditEntryModel;
   readonly labels: LabelModel;
@@ -78,6 +80,7 @@ export function createModels(connection: Connection): Models {
     alerts: alertModel(connection),
     alertItems: alertItemModel(connection),
     alertTransitions: alertTransitionModel(connection),
+    alertOutbox: alertOutboxModel(connection),
     apiKeys: apiKeyModel(connection),
     audit: auditEntryModel(connection),
     labels: labelModel(connection),
@@ -103,7 +106,7 @@ export function createModels(connection: Connection): Models {
  * idempotent, so a service must not process work before this has succeeded.
  */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks, models.responses, models.digests, models.classifierVersions, models.classifierBlobs, models.classifierActivations, models.reclassifyRuns]) {
+  for (const model of [models.sources, models.items, models.alerts, models.alertItems, models.alertTransitions, models.alertOutbox, models.apiKeys, models.audit, models.labels, models.webhooks, models.webhookDeliveries, models.silences, models.pendingNotifications, models.notificationKeys, models.earlyWarnings, models.moments, models.tasks, models.responses, models.digests, models.classifierVersions, models.classifierBlobs, models.classifierActivations, models.reclassifyRuns]) {
     await model.createCollection().catch((error: unknown) => {
       // 48 = NamespaceExists: another process created it first.
       if (!(error && typeof error === 'object' && 'code' in error && error.code === 48)) throw error;

@@ -5,3 +5,4 @@ export { createTypedQueue, createTypedWorker, UnrecoverableError, type TypedQueu
 export { createShutdown, onSignals, type ShutdownStep } from './shutdown.js';
 export { connectWithRetry } from './retry.js';
 export { runMain, type RunningService } from './main.js';
+export { startPeriodicTask, type PeriodicTask, type PeriodicTaskOptions } from './periodic.js';

@@ -5,6 +5,7 @@ import { connectWithRetry, createRedisConnection, redactUrl, type Logger, type R
 import type { ApiConfig } from './config.js';
 import { createApp } from './app.js';
 import { closeStreams } from './routes/stream.routes.js';
+import { startAlertEventRelay } from './alert-events.js';
 
 export interface RunningApi extends RunningService {
   readonly url: string;
@@ -27,7 +28,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   await connectWithRetry('redis', () => redis.connect(), logger);
 
-  const app = createApp({ config, models, redis, logger });
+  const relay = startAlertEventRelay(models, redis, config.redis.queuePrefix, logger);
+  const app = createApp({ config, models, redis, logger, relay });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
@@ -46,6 +48,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       // Streams never end on their own: close them first, or server.close() would wait for the hard timeout.
       { name: 'close SSE streams', run: () => closeStreams(app) },
       { name: 'close HTTP server', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
+      // After the server: the last actions' events get their chance to reach the queue (else they wait in the outbox).
+      { name: 'stop outbox relay', run: () => relay.stop() },
       { name: 'quit redis', run: () => redis.quit().catch(() => redis.disconnect()) },
       { name: 'disconnect database', run: () => connection.close() },
     ],

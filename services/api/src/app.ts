@@ -21,7 +21,7 @@ import swaggerUi from 'swagger-ui-express';
 import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
 import { intakeRouter } from './routes/intake.routes.js';
-import { alertEventEmitter } from './alert-events.js';
+import type { AlertEventRelay } from './alert-events.js';
 import { responsesRouter } from './routes/responses.routes.js';
 import { reportsRouter } from './routes/reports.routes.js';
 import { webhooksRouter } from './routes/webhooks.routes.js';
@@ -34,10 +34,12 @@ export interface AppDeps {
   readonly models: Models;
   readonly redis: Redis;
   readonly logger: Logger;
+  /** Publishes the alert events that lifecycle actions record in the outbox (absent: the classifier's relay does). */
+  readonly relay?: Pick<AlertEventRelay, 'kick'>;
 }
 
 /** Builds the Express app; main.ts owns listening and shutdown, tests use it directly. */
-export function createApp({ config, models, redis, logger }: AppDeps): Express {
+export function createApp({ config, models, redis, logger, relay }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
@@ -91,7 +93,7 @@ export function createApp({ config, models, redis, logger }: AppDeps): Express {
   });
   // Before the alerts router: its `/:id/:action` would take `/alerts/:id/responses` for an unknown action.
   v1.use(responsesRouter(models));
-  v1.use('/alerts', alertsRouter(models, { emitAlertEvent: alertEventEmitter(redis, config.redis.queuePrefix, logger) }));
+  v1.use('/alerts', alertsRouter(models, relay ? { relay } : {}));
   v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));
   v1.use('/sources', sourcesRouter(models));

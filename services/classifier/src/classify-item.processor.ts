@@ -25,7 +25,10 @@ export interface ClassifyDeps {
   /** A resolved alert whose narrative comes back within this window is reopened instead of duplicated. */
   readonly reopenWindowMs: number;
   readonly now: () => Date;
-  /** Enqueues an alert event for the notifier; absent = no notifications (tests of classification alone). */
+  /**
+   * Records an alert event for the notifier (in production: in the outbox, then nudges the relay); absent = no
+   * notifications (tests of classification alone).
+   */
   readonly emitAlertEvent?: (event: AlertEventJob) => Promise<void>;
 }
 
@@ -49,9 +52,10 @@ async function reopenIfRecentlyResolved(deps: ClassifyDeps, dedupKey: string, at
       expectedSeq: seq,
       patch: result.patch,
       history: { ...result.history },
+      // Recorded in the outbox with the change itself; the evidence event that follows nudges the relay.
+      event: { type: 'reopened', at },
     });
-    log.info({ alertId: String(resolved._id), dedupKey }, 'alert reopened');
-    if (reopened) await deps.emitAlertEvent?.({ alertId: String(resolved._id), type: 'reopened', at: at.toISOString(), ref: String(seq + 1) });
+    if (reopened) log.info({ alertId: String(resolved._id), dedupKey }, 'alert reopened');
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { SEVERITIES, SEVERITY_RANK, type MissionCode, type NarrativeKey, type Severity } from '@vigie/contracts';
 import type { Models } from '../models.js';
 import { isDuplicateKeyError } from '../errors.js';
+import { recordAlertEvent } from './alert-outbox.repository.js';
 
 /** How many evidence rows an alert document keeps inline; the complete list lives in alert_items. */
 export const EVIDENCE_INLINE_CAP = 50;
@@ -174,6 +175,19 @@ export interface AlertTransitionWrite {
   readonly expectedSeq: number;
   readonly patch: Readonly<Record<string, unknown>>;
   readonly history: Readonly<Record<string, unknown>>;
+  /**
+   * The alert event this change raises (`transition` for people's actions, `reopened` when the narrative came
+   * back). Stored in the change's `<alertId>:<seq>` record — the change's commit point — and copied to the
+   * outbox by whoever applies the change (its writer, or a roll-forward after a crash), so the event is never
+   * lost between the database and Redis. Absent: no event (tests of the lifecycle alone).
+   */
+  readonly event?: { readonly type: 'transition' | 'reopened'; readonly at: Date };
+}
+
+/** The event stored in a transition record (Mixed in the schema). */
+interface RecordedEvent {
+  readonly type: 'transition' | 'reopened';
+  readonly at: Date;
 }
 
 /** After this long, an unapplied transition is taken to belong to a crashed writer and is rolled forward. */
@@ -194,13 +208,21 @@ export async function applyAlertTransition(models: Models, write: AlertTransitio
   const set = { ...write.patch, openKey: active ? current.dedupKey : `${current.dedupKey}#${write.alertId}` };
   const transitionId = `${write.alertId}:${write.expectedSeq}`;
   try {
-    await models.alertTransitions.create({ _id: transitionId, alertId: id, seq: write.expectedSeq, set, history: write.history, at: new Date() });
+    await models.alertTransitions.create({
+      _id: transitionId,
+      alertId: id,
+      seq: write.expectedSeq,
+      set,
+      history: write.history,
+      at: new Date(),
+      event: write.event ? { type: write.event.type, at: write.event.at } : null,
+    });
   } catch (error) {
     if (isDuplicateKeyError(error)) return null;
     throw error;
   }
   try {
-    await applyRecorded(models, id, write.expectedSeq, set, write.history);
+    await applyRecorded(models, id, write.expectedSeq, set, write.history, write.event ?? null);
   } catch (error) {
     // The reopened alert cannot take its key back: withdraw the change so the slot is free again.
     if (isDuplicateKeyError(error)) await models.alertTransitions.deleteOne({ _id: transitionId });
@@ -209,11 +231,17 @@ export async function applyAlertTransition(models: Models, write: AlertTransitio
   return models.alerts.findById(id).lean();
 }
 
-async function applyRecorded(models: Models, alertId: Types.ObjectId, seq: number, set: Record<string, unknown>, history: unknown) {
+async function applyRecorded(models: Models, alertId: Types.ObjectId, seq: number, set: Record<string, unknown>, history: unknown, event: RecordedEvent | null) {
   // The history-length guard makes a repeated application (writer and roll-forward racing) a no-op.
   // Alerts opened by an upsert may have no history array yet (mongoose drops empty arrays from $setOnInsert).
   const guard = seq === 0 ? { $or: [{ history: { $size: 0 } }, { history: { $exists: false } }] } : { history: { $size: seq } };
   await models.alerts.updateOne({ _id: alertId, ...guard }, { $set: set, $push: { history } });
+  await markApplied(models, alertId, seq, event);
+}
+
+/** The event goes to the outbox before the record is marked applied: `applied` implies "event recorded". */
+async function markApplied(models: Models, alertId: Types.ObjectId, seq: number, event: RecordedEvent | null) {
+  if (event) await recordAlertEvent(models, { alertId: String(alertId), type: event.type, at: new Date(event.at).toISOString(), ref: String(seq + 1) });
   await models.alertTransitions.updateOne({ _id: `${String(alertId)}:${seq}` }, { $set: { applied: true } });
 }
 
@@ -232,14 +260,31 @@ export async function rollForwardTransitions(models: Models, alertId: string, no
     const alert = await models.alerts.findOne({ _id: id }, { history: 1 }).lean();
     if (!alert) break;
     const length = alert.history?.length ?? 0;
+    const event = (t.event as RecordedEvent | null | undefined) ?? null;
     if (length > t.seq) {
-      await models.alertTransitions.updateOne({ _id: t._id }, { $set: { applied: true } });
+      // Applied, but the writer stopped before marking it (and perhaps before recording its event).
+      await markApplied(models, id, t.seq, event);
       continue;
     }
     if (length < t.seq) break;
-    await applyRecorded(models, id, t.seq, t.set as Record<string, unknown>, t.history);
+    await applyRecorded(models, id, t.seq, t.set as Record<string, unknown>, t.history, event);
     applied++;
   }
+  return applied;
+}
+
+/**
+ * Rolls forward changes whose writer crashed between recording and applying them, across alerts (at most 100
+ * records a call). The outbox relay calls it each pass, so a crashed change — and its event — never waits for
+ * the next action on its alert. Returns how many changes were applied.
+ */
+export async function rollForwardStaleTransitions(models: Models, now: Date): Promise<number> {
+  const stale = await models.alertTransitions
+    .find({ applied: false, at: { $lt: new Date(now.getTime() - ROLL_FORWARD_AFTER_MS) } }, { alertId: 1 })
+    .limit(100)
+    .lean();
+  let applied = 0;
+  for (const alertId of new Set(stale.map((t) => String(t.alertId)))) applied += await rollForwardTransitions(models, alertId, now);
   return applied;
 }
 

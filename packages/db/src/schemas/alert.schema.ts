@@ -127,11 +127,15 @@ export const alertTransitionSchema = new Schema(
     history: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
     applied: { type: Boolean, default: false },
+    /** The alert event this change raises ({ type, at }), copied to alert_outbox when the change is applied. */
+    event: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'alert_transitions' },
 );
 // Roll-forward scan: unapplied changes of one alert.
 alertTransitionSchema.index({ alertId: 1, applied: 1, seq: 1 });
+// The outbox relay's sweep: unapplied changes of any alert, oldest first (a crashed writer's).
+alertTransitionSchema.index({ applied: 1, at: 1 });
 
 export type AlertTransitionDoc = InferSchemaType<typeof alertTransitionSchema>;
 export type AlertTransitionModel = Model<AlertTransitionDoc>;

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '@vigie/contracts';
 import { applyAlertTransition, isDuplicateKeyError, lifecycleStateOf, rollForwardTransitions, type Models } from '@vigie/db';
 import { allowedMissions } from '../middleware/auth.js';
 import { auditWrite } from '../middleware/audit.js';
-import type { EmitAlertEvent } from '../alert-events.js';
+import type { AlertEventRelay } from '../alert-events.js';
 
 export const AlertActionName = z.enum(ALERT_ACTIONS);
 
@@ -19,10 +19,11 @@ export const BulkActionBody = z
   .strict();
 
 /**
- * Runs one lifecycle action on one alert: scope check, pure transition (@vigie/alerting), guarded write,
- * audit entry, and — for dismissals — a false-positive label per evidence item for the classifier.
+ * Runs one lifecycle action on one alert: scope check, pure transition (@vigie/alerting), guarded write (which
+ * records the `transition` event in the outbox with the change), audit entry, and — for dismissals — a
+ * false-positive label per evidence item for the classifier. Then nudges the outbox relay.
  */
-export async function performAlertAction(models: Models, req: Request, alertId: string, action: AlertAction, rawInput: unknown, emitAlertEvent?: EmitAlertEvent) {
+export async function performAlertAction(models: Models, req: Request, alertId: string, action: AlertAction, rawInput: unknown, relay?: Pick<AlertEventRelay, 'kick'>) {
   const input = ACTION_INPUT_SCHEMAS[action].strict().parse(rawInput ?? {});
   const principal = req.principal!;
   const at = new Date();
@@ -40,6 +41,7 @@ export async function performAlertAction(models: Models, req: Request, alertId: 
       expectedSeq: alert.history?.length ?? 0,
       patch: result.patch,
       history: { ...result.history },
+      event: { type: 'transition', at },
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) {
@@ -65,10 +67,8 @@ export async function performAlertAction(models: Models, req: Request, alertId: 
     changes: result.history.from !== result.history.to ? { status: { from: result.history.from, to: result.history.to } } : null,
     reason: result.history.reason,
   });
-  // The change is saved: a Redis failure here must not turn it into an error the caller would retry (and get
-  // 409 for). It is logged loudly instead; the alert itself is correct.
-  await emitAlertEvent?.({ alertId, type: 'transition', at: at.toISOString(), ref: String((alert.history?.length ?? 0) + 1) }).catch((error: unknown) => {
-    req.log.error({ err: error, alertId, action }, 'alert event not enqueued: the change is saved but will not be notified');
-  });
+  // The event is in the outbox already; publishing it is the relay's job, so a Redis outage never fails (or
+  // loses) the action.
+  relay?.kick();
   return updated;
 }

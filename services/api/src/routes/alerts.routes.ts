@@ -6,7 +6,7 @@ import { ALERT_STATUSES, decodeCursor, encodeCursor, type AlertDoc, type Models 
 import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { AlertActionName, BulkActionBody, performAlertAction } from './alert-actions.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
-import type { EmitAlertEvent } from '../alert-events.js';
+import type { AlertEventRelay } from '../alert-events.js';
 
 export const AlertListQuery = z
   .object({
@@ -76,7 +76,7 @@ export function alertToDto(a: AlertLean) {
   };
 }
 
-export function alertsRouter(models: Models, options: { emitAlertEvent?: EmitAlertEvent } = {}): Router {
+export function alertsRouter(models: Models, options: { relay?: Pick<AlertEventRelay, 'kick'> } = {}): Router {
   const router = Router();
 
   router.get('/', requireRole('viewer'), async (req, res) => {
@@ -138,7 +138,7 @@ export function alertsRouter(models: Models, options: { emitAlertEvent?: EmitAle
     const results = [];
     for (const id of body.ids) {
       try {
-        const updated = (await performAlertAction(models, req, id, body.action, body.input, options.emitAlertEvent)) as AlertLean;
+        const updated = (await performAlertAction(models, req, id, body.action, body.input, options.relay)) as AlertLean;
         results.push({ id, ok: true, status: updated.status });
       } catch (error) {
         results.push({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -151,7 +151,7 @@ export function alertsRouter(models: Models, options: { emitAlertEvent?: EmitAle
     const id = objectId.parse(req.params.id);
     // `notes` reads better in a URL; the lifecycle calls the action `note`.
     const action = AlertActionName.parse(req.params.action === 'notes' ? 'note' : req.params.action);
-    const updated = (await performAlertAction(models, req, id, action, req.body, options.emitAlertEvent)) as AlertLean;
+    const updated = (await performAlertAction(models, req, id, action, req.body, options.relay)) as AlertLean;
     res.json(alertToDto(updated));
   });
 
