@@ -5,11 +5,14 @@ import { connectWithRetry, createRedisConnection, redactUrl, type Logger, type R
 import type { ApiConfig } from './config.js';
 import { createApp } from './app.js';
 import { closeStreams } from './routes/stream.routes.js';
+import { attachAlertListReadModel, startAlertListReadModel, type AlertListReadModel } from './read-models/alert-list.sync.js';
 import { startAlertEventRelay } from './alert-events.js';
 
 export interface RunningApi extends RunningService {
   readonly url: string;
   readonly models: Models;
+  /** The alert list read model when ALERT_READ_MODEL is on (its stats feed the benchmark). */
+  readonly alertReadModel: AlertListReadModel | null;
 }
 
 /** Connects to the stores (retrying while they are down), prepares indexes and keys, and listens. */
@@ -30,6 +33,10 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
 
   const relay = startAlertEventRelay(models, redis, config.redis.queuePrefix, logger);
   const app = createApp({ config, models, redis, logger, relay });
+  const alertReadModel = config.alertReadModel.enabled
+    ? startAlertListReadModel({ models, redis, queuePrefix: config.redis.queuePrefix, logger, rebuildEveryMs: config.alertReadModel.rebuildEveryMs })
+    : null;
+  if (alertReadModel) attachAlertListReadModel(app, alertReadModel);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
@@ -44,12 +51,14 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   return {
     url,
     models,
+    alertReadModel,
     shutdownSteps: [
       // Streams never end on their own: close them first, or server.close() would wait for the hard timeout.
       { name: 'close SSE streams', run: () => closeStreams(app) },
       { name: 'close HTTP server', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
       // After the server: the last actions' events get their chance to reach the queue (else they wait in the outbox).
       { name: 'stop outbox relay', run: () => relay.stop() },
+      { name: 'stop alert list read model', run: () => alertReadModel?.stop() ?? Promise.resolve() },
       { name: 'quit redis', run: () => redis.quit().catch(() => redis.disconnect()) },
       { name: 'disconnect database', run: () => connection.close() },
     ],

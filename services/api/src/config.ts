@@ -32,6 +32,13 @@ const schema = z
     SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     /** Concurrent /stream clients per API process; more get 503. */
     SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(500),
+    /**
+     * Serve GET /alerts from an in-memory read model kept fresh by alert events. For FerretDB, which cannot use an
+     * index for a sorted page; leave off on MongoDB 7, whose indexes serve the query directly.
+     */
+    ALERT_READ_MODEL: booleanFromEnv.default(false),
+    /** Full rebuild of that read model from the database every N minutes (0: only at start and after reconnects). */
+    ALERT_READ_MODEL_REBUILD_MINUTES: z.coerce.number().min(0).max(1_440).default(15),
   })
   .transform((env) => ({
     env: env.NODE_ENV,
@@ -50,6 +57,7 @@ const schema = z
     bootstrapAdminKey: env.VIGIE_BOOTSTRAP_ADMIN_KEY ?? null,
     webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, publicUrl: env.VIGIE_PUBLIC_URL.replace(/\/+$/, '') },
     stream: { heartbeatMs: env.SSE_HEARTBEAT_MS, retryMs: env.SSE_RETRY_MS, maxClients: env.SSE_MAX_CLIENTS },
+    alertReadModel: { enabled: env.ALERT_READ_MODEL, rebuildEveryMs: Math.round(env.ALERT_READ_MODEL_REBUILD_MINUTES * 60_000) },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));
 

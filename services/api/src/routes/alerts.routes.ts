@@ -6,6 +6,7 @@ import { ALERT_STATUSES, decodeCursor, encodeCursor, type AlertDoc, type Models 
 import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { AlertActionName, BulkActionBody, performAlertAction } from './alert-actions.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
+import { alertListReadModelOf } from '../read-models/alert-list.sync.js';
 import type { AlertEventRelay } from '../alert-events.js';
 
 export const AlertListQuery = z
@@ -90,6 +91,7 @@ export function alertsRouter(models: Models, options: { relay?: Pick<AlertEventR
     if (q.from || q.to) filter.lastSeenAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
 
     const and: QueryFilter<AlertDoc>[] = [];
+    let after: { rank: number; seen: number; id: string } | undefined;
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       const id = new Types.ObjectId(c.id);
@@ -97,20 +99,37 @@ export function alertsRouter(models: Models, options: { relay?: Pick<AlertEventR
         const [rank, seen] = String(c.v).split('|');
         const r = Number(rank);
         const t = new Date(Number(seen));
+        after = { rank: r, seen: t.getTime(), id: c.id };
         and.push({
           $or: [{ severityRank: { $gt: r } }, { severityRank: r, lastSeenAt: { $lt: t } }, { severityRank: r, lastSeenAt: t, _id: { $lt: id } }],
         });
       } else {
         const t = new Date(Number(c.v));
+        after = { rank: 0, seen: t.getTime(), id: c.id };
         and.push({ $or: [{ lastSeenAt: { $lt: t } }, { lastSeenAt: t, _id: { $lt: id } }] });
       }
     }
+    // The in-memory read model (ALERT_READ_MODEL, for FerretDB) answers the same query once it is loaded.
+    const fromMemory =
+      alertListReadModelOf(req.app)?.page({
+        missions: missions ?? null,
+        narratives: q.narrative,
+        statuses: q.status,
+        severities: q.severity,
+        from: q.from,
+        to: q.to,
+        sort: q.sort,
+        after,
+        limit: q.limit + 1,
+      }) ?? null;
     const sort: Record<string, 1 | -1> = q.sort === 'triage' ? { severityRank: 1, lastSeenAt: -1, _id: -1 } : { lastSeenAt: -1, _id: -1 };
-    const rows = (await models.alerts
-      .find(and.length ? { $and: [filter, ...and] } : filter)
-      .sort(sort)
-      .limit(q.limit + 1)
-      .lean()) as AlertLean[];
+    const rows =
+      fromMemory ??
+      ((await models.alerts
+        .find(and.length ? { $and: [filter, ...and] } : filter)
+        .sort(sort)
+        .limit(q.limit + 1)
+        .lean()) as AlertLean[]);
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor =
@@ -121,6 +140,20 @@ export function alertsRouter(models: Models, options: { relay?: Pick<AlertEventR
           })
         : null;
     res.json({ data: page.map(alertToDto), nextCursor });
+  });
+
+  // Read model: a change made through this process shows in its next list at once (the alert event comes later).
+  router.use((req, res, next) => {
+    const readModel = alertListReadModelOf(req.app);
+    if (readModel && req.method === 'POST') {
+      res.once('finish', () => {
+        if (res.statusCode >= 300) return;
+        const body = req.body as { ids?: unknown } | undefined;
+        const ids = req.path === '/bulk' ? (Array.isArray(body?.ids) ? body.ids.map(String) : []) : [req.path.split('/')[1] ?? ''];
+        readModel.refresh(ids).catch((error: unknown) => req.log.warn({ err: error }, 'alert list read model not refreshed after a write; the alert event will'));
+      });
+    }
+    next();
   });
 
   router.get('/:id', requireRole('viewer'), async (req, res) => {
