@@ -17,6 +17,8 @@ import { keysRouter } from './routes/keys.routes.js';
 import { auditRouter } from './routes/audit.routes.js';
 import { earlyWarningRouter } from './routes/early-warning.routes.js';
 import { narrativesRouter } from './routes/narratives.routes.js';
+import { classifierRouter } from './routes/classifier.routes.js';
+import { classifierVersions } from './classifier-versions.js';
 import swaggerUi from 'swagger-ui-express';
 import { buildOpenApiDocument } from './openapi.js';
 import { sourcesRouter } from './routes/sources.routes.js';
@@ -103,7 +105,12 @@ export function createApp({ config, models, redis, logger, relay }: AppDeps): Ex
   v1.use('/silences', silencesRouter(models));
   v1.use('/stream', streamRouter(app, { redis, config, logger }));
   v1.use(earlyWarningRouter(models));
-  v1.use('/narratives', narrativesRouter());
+  const versions = classifierVersions(models);
+  const classifierRoutes = classifierRouter({ models, redis, queuePrefix: config.redis.queuePrefix, logger, versions, margins: config.classifier.activationMargins });
+  // Before the catalogue router, whose `/:key` would take `/versions` and `/terms`.
+  v1.use('/narratives', classifierRoutes.narratives);
+  v1.use('/narratives', narrativesRouter(versions));
+  v1.use('/classifier', classifierRoutes.classifier);
   v1.use(reportsRouter(models));
   app.use('/api/v1', v1);
   app.use(dashboardRouter());

@@ -32,6 +32,10 @@ const schema = z
     SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     /** Concurrent /stream clients per API process; more get 503. */
     SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(500),
+    /** Activation check: how far harmful F1 on the dev set may drop below the active version's (0.02 = 2 points). */
+    ACTIVATION_MAX_F1_DROP: z.coerce.number().min(0).max(1).default(0.02),
+    /** Activation check: how far S1 recall on the dev set may drop below the active version's. */
+    ACTIVATION_MAX_S1_DROP: z.coerce.number().min(0).max(1).default(0.02),
     /**
      * Serve GET /alerts from an in-memory read model kept fresh by alert events. For FerretDB, which cannot use an
      * index for a sorted page; leave off on MongoDB 7, whose indexes serve the query directly.
@@ -57,6 +61,7 @@ const schema = z
     bootstrapAdminKey: env.VIGIE_BOOTSTRAP_ADMIN_KEY ?? null,
     webhooks: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, publicUrl: env.VIGIE_PUBLIC_URL.replace(/\/+$/, '') },
     stream: { heartbeatMs: env.SSE_HEARTBEAT_MS, retryMs: env.SSE_RETRY_MS, maxClients: env.SSE_MAX_CLIENTS },
+    classifier: { activationMargins: { harmfulF1: env.ACTIVATION_MAX_F1_DROP, s1Recall: env.ACTIVATION_MAX_S1_DROP } },
     alertReadModel: { enabled: env.ALERT_READ_MODEL, rebuildEveryMs: Math.round(env.ALERT_READ_MODEL_REBUILD_MINUTES * 60_000) },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   }));

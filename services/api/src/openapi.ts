@@ -13,6 +13,7 @@ import { SourceInput } from '@vigie/contracts';
 import { SourcePatch } from './routes/sources.routes.js';
 import { IntakeBody } from './routes/intake.routes.js';
 import { SilenceBody } from './routes/silences.routes.js';
+import { ActivateBody, ClassifierVersionDto, ReclassifyBody, ReclassifyRunDto, TermPrecisionQuery, VersionCreateBody, VersionFiguresDto } from './routes/classifier.routes.js';
 import { WebhookCreateBody, WebhookPatchBody } from './routes/webhooks.routes.js';
 import { BriefQuery, DigestCreateBody, DigestGetQuery, DigestListQuery, DigestSummaryDto } from './routes/reports.routes.js';
 
@@ -147,6 +148,33 @@ export function buildOpenApiDocument(version: string) {
   route({ method: 'get', path: '/api/v1/me', summary: 'The calling key: name, role and missions', tags: ['keys'], role: 'viewer', responses: { 200: json(z.object({ id: z.string(), name: z.string(), role: z.string(), missions: z.array(z.string()) }), 'The key') } });
   route({ method: 'get', path: '/api/v1/narratives', summary: 'The narrative catalogue: definitions, tiers, counter-messaging FR/EN, lexicon size per language', tags: ['narratives'], role: 'viewer', responses: { 200: json(z.object({ version: z.string(), data: z.array(z.record(z.string(), z.unknown())) }), 'The catalogue') } });
   route({ method: 'get', path: '/api/v1/narratives/{key}', summary: 'One narrative with its exemplars', tags: ['narratives'], role: 'viewer', request: { params: z.object({ key: z.enum(NARRATIVE_KEYS) }) }, responses: { 200: json(z.record(z.string(), z.unknown()), 'The narrative') } });
+  // Classifier versions, catalogue editing, triage precision, re-classification.
+  const versionId = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/) });
+  route({ method: 'get', path: '/api/v1/narratives/versions', summary: 'Classifier versions (catalogue + models), newest first, with their status and dev-set figures', tags: ['classifier'], role: 'viewer', responses: { 200: json(z.object({ active: z.object({ label: z.string(), versionId: z.string().nullable(), builtin: z.boolean() }), data: z.array(ClassifierVersionDto) }), 'Versions') } });
+  route({ method: 'get', path: '/api/v1/narratives/versions/{id}', summary: 'One classifier version', tags: ['classifier'], role: 'viewer', request: { params: versionId }, responses: { 200: json(ClassifierVersionDto, 'The version') } });
+  route({
+    method: 'post',
+    path: '/api/v1/narratives/versions',
+    summary: 'Edit the catalogue: apply changes (add/remove/re-weight terms, counter-messaging, definitions) to a version and save the result as a draft',
+    description: 'The edited catalogue is validated with the full catalogue schema. Saving identical content returns the existing version (200). Keys scoped to missions get 403: the catalogue is shared by every mission. Audit-logged.',
+    tags: ['classifier'],
+    role: 'admin',
+    request: { body: { content: { 'application/json': { schema: VersionCreateBody } } } },
+    responses: { 201: json(ClassifierVersionDto, 'The new draft'), 200: json(ClassifierVersionDto, 'Same content as an existing version: that one') },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/narratives/versions/{id}/activate',
+    summary: 'Make a version live: classifier workers swap to it without restart',
+    description: 'Loads and smoke-tests the version, then evaluates it on the dev set: refused (400) when harmful F1 or S1 recall drops more than ACTIVATION_MAX_F1_DROP / ACTIVATION_MAX_S1_DROP below the active version, unless `force` with a `reason` (audit-logged). 409 when already active or another activation won the race.',
+    tags: ['classifier'],
+    role: 'admin',
+    request: { params: versionId, body: { content: { 'application/json': { schema: ActivateBody } } } },
+    responses: { 200: json(z.object({ activation: z.number(), version: ClassifierVersionDto, figures: VersionFiguresDto, previous: z.object({ label: z.string(), figures: VersionFiguresDto }), forced: z.boolean(), problems: z.array(z.string()) }), 'Activated'), 409: { description: 'Already active, or a concurrent activation', content: problem } },
+  });
+  route({ method: 'get', path: '/api/v1/narratives/terms/precision', summary: 'Per-term precision from triage decisions (worst first), to drop useless terms', tags: ['classifier'], role: 'viewer', request: { query: TermPrecisionQuery }, responses: { 200: json(z.object({ decisions: z.number(), data: z.array(z.object({ term: z.string(), narrative: z.string(), language: z.string(), truePositives: z.number(), falsePositives: z.number(), precision: z.number().nullable() })) }), 'Terms') } });
+  route({ method: 'post', path: '/api/v1/classifier/reclassify', summary: 'Re-classify stored items with the active version (one background job with progress)', description: 'Mission-scoped admin keys must name missions within their scope. Alerts are never duplicated; a killed worker resumes from the saved cursor.', tags: ['classifier'], role: 'admin', request: { body: { content: { 'application/json': { schema: ReclassifyBody } } } }, responses: { 202: json(ReclassifyRunDto, 'The queued run (Location: its progress URL)') } });
+  route({ method: 'get', path: '/api/v1/classifier/reclassify/{runId}', summary: 'Progress of a re-classification run: total, done, changed, errors', tags: ['classifier'], role: 'admin', request: { params: z.object({ runId: z.string().regex(/^[a-f0-9]{24}$/) }) }, responses: { 200: json(ReclassifyRunDto, 'The run') } });
   // Sources and manual intake (collector).
   const anyObject = z.record(z.string(), z.unknown());
   route({ method: 'get', path: '/api/v1/sources', summary: 'Sources with their health (last fetch, status, failures, classified last error, next fetch)', tags: ['sources'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(anyObject) }).passthrough(), 'Sources') } });

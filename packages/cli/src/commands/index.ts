@@ -5,6 +5,7 @@ import { registerFeed } from './feed.js';
 import { registerSources } from './sources.js';
 import { registerIntake } from './intake.js';
 import { registerDigest } from './digest.js';
+import { registerLearning } from './learning.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -17,3 +18,4 @@ commandModules.push(registerNlpCommands);
 commandModules.push(registerSources);
 commandModules.push(registerIntake);
 commandModules.push(registerDigest);
+commandModules.push(registerLearning);

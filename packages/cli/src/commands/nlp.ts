@@ -22,6 +22,7 @@ import {
   tuneBlend,
   type LabelledExample,
 } from '@vigie/nlp';
+import { trainFromDb } from './learning.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/model.json', import.meta.url));
 const HATE_MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/hate-model.json', import.meta.url));
@@ -55,8 +56,39 @@ export function registerNlpCommands(program: Command): void {
     .option('--no-tune', 'skip threshold tuning by cross-validation on the training set')
     .option('--hate', 'also train the hate layer from ../shared/datasets')
     .option('--datasets <dir>', 'shared datasets directory', fileURLToPath(DEFAULT_DATASETS_DIR))
-    .action((opts: { train: string; labels?: string; tune: boolean; hate?: boolean; datasets: string }) => {
+    .option('--from-db', 'also learn from the triage labels stored in the database; the result is stored there as a draft classifier version (data/ is not touched)')
+    .option('--dev <path>', 'dev JSONL for the figures printed with --from-db', fileURLToPath(DEFAULT_DEV_URL))
+    .option('--activate', 'with --from-db: activate the new version if its dev figures pass the check')
+    .option('--force', 'with --activate: activate even if the dev check fails (needs --reason)')
+    .option('--reason <text>', 'why the check was overridden (recorded with the activation)')
+    .option('--notes <text>', 'notes stored with the new version')
+    .option('--extra-weight <w>', 'weight of each triage example relative to a base example', '1')
+    .option('--max-f1-drop <x>', 'activation check: largest allowed drop of harmful F1 on dev', '0.02')
+    .option('--max-s1-drop <x>', 'activation check: largest allowed drop of S1 recall on dev', '0.02')
+    .action(async (opts: { train: string; labels?: string; tune: boolean; hate?: boolean; datasets: string; fromDb?: boolean; dev: string; activate?: boolean; force?: boolean; reason?: string; notes?: string; extraWeight: string; maxF1Drop: string; maxS1Drop: string }) => {
       const base = readExamples(opts.train, 'train');
+      if (opts.fromDb) {
+        const numbers = [Number(opts.extraWeight), Number(opts.maxF1Drop), Number(opts.maxS1Drop)];
+        if (numbers.some((n) => !Number.isFinite(n) || n < 0) || (opts.force && !opts.reason)) {
+          process.stderr.write('--extra-weight, --max-f1-drop and --max-s1-drop must be non-negative numbers; --force needs --reason\n');
+          process.exitCode = 2;
+          return;
+        }
+        const extra = opts.labels ? readExamples(opts.labels, 'labels') : [];
+        const summary = await trainFromDb({
+          base: [...base, ...extra],
+          dev: readExamples(opts.dev, 'dev'),
+          tune: opts.tune,
+          activate: Boolean(opts.activate),
+          force: Boolean(opts.force),
+          ...(opts.reason ? { reason: opts.reason } : {}),
+          ...(opts.notes ? { notes: opts.notes } : {}),
+          extraWeight: numbers[0]!,
+          margins: { harmfulF1: numbers[1]!, s1Recall: numbers[2]! },
+        });
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+        return;
+      }
       const extra = opts.labels ? readExamples(opts.labels, 'labels') : [];
       const blend = opts.tune ? tuneBlend([...base, ...extra]).blend : undefined;
       const model = train(base, extra, blend ? { blend } : {});

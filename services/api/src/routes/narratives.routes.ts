@@ -1,18 +1,18 @@
 import { Router } from 'express';
 import { NARRATIVE_KEYS, NarrativeKey, NotFoundError } from '@vigie/contracts';
-import { loadCatalogue } from '@vigie/nlp';
+import type { Catalogue } from '@vigie/nlp';
 import { requireRole } from '../middleware/auth.js';
+import type { ClassifierVersions } from '../classifier-versions.js';
 
 /**
  * The narrative catalogue as officers and spokespeople read it: definition, tier, approved counter-messaging in
- * FR and EN, and the lexicon's size and validation state per language. Read-only for now; admins edit the
- * catalogue file (packages/nlp/data/catalogue.json) and retrain.
+ * FR and EN, and the lexicon's size and validation state per language — from the active classifier version (the
+ * built-in catalogue until an admin activates an edited one). `lexicon=full` lists the terms themselves.
  */
-export function narrativesRouter(): Router {
+export function narrativesRouter(versions: ClassifierVersions): Router {
   const router = Router();
-  const catalogue = loadCatalogue();
 
-  function describe(key: NarrativeKey) {
+  function describe(catalogue: Catalogue, key: NarrativeKey) {
     const entry = catalogue.narratives[key];
     if (!entry) return null;
     const byLanguage: Record<string, { terms: number; validated: number }> = {};
@@ -24,15 +24,25 @@ export function narrativesRouter(): Router {
     return { key, tier: entry.tier, definition: entry.definition, counterMessaging: entry.counterMessaging, lexicon: byLanguage };
   }
 
-  router.get('/', requireRole('viewer'), (_req, res) => {
-    res.json({ version: catalogue.version, data: NARRATIVE_KEYS.map(describe).filter((n) => n !== null) });
+  router.get('/', requireRole('viewer'), async (_req, res) => {
+    const active = await versions.active();
+    res.json({ version: active.catalogue.version, classifierVersion: active.label, data: NARRATIVE_KEYS.map((k) => describe(active.catalogue, k)).filter((n) => n !== null) });
   });
 
-  router.get('/:key', requireRole('viewer'), (req, res) => {
+  router.get('/:key', requireRole('viewer'), async (req, res) => {
     const key = NarrativeKey.parse(req.params.key);
-    const narrative = describe(key);
+    const active = await versions.active();
+    const narrative = describe(active.catalogue, key);
     if (!narrative) throw new NotFoundError(`The catalogue has no entry for ${key}.`);
-    res.json({ version: catalogue.version, ...narrative, exemplars: catalogue.narratives[key]?.exemplars ?? [] });
+    const entry = active.catalogue.narratives[key];
+    res.json({
+      version: active.catalogue.version,
+      classifierVersion: active.label,
+      ...narrative,
+      exemplars: entry?.exemplars ?? [],
+      // The terms as admins edit them (POST /narratives/versions).
+      terms: (entry?.lexicon ?? []).map((t) => ({ text: t.text, lang: t.lang, weight: t.weight, status: t.status, validated: t.validated, kind: t.kind })),
+    });
   });
 
   return router;
