@@ -48,6 +48,30 @@ describe('severity escalation', () => {
     }
   });
 
+  it('catches a Lingala call to act against a mission camp as S1', () => {
+    const r = classify('Bilenge ya Uvira, lobi na ntongo tokende na camp ya MONUSCO, tozikisa mituka na bango nyonso!');
+    expect(r.severity).toBe('S1');
+    expect(r.harmful).toBe(true);
+    expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act' && t.language === 'ln')).toBe(true);
+  });
+
+  it('does not count descriptive forms of call verbs (passive, past) as a call to act', () => {
+    for (const text of [
+      'Les convois de la MINUSCA sont attaqués chaque mois sur cet axe et personne ne les escorte.',
+      'Three villages were burned near the UNMISS base in Malakal last week.',
+      'قرى كاملة أُحرقت قرب بريا وقوات البعثة على بعد ساعة',
+    ]) {
+      const r = classify(text);
+      expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(false);
+      expect((r.explanation['cues'] as { cue: string }[]).some((c) => c.cue === 'call_inflected'), text).toBe(true);
+      expect(r.severity, text).not.toBe('S1');
+    }
+    // The imperative and the conjunction-prefixed Arabic imperative still are calls.
+    for (const text of ['Attaquez le convoi de la MINUSCA à Bria', 'واحرقوا مقر البعثة في بانغي']) {
+      expect(classify(text).explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
+    }
+  });
+
   it('does not make a call to act without target or logistics S1 by rule', () => {
     expect(escalates({ callToAct: true, target: false, logistics: false })).toBe(false);
     expect(escalates({ callToAct: true, target: true, logistics: false })).toBe(true);
@@ -62,6 +86,18 @@ describe('stance', () => {
     const r = classify("Non, la MONUSCO n'arme pas les rebelles du M23 : cette fausse information circule depuis lundi, aucune preuve.");
     expect(r.stance).toBe('counter');
     expect(r.harmful).toBe(false);
+  });
+
+  it('reads a debunk that quotes "burn the base" as counter, never S1 endorse', () => {
+    for (const text of [
+      'Fact-check: the post telling people to "burn the MONUSCO base in Goma tonight" uses a photo from 2012. There is no evidence the mission armed M23.',
+      "Non, la MINUSCA n'a pas tué de civils à Bambari. Le message « brûlons le camp samedi » qui circule est une fausse information.",
+    ]) {
+      const r = classify(text);
+      expect(r.stance, text).not.toBe('endorse');
+      expect(r.severity, text).not.toBe('S1');
+      expect(r.harmful, text).toBe(false);
+    }
   });
 
   it('treats an official mission press release as counter', () => {

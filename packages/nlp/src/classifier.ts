@@ -163,6 +163,49 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
 const KNOWN_LANGUAGES = new Set<string>(['en', 'fr', 'ar', 'sw', 'ln', 'sg', 'bm', 'und']);
 const TERM_GROUPS = new Set<string>([...NARRATIVE_KEYS, '_call_to_act', '_target', '_counter']);
 
+/**
+ * Groups whose entries are calls: the call-to-act cues and the incitement lexicon (« brûlons », "burn their base",
+ * احرقوا).
+ */
+const CALL_GROUPS: ReadonlySet<string> = new Set(['_call_to_act', 'incitement_violence']);
+/**
+ * Calls reached through a stem only, in a form other than any listed one. The EN/FR/AR stemmers send « les convois
+ * sont attaqués », "was burned" and أحرقت (passive, past: what criticism and news say) to the same stem as
+ * « attaquez », "burn" and احرقوا (the call itself), and these descriptive forms made criticism and protest reports
+ * look like incitement. They stay visible to the models as their own feature group, but count neither as a call to
+ * act (stance, severity, the S1 rule) nor as incitement lexicon evidence.
+ */
+export const INFLECTED_CALL_GROUP = '_call_inflected';
+const ARABIC_PROCLITIC = /^[وف]/;
+
+/**
+ * Whether a call-to-act match is written in a listed form. Overlapping cues sharing a stem ("attaquons",
+ * "attaquez") are pruned to one match, so each token is checked against the words of every call cue, not only the
+ * kept one; a skipped token inside a phrase is allowed.
+ */
+function asWritten(m: Match, nt: NormalisedText, forms: ReadonlySet<string>): boolean {
+  let misses = 0;
+  for (let i = m.startTok; i < m.endTok; i++) {
+    const t = nt.tokens[i]!;
+    // "واحرقوا" / "فاحرقوا": the conjunction glued to the imperative is still the imperative.
+    const ok = forms.has(t.norm) || t.alts.some((a) => forms.has(a)) || (t.script === 'arabic' && ARABIC_PROCLITIC.test(t.norm) && forms.has(t.norm.slice(1)));
+    if (!ok) misses++;
+  }
+  return misses === 0 || (misses === 1 && m.endTok - m.startTok > 2);
+}
+
+/** Re-label stem-only call matches whose surface is not a listed form (see {@link INFLECTED_CALL_GROUP}). */
+function splitInflectedCalls(matches: Match[], nt: NormalisedText, callForms: ReadonlySet<string>): Match[] {
+  let out: Match[] | null = null;
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    if (!CALL_GROUPS.has(m.group) || m.via !== 'stem' || asWritten(m, nt, callForms)) continue;
+    out ??= matches.slice();
+    out[i] = { ...m, group: INFLECTED_CALL_GROUP };
+  }
+  return out ?? matches;
+}
+
 /** Per-group sums of match weights. */
 function sumByGroup(matches: readonly Match[]): Map<string, number> {
   const s = new Map<string, number>();
@@ -202,9 +245,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const modelHash = [narrativeModel?.hash ?? 'lexicon', hate?.hash ?? 'nohate'].join('.');
   const version = `${cat.version}+${modelHash}`;
 
+  // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from
+  // inflections the stemmers also reach (see asWritten).
+  const callForms = new Set<string>();
+  for (const e of matcher.entries) if (CALL_GROUPS.has(e.group)) for (const t of tokenise(e.text).tokens) callForms.add(t.norm);
   const analyse = (text: string): Analysis => {
     const nt = tokenise(text);
-    const matches = matcher.match(nt);
+    const matches = splitInflectedCalls(matcher.match(nt), nt, callForms);
     // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
     const modelNt = nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt;
     return { nt, matches, features: extractFeatures(modelNt, { ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
@@ -356,7 +403,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       .filter((m) => TERM_GROUPS.has(m.group))
       .map((m) => ({ term: m.term, narrative: m.group as MatchedTerm['narrative'], language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 }));
     const cues = matches
-      .filter((m) => m.group === '_report' || m.group === '_logistics' || m.group === '_leadership')
+      .filter((m) => m.group === '_report' || m.group === '_logistics' || m.group === '_leadership' || m.group === INFLECTED_CALL_GROUP)
       .map((m) => ({ cue: m.group.slice(1), term: m.term, language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 }));
     if (src) notes.push(`source recognised as ${src.kind === 'official' ? 'official mission outlet' : 'fact-checker'}: ${src.entry.name}`);
     if (!narrativeModel) notes.push('no trained model loaded: lexicon-only scores');
