@@ -24,6 +24,7 @@ export {
 export { rollForwardStaleTransitions } from './repositories/alert.repository.js';
 export { recordAlertEvent, outboxBacklog, pruneRelayedAlertEvents } from './repositories/alert-outbox.repository.js';
 export { relayPendingAlertEvents, type RelayOptions, type RelayReport } from './repositories/alert-event-relay.js';
+export { topSources, topTerms, termsOf, statsMatch, rankByStories, MAX_TERMS_PER_ITEM, type StatsFilter, type RankedStat, type TopSource, type StoryRow } from './repositories/stats.repository.js';
 export type { AlertOutboxDoc } from './schemas/alert-outbox.schema.js';
 export {
   createApiKey,

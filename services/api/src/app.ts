@@ -16,6 +16,7 @@ import { itemsRouter } from './routes/items.routes.js';
 import { keysRouter } from './routes/keys.routes.js';
 import { auditRouter } from './routes/audit.routes.js';
 import { earlyWarningRouter } from './routes/early-warning.routes.js';
+import { statsRouter } from './routes/stats.routes.js';
 import { narrativesRouter } from './routes/narratives.routes.js';
 import { classifierRouter } from './routes/classifier.routes.js';
 import { classifierVersions } from './classifier-versions.js';
@@ -105,6 +106,7 @@ export function createApp({ config, models, redis, logger, relay }: AppDeps): Ex
   v1.use('/silences', silencesRouter(models));
   v1.use('/stream', streamRouter(app, { redis, config, logger }));
   v1.use(earlyWarningRouter(models));
+  v1.use(statsRouter(models));
   const versions = classifierVersions(models);
   const classifierRoutes = classifierRouter({ models, redis, queuePrefix: config.redis.queuePrefix, logger, versions, margins: config.classifier.activationMargins });
   // Before the catalogue router, whose `/:key` would take `/versions` and `/terms`.

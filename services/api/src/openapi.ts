@@ -13,6 +13,7 @@ import { SourceInput } from '@vigie/contracts';
 import { SourcePatch } from './routes/sources.routes.js';
 import { IntakeBody } from './routes/intake.routes.js';
 import { SilenceBody } from './routes/silences.routes.js';
+import { TopSourcesDto, TopStatsQuery, TopTermsDto } from './routes/stats.routes.js';
 import { ActivateBody, ClassifierVersionDto, ReclassifyBody, ReclassifyRunDto, TermPrecisionQuery, VersionCreateBody, VersionFiguresDto } from './routes/classifier.routes.js';
 import { WebhookCreateBody, WebhookPatchBody } from './routes/webhooks.routes.js';
 import { BriefQuery, DigestCreateBody, DigestGetQuery, DigestListQuery, DigestSummaryDto } from './routes/reports.routes.js';
@@ -121,6 +122,26 @@ export function buildOpenApiDocument(version: string) {
     role: 'viewer',
     request: { query: TimeseriesQuery },
     responses: { 200: json(z.object({ data: z.array(z.object({ start: z.string(), count: z.number() })) }).passthrough(), 'Counts per bucket') },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/stats/top-sources',
+    summary: 'Sources carrying the most distinct stories (near-duplicates count once), in the key’s missions',
+    description: 'Items classified with a narrative (counter-messages excluded) whose effective time falls in `window` (default 7d) or `from`…`to` (≤ 92 days). Filters: mission, narrative, sourceId, harmful. A key limited to missions counts only inside them.',
+    tags: ['stats'],
+    role: 'viewer',
+    request: { query: TopStatsQuery },
+    responses: { 200: json(TopSourcesDto, 'Sources, most stories first') },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/stats/top-terms',
+    summary: 'Lexicon terms found in the most distinct stories (near-duplicates count once), in the key’s missions',
+    description: 'Same items and filters as top-sources; counter-messaging cues are not terms.',
+    tags: ['stats'],
+    role: 'viewer',
+    request: { query: TopStatsQuery },
+    responses: { 200: json(TopTermsDto, 'Terms, most stories first') },
   });
   route({ method: 'get', path: '/api/v1/moments', summary: 'High-risk moments calendar', tags: ['early warning'], role: 'viewer', responses: { 200: json(z.object({ data: z.array(loose) }), 'Moments by date') } });
   route({ method: 'post', path: '/api/v1/moments', summary: 'Add a high-risk moment (lowers thresholds around it, opens a prebunk task ahead of it)', tags: ['early warning'], role: 'admin', request: { body: { content: { 'application/json': { schema: MomentBody } } } }, responses: { 201: json(loose, 'The moment') } });

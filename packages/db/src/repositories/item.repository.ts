@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { timeBuckets, type Classification } from '@vigie/contracts';
 import type { Models } from '../models.js';
 import { isDuplicateKeyError } from '../errors.js';
+import { termsOf } from './stats.repository.js';
 
 /** What the collector hands over for one item, already normalised. */
 export interface NewItem {
@@ -191,7 +192,7 @@ export async function linkDuplicate(models: Models, itemId: string, item: Pick<N
   }
   await models.items.updateOne(
     { _id: self },
-    { $set: { dupChecked: true, nearDuplicateOf: root?.id ?? null, duplicateReason: root?.reason ?? null } },
+    { $set: { dupChecked: true, nearDuplicateOf: root?.id ?? null, duplicateReason: root?.reason ?? null, storyId: root?.id ?? self } },
   );
   return root ? String(root.id) : null;
 }
@@ -209,12 +210,19 @@ export async function findStalePending(models: Models, olderThan: Date, limit = 
   return rows.map((r) => ({ itemId: String(r._id), contentHash: r.contentHash }));
 }
 
-/** Stores a classification and the denormalised fields list filters use. Idempotent. */
+/**
+ * Stores a classification and the denormalised fields list filters and statistics use (`terms`, `storyId`).
+ * Idempotent. `storyId` is re-derived here too, so re-classifying older items fills it in.
+ */
 export async function saveClassification(models: Models, itemId: string, result: Classification, at: Date): Promise<void> {
+  const id = new Types.ObjectId(itemId);
+  const links = await models.items.findById(id, { nearDuplicateOf: 1 }).lean();
   await models.items.updateOne(
-    { _id: new Types.ObjectId(itemId) },
+    { _id: id },
     {
       $set: {
+        terms: termsOf(result),
+        storyId: links?.nearDuplicateOf ?? id,
         classification: result,
         classifiedAt: at,
         status: 'classified',

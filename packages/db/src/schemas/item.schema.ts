@@ -27,6 +27,11 @@ export const itemSchema = new Schema(
      * should count only items where this is null, or count distinct roots: `nearDuplicateOf ?? _id`.
      */
     nearDuplicateOf: { type: Schema.Types.ObjectId, default: null },
+    /**
+     * `nearDuplicateOf ?? _id`, stored (FerretDB v1 has no $ifNull in $group): statistics count distinct
+     * stories by grouping on it, so near-duplicates count once.
+     */
+    storyId: { type: Schema.Types.ObjectId, default: null },
     duplicateReason: { type: String, enum: ['canonical_url', 'simhash', null], default: null },
     /** False until the cross-source dedup check ran for the current content (re-run after an edit or a crash). */
     dupChecked: { type: Boolean, default: false },
@@ -55,6 +60,8 @@ export const itemSchema = new Schema(
     topNarrative: { type: String, default: null },
     harmful: { type: Boolean, default: null },
     severity: { type: String, default: null },
+    /** Distinct matched lexicon terms (stats termsOf), flat and top-level for GET /stats/top-terms. */
+    terms: { type: [String], default: undefined },
   },
   { timestamps: true, collection: 'items' },
 );

@@ -18,7 +18,8 @@ export const missionsQuery = csvEnum(MissionCode).optional();
 
 export const isoDate = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date, e.g. 2026-11-26 or 2026-11-26T08:00:00Z')
+  // abort: an unreadable date stops there, so object-level refinements (from < to, window caps) never see a string.
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'must be an ISO-8601 date, e.g. 2026-11-26 or 2026-11-26T08:00:00Z', abort: true })
   .transform((s) => new Date(s));
 
 export const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character hexadecimal id');
