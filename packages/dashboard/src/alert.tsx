@@ -306,7 +306,8 @@ export function AlertDetail({ id }: { id: string }) {
             </ul>
           )}
         </div>
-        <aside class="side-col" aria-labelledby="actions-title">
+        {/* A labelled section, not <aside>: complementary landmarks belong at the top level, and this is inside <main>. */}
+        <section class="side-col" aria-labelledby="actions-title">
           <h2 id="actions-title">{t('alert.actions')}</h2>
           {session.role === 'viewer' && <p class="hint">{t('alert.needsAnalyst', { role: labelOf(t, 'role', session.role) })}</p>}
           <form class="action">
@@ -376,7 +377,7 @@ export function AlertDetail({ id }: { id: string }) {
               ))}
             </ol>
           )}
-        </aside>
+        </section>
       </div>
     </section>
   );

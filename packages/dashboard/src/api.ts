@@ -88,9 +88,22 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string | null,
     readonly title: string | null,
+    /** problem+json `errors` of a 400: one message per invalid field, `path` as the API names it (`endsAt`, `events.0`). */
+    readonly fieldErrors: readonly { path: string; message: string }[] = [],
   ) {
     super(detail ?? title ?? `HTTP ${status}`);
   }
+}
+
+/** The API's message for each form field, keyed by the first segment of the path (`events.0` → `events`). */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return out;
+  for (const e of error.fieldErrors) {
+    const key = e.path.split('.')[0] ?? e.path;
+    out[key] = out[key] ? `${out[key]}; ${e.message}` : e.message;
+  }
+  return out;
 }
 
 /**
@@ -124,15 +137,19 @@ export class ApiClient {
     if (!res.ok) {
       let detail: string | null = null;
       let title: string | null = null;
+      let fieldErrors: { path: string; message: string }[] = [];
       try {
-        const problem = (await res.json()) as { detail?: string; title?: string; errors?: { path?: string; message?: string }[] };
+        const problem = (await res.json()) as { detail?: string; title?: string; errors?: { path?: unknown; message?: unknown }[] };
         detail = problem.detail ?? null;
         title = problem.title ?? null;
+        fieldErrors = (Array.isArray(problem.errors) ? problem.errors : [])
+          .filter((e) => typeof e?.message === 'string')
+          .map((e) => ({ path: Array.isArray(e.path) ? e.path.join('.') : String(e.path ?? ''), message: String(e.message) }));
       } catch {
         // not problem+json: the status alone is explained by the catalogue
       }
       if (res.status === 401) this.onUnauthorized();
-      throw new ApiError(res.status, detail, title);
+      throw new ApiError(res.status, detail, title, fieldErrors);
     }
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
@@ -143,6 +160,12 @@ export class ApiClient {
   }
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.request<T>('POST', path, body);
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+  delete(path: string): Promise<void> {
+    return this.request<void>('DELETE', path);
   }
 
   /** Whether an endpoint exists on this server (other parts of Vigie are being added): anything but 404. */

@@ -4,7 +4,8 @@ import { AlertDetail } from './alert.js';
 import { Ctx, type AppContext, type Features } from './context.js';
 import { labelOf, pickLocale, translator, type Locale, type MessageKey } from './i18n.js';
 import { Queue } from './queue.js';
-import { AdminList, DigestsScreen, ItemsScreen, MomentsScreen, SourcesScreen, TrendsScreen } from './screens.js';
+import { DigestsScreen, ItemsScreen, MomentsScreen, SourcesScreen, TrendsScreen } from './screens.js';
+import { SilencesScreen, WebhooksScreen } from './admin.js';
 
 const SESSION_KEY = 'vigie.session';
 const LOCALE_KEY = 'vigie.locale';
@@ -154,8 +155,8 @@ export function App() {
   else if (path === '/app/moments') screen = <MomentsScreen />;
   else if (path === '/app/digests') screen = <DigestsScreen />;
   else if (path === '/app/sources') screen = <SourcesScreen />;
-  else if (path === '/app/silences') screen = <AdminList kind="silences" />;
-  else if (path === '/app/webhooks') screen = <AdminList kind="webhooks" />;
+  else if (path === '/app/silences') screen = <SilencesScreen />;
+  else if (path === '/app/webhooks') screen = <WebhooksScreen />;
   else screen = <Queue />;
 
   return (

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, describeError, type Item, type Page } from './api.js';
 import { ItemCard } from './alert.js';
+import { DeleteMoment, MomentForm, type MomentDto } from './admin.js';
 import { LineChart, PALETTE } from './chart.js';
 import { useApp } from './context.js';
 import { LANGUAGES, MISSIONS, NARRATIVES, Select } from './filters.js';
@@ -139,16 +140,6 @@ export function TrendsScreen() {
   );
 }
 
-interface Moment {
-  id: string;
-  mission: string;
-  title: string;
-  kind: string;
-  date: string;
-  windowBeforeDays: number;
-  windowAfterDays: number;
-  narratives: string[];
-}
 interface Task {
   id: string;
   mission: string;
@@ -191,13 +182,50 @@ function CounterMessages({ task }: { task: Task }) {
   );
 }
 
+/** Prebunk brief downloads (HTML to print, Markdown to paste), in the UI language. */
+function PrebunkBriefLinks({ task }: { task: Task }) {
+  const { t, locale, client } = useApp();
+  const [error, setError] = useState<string | null>(null);
+  const get = (format: 'html' | 'md') =>
+    void client.download(`/api/v1/tasks/${task.id}/brief?format=${format}&lang=${locale}`, `prebunk-${task.mission}-${task.id}-${locale}.${format}`).catch((e: unknown) => setError(describeError(e, t)));
+  return (
+    <div class="actions">
+      <button type="button" class="secondary" onClick={() => get('html')} aria-label={t('tasks.briefHtmlLabel', { title: task.title })}>
+        {t('tasks.briefHtml')}
+      </button>
+      <button type="button" class="secondary" onClick={() => get('md')} aria-label={t('tasks.briefMdLabel', { title: task.title })}>
+        {t('tasks.briefMd')}
+      </button>
+      {error && (
+        <span class="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function MomentsScreen() {
-  const { t, locale } = useApp();
-  const moments = useGet<{ data: Moment[] }>('/api/v1/moments');
-  const tasks = useGet<{ data: Task[] }>('/api/v1/tasks');
+  const { t, locale, session } = useApp();
+  const [version, setVersion] = useState(0);
+  const moments = useGet<{ data: MomentDto[] }>('/api/v1/moments', version);
+  const tasks = useGet<{ data: Task[] }>('/api/v1/tasks', version);
+  const [editing, setEditing] = useState<MomentDto | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const admin = session.role === 'admin';
+  const done = (message: string) => {
+    setNotice(message);
+    setEditing(null);
+    setVersion((n) => n + 1);
+  };
   return (
     <section aria-labelledby="moments-title">
       <h1 id="moments-title">{t('moments.title')}</h1>
+      {notice && (
+        <p class="ok" role="status">
+          {notice}
+        </p>
+      )}
       {!moments.data ? (
         <Status error={moments.error} />
       ) : moments.data.data.length === 0 ? (
@@ -207,17 +235,26 @@ export function MomentsScreen() {
           {moments.data.data.map((m) => (
             <li key={m.id}>
               <time dateTime={m.date} class="date">
-                {formatDate(m.date, locale)}
+                {formatDate(m.date, locale, 'UTC')}
               </time>
-              <div>
-                <strong dir="auto">{m.title}</strong> · {m.mission} · {m.kind}
+              <div class="grow">
+                <strong dir="auto">{m.title}</strong> · {m.mission} · {t(`moments.kind.${m.kind}` as MessageKey)}
                 <div class="hint">{t('moments.window', { before: m.windowBeforeDays, after: m.windowAfterDays })}</div>
                 {m.narratives.length > 0 && <div>{m.narratives.map((n) => labelOf(t, 'narrative', n)).join(', ')}</div>}
               </div>
+              {admin && (
+                <div class="actions">
+                  <button type="button" class="secondary" onClick={() => setEditing(m)} aria-label={t('moments.editLabel', { title: m.title })}>
+                    {t('moments.editButton')}
+                  </button>
+                  <DeleteMoment moment={m} onDone={done} />
+                </div>
+              )}
             </li>
           ))}
         </ol>
       )}
+      {admin && <MomentForm editing={editing} onDone={done} onCancel={() => setEditing(null)} />}
       <h2>{t('tasks.title')}</h2>
       {!tasks.data ? (
         <Status error={tasks.error} />
@@ -228,6 +265,7 @@ export function MomentsScreen() {
           {tasks.data.data.map((task) => (
             <li key={task.id} class="card">
               <strong dir="auto">{task.title}</strong> · {task.mission} · {t('tasks.due', { date: formatDate(task.dueAt, locale) })} · {['open', 'done', 'cancelled'].includes(task.status) ? t(`tasks.status.${task.status}` as MessageKey) : task.status}
+              <PrebunkBriefLinks task={task} />
               <CounterMessages task={task} />
             </li>
           ))}
@@ -331,7 +369,8 @@ export function DigestsScreen() {
       )}
       {open && (
         <article class="digest" aria-label={t('digests.title')}>
-          <pre dir="auto" data-testid="digest-text">
+          {/* Focusable: the text scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
+          <pre dir="auto" data-testid="digest-text" tabIndex={0}>
             {open.text}
           </pre>
         </article>
@@ -391,49 +430,6 @@ export function SourcesScreen() {
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
-
-/** Silences and webhooks: read-only lists for admins (editing stays in the API/CLI for now). */
-export function AdminList({ kind }: { kind: 'silences' | 'webhooks' }) {
-  const { t, locale } = useApp();
-  const { data, error } = useGet<{ data: Record<string, unknown>[] }>(`/api/v1/${kind}`);
-  const show = (v: unknown): string => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v, locale) : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const columns = kind === 'silences' ? ['reason', 'missions', 'narratives', 'terms', 'startsAt', 'endsAt', 'createdBy'] : ['name', 'url', 'format', 'events', 'enabled', 'missions'];
-  return (
-    <section aria-labelledby={`${kind}-title`}>
-      <h1 id={`${kind}-title`}>{t(`${kind}.title`)}</h1>
-      {!data ? (
-        <Status error={error} />
-      ) : data.data.length === 0 ? (
-        <p class="empty">{t(`${kind}.empty`)}</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((row, i) => (
-                <tr key={String(row.id ?? i)}>
-                  {columns.map((c) => (
-                    <td key={c} dir="auto">
-                      {show(row[c])}
-                    </td>
-                  ))}
-                </tr>
-              ))}
             </tbody>
           </table>
         </div>

@@ -25,7 +25,7 @@ export const SilenceBody = z
     /** Lexicon terms, as the classifier matches them. */
     terms: list(z.string().trim().min(1).max(200)),
     startsAt: isoDate.optional(),
-    endsAt: isoDate,
+    endsAt: z.string({ error: 'say when the silence ends (an ISO-8601 date, e.g. 2026-11-26T18:00:00Z)' }).pipe(isoDate),
     reason: z.string({ error: 'a silence needs a reason' }).trim().min(3, 'say why (at least 3 characters)').max(2000),
   })
   .strict();
