@@ -22,6 +22,7 @@ import {
   applyCatalogueChanges,
   buildVersionedClassifier,
   describeChange,
+  partHash,
   termPrecision,
   type VersionFigures,
 } from '@vigie/nlp';
@@ -163,7 +164,15 @@ function assertGlobal(req: Request, what: string): void {
   }
 }
 
-const nextCatalogueVersion = (now: Date, n: number) => `${now.getUTCFullYear()}.${now.getUTCMonth() + 1}.${n}`;
+/**
+ * The edited catalogue's `version` field: the base's year and month, and a number derived from the edited content.
+ * Deterministic on purpose: saving the same edits on the same base twice yields the same version (same hash)
+ * instead of a copy. The label stored with results carries the content hash anyway.
+ */
+function editedCatalogueVersion(base: string, edited: unknown): string {
+  const [year, month] = base.split('.');
+  return `${year}.${month}.${parseInt(partHash(edited).slice(0, 8), 16) % 1_000_000}`;
+}
 
 export interface ClassifierRouterDeps {
   readonly models: Models;
@@ -214,10 +223,10 @@ export function classifierRouter(deps: ClassifierRouterDeps): { narratives: Rout
       base = active.versionId ? (await findClassifierVersion(models, active.versionId))! : await versions.ensureBuiltin();
     }
     const bundle = await versions.bundleOf(base);
-    const count = await models.classifierVersions.estimatedDocumentCount();
     let catalogue;
     try {
-      catalogue = applyCatalogueChanges(bundle.catalogue, body.changes, nextCatalogueVersion(new Date(), count + 1));
+      const edited = applyCatalogueChanges(bundle.catalogue, body.changes, bundle.catalogue.version);
+      catalogue = { ...edited, version: editedCatalogueVersion(bundle.catalogue.version, edited) };
     } catch (error) {
       if (error instanceof CatalogueChangeError) throw new ValidationError('Some changes cannot be applied; see `errors`.', error.issues);
       throw error;
