@@ -16,6 +16,8 @@ import {
   createApiKey,
   createClassifierVersion,
   generateKey,
+  getClassifierBlob,
+  putClassifierBlob,
   setClassifierVersionFigures,
   storeClassifierParts,
   upsertItem,
@@ -104,6 +106,23 @@ const HARMFUL = [
   'MONUSCO dégage ! Ils collaborent avec le M23 et transportent leurs armes dans leurs camions blancs.',
 ];
 const NEUTRAL = 'La MONUSCO a livré des médicaments à l’hôpital de Goma ce matin, selon un communiqué.';
+
+describe('blob storage on FerretDB', () => {
+  it('stores a part in several chunks, reads it back whole, and refuses a damaged copy', async () => {
+    const json = JSON.stringify({ words: Array.from({ length: 3000 }, (_, i) => `mot-${i}-${(i * 7919) % 10007}`) });
+    const hash = await putClassifierBlob(ctx.models, json, 1024);
+    const chunks = await ctx.models.classifierBlobs.countDocuments({ hash });
+    expect(chunks).toBeGreaterThan(3);
+    expect(await putClassifierBlob(ctx.models, json, 1024)).toBe(hash);
+    expect(await ctx.models.classifierBlobs.countDocuments({ hash })).toBe(chunks);
+    expect(await getClassifierBlob(ctx.models, hash)).toBe(json);
+    await ctx.models.classifierBlobs.deleteOne({ _id: `${hash}.1` });
+    await expect(getClassifierBlob(ctx.models, hash)).rejects.toThrow(/incomplete/);
+    // A half-written part is completed by the next write of the same content.
+    await putClassifierBlob(ctx.models, json, 1024);
+    expect(await getClassifierBlob(ctx.models, hash)).toBe(json);
+  });
+});
 
 describe('roles and scope', () => {
   it('only unscoped admins edit and activate; scoped admins re-classify inside their missions only', async () => {

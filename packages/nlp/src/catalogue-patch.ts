@@ -19,7 +19,6 @@ export const TermText = z
   .min(1, 'the term must not be empty')
   .max(120, 'a term is at most 120 characters: split long phrases into the words that carry the narrative')
   .refine((t) => !/[<>]/.test(t), 'markup (< or >) never survives text cleaning, so such a term can never match: remove it')
-  // eslint-disable-next-line no-control-regex
   .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), 'control characters are not allowed in a term')
   .refine((t) => t.split(/\s+/).length <= 12, 'a phrase is at most 12 words');
 
@@ -28,7 +27,6 @@ const Line = z
   .trim()
   .min(3, 'a line needs at least 3 characters')
   .max(600, 'a counter-messaging line is at most 600 characters')
-  // eslint-disable-next-line no-control-regex
   .refine((t) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(t), 'control characters are not allowed');
 
 const Definition = z.string().trim().min(10, 'a definition needs at least 10 characters').max(2000, 'a definition is at most 2,000 characters');
