@@ -4,7 +4,7 @@
  * without building substrings, so extraction stays cheap at thousands of texts a second.
  */
 import type { Match } from './lexicon-matcher.js';
-import type { NormalisedText } from './normaliser.js';
+import type { NormalisedText, Token } from './normaliser.js';
 import { stemAr, stemFr } from './stemmers.js';
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -43,6 +43,13 @@ export const HATE_FEATURES = { charMin: 2, charMax: 5, charWeight: 1 } as const;
 export interface FeatureVector {
   readonly ids: Uint32Array;
   readonly values: Float32Array;
+  /**
+   * Interned index of each id (parallel to `ids`) in the process-wide feature table, valid while that table's
+   * generation equals `denseGeneration`. Models memoise their weight-row lookup per index (see
+   * {@link featureGeneration}); vectors built by hand simply leave these out.
+   */
+  readonly dense?: Int32Array;
+  readonly denseGeneration?: number;
 }
 
 export interface FeatureOptions {
@@ -59,28 +66,69 @@ export interface FeatureOptions {
 }
 
 /**
+ * Feature interning: every hashed feature id seen gets a small dense index, so accumulation is an indexed add into a
+ * typed array (no hash probe per n-gram) and models can memoise "which weight row is this feature" per index. The
+ * table is bounded: when it passes FEATURE_RESET it is cleared between texts, with every per-word cache, and its
+ * generation moves on so stale indices are never used.
+ */
+const FEATURE_CAPACITY = 1 << 20;
+/** Cleared before a text once this many features are interned (one capped text adds far fewer than the headroom). */
+const FEATURE_RESET = FEATURE_CAPACITY >> 1;
+const featureIndex = new Map<number, number>();
+const featureIdOf = new Int32Array(FEATURE_CAPACITY);
+let featureGen = 0;
+
+/** Generation of the feature interning table; {@link FeatureVector.dense} indices are valid only within one. */
+export function featureGeneration(): number {
+  return featureGen;
+}
+
+/** Upper bound (exclusive) of {@link FeatureVector.dense} indices, for sizing memo arrays. */
+export const FEATURE_INDEX_LIMIT = FEATURE_CAPACITY;
+
+function intern(id: number): number {
+  let d = featureIndex.get(id);
+  if (d === undefined) {
+    d = featureIndex.size;
+    featureIndex.set(id, d);
+    featureIdOf[d] = id;
+  }
+  return d;
+}
+
+/**
  * The per-word part of the features (word id, stem id, character n-gram ids with their values) depends only on the
- * word and the options, and words repeat (Zipf), so it is computed once per (options, word) and cached. Ids are
- * already masked to 30 bits.
+ * word and the options, and words repeat (Zipf), so it is computed once per (options, word) and cached: by the
+ * token's interned lexeme id when it has one, else by the word. Ids are already masked to 30 bits.
  */
 interface WordFeatures {
   readonly word: number;
-  readonly ids: Int32Array;
+  /** Dense index of the word feature (`word & 0x3fffffff`). */
+  readonly wordDense: number;
+  /** Dense indices of the stem and character n-gram features, in extraction order, and their values. */
+  readonly dense: Int32Array;
   readonly values: Float32Array;
+  /** Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features. */
+  readonly digits: boolean;
+}
+
+interface WordCache {
+  byWord: Map<string, WordFeatures>;
+  byLexeme: (WordFeatures | undefined)[];
+  lexemeGeneration: number;
 }
 const WORD_CACHE_LIMIT = 100_000;
-const wordCaches = new Map<string, Map<string, WordFeatures>>();
+const wordCaches = new Map<string, WordCache>();
+const DIGITS = /^\d+$/;
 
-function wordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, cache: Map<string, WordFeatures>): WordFeatures {
-  const key = arabic ? `a${w}` : w;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const ids: number[] = [];
+function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
+  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), values: new Float32Array(0), digits: true };
+  const dense: number[] = [];
   const values: number[] = [];
   const hw = hashString(w, SEED_WORD);
   const stem = arabic ? stemAr(w) : stemFr(w);
   if (stem !== w) {
-    ids.push(hashString(stem, SEED_STEM) & 0x3fffffff);
+    dense.push(intern(hashString(stem, SEED_STEM) & 0x3fffffff));
     values.push(1);
   }
   // Char n-grams over "<word>", hashed incrementally from each start position.
@@ -92,68 +140,70 @@ function wordFeatures(w: string, arabic: boolean, charMin: number, charMax: numb
       const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
       h = Math.imul(h ^ code, FNV_PRIME);
       if (n >= charMin) {
-        ids.push(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff);
+        dense.push(intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff));
         values.push(charWeight);
       }
     }
   }
-  const v: WordFeatures = { word: hw, ids: Int32Array.from(ids), values: Float32Array.from(values) };
-  if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
-  cache.set(key, v);
+  return { word: hw, wordDense: intern(hw & 0x3fffffff), dense: Int32Array.from(dense), values: Float32Array.from(values), digits: false };
+}
+
+function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
+  if (t.lexeme >= 0) {
+    const hit = cache.byLexeme[t.lexeme];
+    if (hit) return hit;
+  }
+  const w = t.norm;
+  const arabic = t.script === 'arabic';
+  const key = arabic ? `a${w}` : w;
+  let v = cache.byWord.get(key);
+  if (!v) {
+    v = computeWordFeatures(w, arabic, charMin, charMax, charWeight);
+    if (cache.byWord.size >= WORD_CACHE_LIMIT) cache.byWord.clear();
+    cache.byWord.set(key, v);
+  }
+  if (t.lexeme >= 0) cache.byLexeme[t.lexeme] = v;
   return v;
 }
 
 /**
- * A reusable open-addressing accumulator (id → summed value) on typed arrays: a Map here allocated a heap number
- * per entry and was the largest cost of extraction. Grows when half full; `reset` clears only the used slots.
+ * Per-text accumulator over dense feature indices: summed values plus the indices in first-touch order (the order
+ * of the output vector, which fixes the models' floating-point summation order). `mark` holds the text's stamp so
+ * nothing needs clearing between texts.
  */
-class Accumulator {
-  keys = new Int32Array(4096).fill(-1);
-  vals = new Float64Array(4096);
-  used = new Int32Array(2048);
-  size = 0;
+const accVals = new Float64Array(FEATURE_CAPACITY);
+const accMark = new Int32Array(FEATURE_CAPACITY);
+let accUsed = new Int32Array(4096);
+let accSize = 0;
+let accStamp = 0;
 
-  add(id: number, v: number): void {
-    const mask = this.keys.length - 1;
-    let slot = Math.imul(id, 0x9e3779b1) >>> 0 & mask;
-    for (;;) {
-      const k = this.keys[slot]!;
-      if (k === id) {
-        this.vals[slot]! += v;
-        return;
-      }
-      if (k === -1) break;
-      slot = (slot + 1) & mask;
-    }
-    this.keys[slot] = id;
-    this.vals[slot] = v;
-    this.used[this.size++] = slot;
-    if (this.size * 2 >= this.keys.length) this.grow();
+function accAdd(d: number, v: number): void {
+  if (accMark[d] === accStamp) {
+    accVals[d]! += v;
+    return;
   }
-
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const oldUsed = this.used.subarray(0, this.size);
-    const n = this.size;
-    this.keys = new Int32Array(oldKeys.length * 2).fill(-1);
-    this.vals = new Float64Array(oldKeys.length * 2);
-    const used = new Int32Array(oldKeys.length);
-    this.size = 0;
-    this.used = used;
-    for (let i = 0; i < n; i++) {
-      const s = oldUsed[i]!;
-      this.add(oldKeys[s]!, oldVals[s]!);
-    }
+  accMark[d] = accStamp;
+  accVals[d] = v;
+  if (accSize === accUsed.length) {
+    const grown = new Int32Array(accUsed.length * 2);
+    grown.set(accUsed);
+    accUsed = grown;
   }
+  accUsed[accSize++] = d;
+}
 
-  reset(): void {
-    for (let i = 0; i < this.size; i++) this.keys[this.used[i]!] = -1;
-    this.size = 0;
+function startText(): void {
+  accSize = 0;
+  if (++accStamp > 0x3fffffff) {
+    accMark.fill(0);
+    accStamp = 1;
+  }
+  if (featureIndex.size >= FEATURE_RESET) {
+    featureIndex.clear();
+    wordCaches.clear();
+    featureGen++;
   }
 }
-const acc = new Accumulator();
-const DIGITS = /^\d+$/;
 
 /** Extract hashed features from a normalised text. */
 export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): FeatureVector {
@@ -161,43 +211,47 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   const charMax = opts.charMax ?? 5;
   const charWeight = opts.charWeight ?? 0.5;
   const lexWeight = opts.lexWeight ?? 1;
+  startText();
   const cacheKey = `${charMin}|${charMax}|${charWeight}`;
   let cache = wordCaches.get(cacheKey);
-  if (!cache) wordCaches.set(cacheKey, (cache = new Map()));
+  if (!cache) wordCaches.set(cacheKey, (cache = { byWord: new Map(), byLexeme: [], lexemeGeneration: nt.generation }));
+  if (cache.lexemeGeneration !== nt.generation) {
+    // The normaliser cleared its interning table: lexeme ids now name other words.
+    cache.byLexeme = [];
+    cache.lexemeGeneration = nt.generation;
+  }
   const bigrams = opts.bigrams !== false;
-  acc.reset();
   let prev = 0;
   for (const t of nt.tokens) {
-    const w = t.norm;
-    // Pure numbers carry little signal and vary endlessly (dates, counts).
-    if (DIGITS.test(w)) {
+    const wf = wordFeatures(t, charMin, charMax, charWeight, cache);
+    if (wf.digits) {
       prev = 0;
       continue;
     }
-    const wf = wordFeatures(w, t.script === 'arabic', charMin, charMax, charWeight, cache);
     // 30-bit ids keep ids small integers (see SMI_MASK in logistic-regression.ts).
-    acc.add(wf.word & 0x3fffffff, 1);
-    if (bigrams && prev !== 0) acc.add(mix(prev, wf.word) & 0x3fffffff, 1);
+    accAdd(wf.wordDense, 1);
+    if (bigrams && prev !== 0) accAdd(intern(mix(prev, wf.word) & 0x3fffffff), 1);
     prev = wf.word;
-    const ids = wf.ids;
+    const dense = wf.dense;
     const vals = wf.values;
-    for (let j = 0; j < ids.length; j++) acc.add(ids[j]!, vals[j]!);
+    for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]!);
   }
-  if (opts.matches) for (const m of opts.matches) acc.add(hashString(m.group, SEED_LEX) & 0x3fffffff, Math.min(2, m.weight) * lexWeight);
-  const n = acc.size;
+  if (opts.matches) for (const m of opts.matches) accAdd(intern(hashString(m.group, SEED_LEX) & 0x3fffffff), Math.min(2, m.weight) * lexWeight);
+  const n = accSize;
   const ids = new Uint32Array(n);
   const values = new Float32Array(n);
+  const dense = accUsed.slice(0, n);
   let norm = 0;
   for (let i = 0; i < n; i++) {
-    const slot = acc.used[i]!;
-    const c = acc.vals[slot]!;
+    const d = dense[i]!;
+    const c = accVals[d]!;
     // Sub-linear term frequency, then L2 normalisation so long texts do not dominate.
     const v = c > 1 ? 1 + Math.log(c) * 0.5 : c;
-    ids[i] = acc.keys[slot]!;
+    ids[i] = featureIdOf[d]!;
     values[i] = v;
     norm += v * v;
   }
   const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   for (let j = 0; j < n; j++) values[j]! *= inv;
-  return { ids, values };
+  return { ids, values, dense, denseGeneration: featureGen };
 }

@@ -45,7 +45,8 @@ export interface Match {
 }
 
 interface TrieNode {
-  next: Map<string, TrieNode> | undefined;
+  /** Children by interned key id (see {@link LexiconMatcher.keyIds}). */
+  next: Map<number, TrieNode> | undefined;
   ends: number[] | undefined;
 }
 
@@ -54,6 +55,30 @@ interface TokenKeys {
   /** Keys reached by an approximate route (fuzzy neighbour or Arabizi skeleton). */
   inexact: Set<string> | undefined;
 }
+
+/**
+ * A token's keys as the walk uses them: only the keys that label some trie edge (most tokens have none, and are
+ * skipped at once), as interned ids, in the order of {@link TokenKeys.keys} (the walk order decides which of two
+ * routes to the same entry is recorded), with a per-key flag for approximate routes.
+ */
+interface KeyIds {
+  readonly ids: Int32Array;
+  /** 1 where the key is reached only by an approximate route. */
+  readonly inexact: Uint8Array;
+}
+
+const NO_KEYS: KeyIds = { ids: new Int32Array(0), inexact: new Uint8Array(0) };
+
+/** How a match was reached, as small integers on the hot path ({@link MatchVia} in the same order). */
+const VIA: readonly MatchVia[] = ['exact', 'stem', 'fuzzy', 'arabizi'];
+const V_EXACT = 0;
+const V_STEM = 1;
+const V_FUZZY = 2;
+const V_ARABIZI = 3;
+/** Kinds of trie keys: surface keys (`w:`, `fz:`) keep a match exact, stems make it a stem match, `sk:` is Arabizi. */
+const K_SURFACE = 0;
+const K_STEM = 1;
+const K_SKELETON = 2;
 
 const FUZZY_LANGS = new Set(['sw', 'ln', 'bm', 'sg']);
 /** Fuzzy matching applies to lexicon words of at least this length (shorter words collide too easily). */
@@ -109,10 +134,29 @@ export class LexiconMatcher {
   private readonly keyCache = new Map<string, TokenKeys>();
   private readonly keyCacheAr = new Map<string, TokenKeys>();
   private readonly altCache = new Map<string, TokenKeys>();
+  /** Every key that labels a trie edge, interned; a token key outside this map can never match. */
+  private readonly keyIds = new Map<string, number>();
+  /** {@link K_SURFACE}, {@link K_STEM} or {@link K_SKELETON} per key id. */
+  private keyKind = new Uint8Array(0);
+  /** Walk keys per token lexeme (see {@link Token.lexeme}), plain and Arabizi readings, for one lexeme generation. */
+  private lexemeKeys: (KeyIds | undefined)[] = [];
+  private lexemeKeysArabizi: (KeyIds | undefined)[] = [];
+  private lexemeGeneration = -1;
+  /** Rank of each entry's group in string order, so the pruning sort compares integers (same order as before). */
+  private readonly groupRank: Int32Array;
+  /** Dedupe stamps of (entry, start token): an entry is recorded once per start; see {@link LexiconMatcher.match}. */
+  private readonly stamp: Int32Array;
+  private stampCounter = 0;
 
   constructor(entries: readonly MatcherEntry[]) {
     this.entries = entries;
     entries.forEach((e, id) => this.insert(e, id));
+    this.keyKind = new Uint8Array(this.keyIds.size);
+    for (const [k, id] of this.keyIds) this.keyKind[id] = k.startsWith('sk:') ? K_SKELETON : k.startsWith('w:') || k.startsWith('fz:') ? K_SURFACE : K_STEM;
+    const groups = [...new Set(entries.map((e) => e.group))].sort();
+    const rank = new Map(groups.map((g, i) => [g, i]));
+    this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
+    this.stamp = new Int32Array(entries.length);
   }
 
   private lexiconKey(t: Token, lang: string): string {
@@ -136,7 +180,9 @@ export class LexiconMatcher {
 
   private insertPath(keys: string[], id: number): void {
     let node = this.root;
-    for (const k of keys) {
+    for (const key of keys) {
+      let k = this.keyIds.get(key);
+      if (k === undefined) this.keyIds.set(key, (k = this.keyIds.size));
       node.next ??= new Map();
       let child = node.next.get(k);
       if (!child) {
@@ -240,63 +286,109 @@ export class LexiconMatcher {
     });
   }
 
+  /** A token's walk keys, memoised per lexeme (or computed directly for tokens without one). */
+  private keyIdsOf(t: Token): KeyIds {
+    const memo = t.arabizi === undefined ? this.lexemeKeys : this.lexemeKeysArabizi;
+    if (t.lexeme >= 0) {
+      const hit = memo[t.lexeme];
+      if (hit) return hit;
+    }
+    const tk = this.tokenKeys(t);
+    const ids: number[] = [];
+    const inexact: number[] = [];
+    for (const k of tk.keys) {
+      const id = this.keyIds.get(k);
+      if (id === undefined) continue;
+      ids.push(id);
+      inexact.push(tk.inexact?.has(k) ? 1 : 0);
+    }
+    const v = ids.length === 0 ? NO_KEYS : { ids: Int32Array.from(ids), inexact: Uint8Array.from(inexact) };
+    if (t.lexeme >= 0) memo[t.lexeme] = v;
+    return v;
+  }
+
   /** All matches in a text, overlapping matches of one group reduced to the longest. */
   match(text: NormalisedText): Match[] {
     const { tokens, cleaned } = text;
     const n = tokens.length;
-    const keyed: TokenKeys[] = tokens.map((t) => this.tokenKeys(t));
+    const rootNext = this.root.next;
+    if (!rootNext || n === 0) return [];
+    if (text.generation !== this.lexemeGeneration) {
+      // The normaliser cleared its interning table: lexeme ids now name other words.
+      this.lexemeGeneration = text.generation;
+      this.lexemeKeys = [];
+      this.lexemeKeysArabizi = [];
+    }
+    const keyed: KeyIds[] = new Array<KeyIds>(n);
+    for (let i = 0; i < n; i++) keyed[i] = this.keyIdsOf(tokens[i]!);
     const raw: Match[] = [];
-    const seen = new Set<number>();
+    const entries = this.entries;
+    const keyKind = this.keyKind;
+    const stamp = this.stamp;
+    if (this.stampCounter > 0x3fff0000 - n) {
+      this.stamp.fill(0);
+      this.stampCounter = 0;
+    }
+    // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
+    // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
+    let cur = 0;
 
-    const record = (id: number, startTok: number, endTok: number, gaps: number, via: MatchVia): void => {
-      const dedupe = id * 1_048_576 + startTok;
-      if (seen.has(dedupe)) return;
-      seen.add(dedupe);
-      const e = this.entries[id]!;
+    const record = (id: number, startTok: number, endTok: number, gaps: number, via: number): void => {
+      if (stamp[id] === cur) return;
+      stamp[id] = cur;
+      const e = entries[id]!;
       const start = tokens[startTok]!.start;
       const end = tokens[endTok - 1]!.end;
       let w = e.weight * (gaps ? GAP_PENALTY : 1);
-      if (via === 'fuzzy') w *= FUZZY_PENALTY;
-      if (via === 'arabizi') w *= ARABIZI_PENALTY;
-      const m: Match = { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface: cleaned.slice(start, end), via };
-      raw.push(e.meta === undefined ? m : { ...m, meta: e.meta });
+      if (via === V_FUZZY) w *= FUZZY_PENALTY;
+      if (via === V_ARABIZI) w *= ARABIZI_PENALTY;
+      const surface = cleaned.slice(start, end);
+      raw.push(
+        e.meta === undefined
+          ? { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]! }
+          : { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]!, meta: e.meta },
+      );
     };
 
-    const classify = (key: string, tk: TokenKeys, prev: MatchVia): MatchVia => {
-      if (tk.inexact?.has(key)) return key.startsWith('sk:') ? 'arabizi' : prev === 'arabizi' ? 'arabizi' : 'fuzzy';
-      if (prev !== 'exact') return prev;
-      return key.startsWith('w:') || key.startsWith('fz:') ? 'exact' : 'stem';
+    // How the walk reached a node, given the key just taken and how it reached the parent.
+    const viaOf = (key: number, inexact: number, prev: number): number => {
+      if (inexact) return keyKind[key] === K_SKELETON || prev === V_ARABIZI ? V_ARABIZI : V_FUZZY;
+      if (prev !== V_EXACT) return prev;
+      return keyKind[key] === K_SURFACE ? V_EXACT : V_STEM;
     };
 
-    const walk = (node: TrieNode, startTok: number, j: number, gaps: number, via: MatchVia): void => {
+    const walk = (node: TrieNode, startTok: number, j: number, gaps: number, via: number): void => {
       if (node.ends) for (const id of node.ends) record(id, startTok, j, gaps, via);
       const next = node.next;
       if (!next || j >= n) return;
       const tk = keyed[j]!;
-      for (const k of tk.keys) {
+      for (let q = 0; q < tk.ids.length; q++) {
+        const k = tk.ids[q]!;
         const c = next.get(k);
-        if (c) walk(c, startTok, j + 1, gaps, classify(k, tk, via));
+        if (c) walk(c, startTok, j + 1, gaps, viaOf(k, tk.inexact[q]!, via));
       }
       // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
       if (gaps === 0 && j + 1 < n) {
         const tk2 = keyed[j + 1]!;
-        for (const k of tk2.keys) {
+        for (let q = 0; q < tk2.ids.length; q++) {
+          const k = tk2.ids[q]!;
           const c = next.get(k);
-          if (c) walk(c, startTok, j + 2, 1, classify(k, tk2, via));
+          if (c) walk(c, startTok, j + 2, 1, viaOf(k, tk2.inexact[q]!, via));
         }
       }
     };
 
-    const rootNext = this.root.next;
-    if (!rootNext) return [];
     for (let i = 0; i < n; i++) {
       const tk = keyed[i]!;
-      for (const k of tk.keys) {
+      if (tk.ids.length === 0) continue;
+      cur = ++this.stampCounter;
+      for (let q = 0; q < tk.ids.length; q++) {
+        const k = tk.ids[q]!;
         const c = rootNext.get(k);
-        if (c) walk(c, i, i + 1, 0, classify(k, tk, 'exact'));
+        if (c) walk(c, i, i + 1, 0, viaOf(k, tk.inexact[q]!, V_EXACT));
       }
     }
-    return pruneContained(raw);
+    return pruneContained(raw, this.groupRank);
   }
 }
 
@@ -304,15 +396,17 @@ export class LexiconMatcher {
  * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
  * "brûlons la base"). Sorted sweep, O(m log m), so a huge repetitive text cannot make this quadratic.
  */
-function pruneContained(matches: Match[]): Match[] {
+function pruneContained(matches: Match[], groupRank: Int32Array): Match[] {
   if (matches.length < 2) return matches;
-  const sorted = [...matches].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || a.startTok - b.startTok || b.endTok - a.endTok || a.entry - b.entry);
+  // Group order is string order, compared through precomputed integer ranks.
+  const sorted = matches.sort((a, b) => groupRank[a.entry]! - groupRank[b.entry]! || a.startTok - b.startTok || b.endTok - a.endTok || a.entry - b.entry);
   const keep: Match[] = [];
-  let group = '';
+  let group = -1;
   let maxEnd = -1;
   for (const m of sorted) {
-    if (m.group !== group) {
-      group = m.group;
+    const g = groupRank[m.entry]!;
+    if (g !== group) {
+      group = g;
       maxEnd = -1;
     }
     // Sorted by start then longest first: a match is contained iff an earlier one of its group reaches its end.

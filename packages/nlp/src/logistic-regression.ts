@@ -4,7 +4,7 @@
  * learns how much to trust each lexicon group. Serialised as JSON with a pruned vocabulary.
  */
 import { createHash } from 'node:crypto';
-import type { FeatureVector } from './features.js';
+import { FEATURE_INDEX_LIMIT, featureGeneration, type FeatureVector } from './features.js';
 
 /** Serialised model: `features[i]` is a hashed feature id, `weights[i]` its per-class weights (sparse pairs). */
 export interface LinearModelJson {
@@ -268,6 +268,12 @@ export class ModelBank {
   private readonly w: Float32Array;
   private readonly bias: Float64Array;
   private readonly z: Float64Array;
+  /**
+   * Weight-table slot per interned feature index (see {@link FeatureVector.dense}): -1 absent, -2 not looked up yet.
+   * Allocated on first use, reset when the feature table's generation moves on.
+   */
+  private slotMemo: Int32Array | undefined;
+  private memoGeneration = -1;
 
   constructor(jsons: readonly LinearModelJson[]) {
     if (jsons.some((j) => j.hashBits)) throw new Error('ModelBank takes pruned models only');
@@ -302,24 +308,45 @@ export class ModelBank {
     return slot;
   }
 
+  private lookup(key: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    let k = keys[slot]!;
+    while (k !== key && k !== -1) {
+      slot = (slot + 1) & mask;
+      k = keys[slot]!;
+    }
+    return k === -1 ? -1 : slot;
+  }
+
+  /** Slot memo for `x`'s dense indices, or undefined when `x` has none from the current feature generation. */
+  private memoFor(x: FeatureVector): Int32Array | undefined {
+    if (x.dense === undefined || x.denseGeneration !== featureGeneration()) return undefined;
+    if (this.slotMemo === undefined || this.memoGeneration !== x.denseGeneration) {
+      if (this.slotMemo === undefined) this.slotMemo = new Int32Array(FEATURE_INDEX_LIMIT);
+      this.slotMemo.fill(-2);
+      this.memoGeneration = x.denseGeneration;
+    }
+    return this.slotMemo;
+  }
+
   /** Probabilities of every model, each a fresh array in its `classes` order. */
   predict(x: FeatureVector): Float64Array[] {
     const W = this.width;
     const z = this.z;
     z.set(this.bias);
     const w = this.w;
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    const shift = this.shift;
+    const memo = this.memoFor(x);
+    const dense = x.dense;
     for (let f = 0; f < x.ids.length; f++) {
-      const key = x.ids[f]! & SMI_MASK;
-      let slot = Math.imul(key, 0x9e3779b1) >>> shift;
-      let k = keys[slot]!;
-      while (k !== key && k !== -1) {
-        slot = (slot + 1) & mask;
-        k = keys[slot]!;
-      }
-      if (k === -1) continue;
+      let slot: number;
+      if (memo !== undefined) {
+        const d = dense![f]!;
+        slot = memo[d]!;
+        if (slot === -2) slot = memo[d] = this.lookup(x.ids[f]! & SMI_MASK);
+      } else slot = this.lookup(x.ids[f]! & SMI_MASK);
+      if (slot < 0) continue;
       const v = x.values[f]!;
       const base = slot * W;
       for (let c = 0; c < W; c++) z[c]! += w[base + c]! * v;

@@ -20,6 +20,12 @@ export interface Token {
   readonly alts: readonly string[];
   /** Consonant skeleton of the Arabizi reading of a Latin token (see {@link arabiziSkeleton}); set only in Arabizi texts. */
   arabizi?: string;
+  /**
+   * Interned id of the token's surface within {@link NormalisedText.generation}, in [0, {@link LEXEME_LIMIT}), or -1
+   * (spelled-out runs). Tokens with the same id have the same forms, script and Arabizi skeleton, so consumers may
+   * memoise per-token work by it.
+   */
+  readonly lexeme: number;
   /** Offsets into {@link NormalisedText.cleaned}. */
   readonly start: number;
   readonly end: number;
@@ -36,6 +42,8 @@ export interface NormalisedText {
   readonly notes: string[];
   /** Letter counts by script, for language identification. */
   readonly scriptCounts: { latin: number; arabic: number; other: number };
+  /** Generation of the token interning table the {@link Token.lexeme} ids belong to; changes when it is cleared. */
+  readonly generation: number;
 }
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
@@ -184,7 +192,6 @@ export function isArabiziToken(norm: string): boolean {
   return ARABIZI_DIGIT_TOKEN.test(norm) && !/^\p{L}{1,5}\d+$/u.test(norm) && !/^\d+\p{L}{1,2}$/u.test(norm) && /\d\p{L}|\p{L}\d\p{L}/u.test(norm);
 }
 
-const TOKEN_RE = /[\p{L}\p{M}\p{N}@$€]+/gu;
 const ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
 const LATIN_LETTER = /[a-zA-Z\u00c0-\u024f\u0253-\u0254\u025b\u0272\u014b]/;
 
@@ -228,19 +235,35 @@ interface TokenForms {
   norm: string;
   alts: string[];
   script: Script;
+  /** Interned id, unique within a cache generation (see {@link NormalisedText.generation}). */
+  id: number;
+  /** Whether this token is an Arabizi signal (see {@link isArabiziToken}); computed once per distinct token. */
+  arabiziSignal: boolean;
+  /** Arabizi skeleton of the surface, computed on first use in an Arabizi text. */
+  skeleton: string | undefined;
 }
 
 // Token normalisation runs a dozen regexes; words repeat (Zipf), so results are memoised in a bounded cache that
 // is cleared when full. Cached values are shared: callers must not mutate `alts`.
+//
+// The cache doubles as the interning table: every distinct surface gets a small integer id, so the matcher and the
+// feature extractor can memoise their own per-token work in arrays indexed by that id instead of hashing the word
+// again (one string hash per token per text instead of one per consumer and form). The cache is only cleared
+// between texts, and each clearing starts a new generation, so ids in one text never mix generations.
 const TOKEN_CACHE_LIMIT = 100_000;
 const tokenCache = new Map<string, TokenForms>();
 const skeletonCache = new Map<string, string>();
+let generation = 0;
+
+/** Upper bound (exclusive) of {@link Token.lexeme} ids, so consumers can size their memo arrays. */
+export const LEXEME_LIMIT = TOKEN_CACHE_LIMIT + MAX_TEXT_CHARS;
 
 function normaliseTokenCached(text: string): TokenForms {
   let v = tokenCache.get(text);
   if (!v) {
-    v = normaliseToken(text);
-    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+    const f = normaliseToken(text);
+    const arabiziSignal = f.script === 'latin' && (isArabiziToken(f.norm) || (f.alts.length > 0 && f.alts.some(isArabiziToken)));
+    v = { norm: f.norm, alts: f.alts, script: f.script, id: tokenCache.size, arabiziSignal, skeleton: undefined };
     tokenCache.set(text, v);
   }
   return v;
@@ -256,7 +279,7 @@ function arabiziSkeletonCached(surface: string): string {
   return v;
 }
 
-function normaliseToken(text: string): TokenForms {
+function normaliseToken(text: string): { norm: string; alts: string[]; script: Script } {
   const isArabic = ARABIC_LETTER.test(text);
   if (isArabic) {
     const base = normaliseArabic(text);
@@ -276,38 +299,97 @@ function normaliseToken(text: string): TokenForms {
   return { norm: primary, alts: [...alts], script };
 }
 
+/**
+ * Which UTF-16 code units can be part of a token: a table built once from the regex `[\p{L}\p{M}\p{N}@$€]` itself, so the hand-written
+ * scanner below accepts exactly what the regex does (1 = token character, 2 = high surrogate: decide on the code point).
+ * The scanner replaced `matchAll`, which allocated a match array and a substring per token.
+ */
+const TOKEN_CHAR = (() => {
+  const table = new Uint8Array(0x10000);
+  const re = /^[\p{L}\p{M}\p{N}@$€]$/u;
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdbff) table[c] = 2;
+    else if (c < 0xdc00 || c > 0xdfff) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  return table;
+})();
+const ASTRAL_TOKEN_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
+
+/** Width in code units of the token character at `i` (1 or 2), or 0 when it is not one. */
+function tokenCharWidth(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  const k = TOKEN_CHAR[c]!;
+  if (k !== 2) return k;
+  const lo = s.charCodeAt(i + 1);
+  if (!(lo >= 0xdc00 && lo <= 0xdfff)) return 0;
+  return ASTRAL_TOKEN_CHAR.test(s.slice(i, i + 2)) ? 2 : 0;
+}
+
+/** Raw tokens of a cleaned text: maximal runs of letters, marks, digits and @ $ € (the same set as `/[\p{L}\p{M}\p{N}@$€]+/u`). */
+function scanTokens(text: string): RawToken[] {
+  const out: RawToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let w = tokenCharWidth(text, i);
+    if (w === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    do i += w;
+    while (i < n && (w = tokenCharWidth(text, i)) > 0);
+    out.push({ start, end: i, text: text.slice(start, i) });
+  }
+  return out;
+}
+
 /** Tokenise and normalise a text; the core of every later step. Never throws. */
 export function tokenise(raw: string): NormalisedText {
   const { cleaned, truncated, notes } = cleanText(typeof raw === 'string' ? raw : String(raw ?? ''));
-  const rawTokens: RawToken[] = [];
-  for (const m of cleaned.matchAll(TOKEN_RE)) rawTokens.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
-  const merged = mergeSpelledOut(rawTokens, cleaned);
+  // Clear the interning cache only between texts, so all tokens of one text share a generation.
+  if (tokenCache.size >= TOKEN_CACHE_LIMIT) {
+    tokenCache.clear();
+    generation++;
+  }
+  const merged = mergeSpelledOut(scanTokens(cleaned), cleaned);
   const tokens: Token[] = [];
   const scriptCounts = { latin: 0, arabic: 0, other: 0 };
   let arabiziSignals = 0;
   let latinTokens = 0;
+  const forms: TokenForms[] = [];
   for (const r of merged) {
-    const { norm, alts, script } = normaliseTokenCached(r.text);
+    const f = normaliseTokenCached(r.text);
+    const { norm, script } = f;
     if (!norm) continue;
     scriptCounts[script] += norm.length;
     if (script === 'latin') {
       latinTokens++;
-      if (isArabiziToken(norm) || (alts.length > 0 && alts.some(isArabiziToken))) arabiziSignals++;
+      if (f.arabiziSignal) arabiziSignals++;
     }
-    tokens.push({ norm, alts, start: r.start, end: r.end, script });
+    // A spelled-out run ("M.O.N.U.S.C.O") has a surface that differs from its cache key; the Arabizi skeleton is read
+    // from the surface, so such tokens get no shared id (-1) and consumers take their uncached path.
+    const spelled = r.end - r.start !== r.text.length;
+    tokens.push({ norm, alts: f.alts, arabizi: undefined, start: r.start, end: r.end, script, lexeme: spelled ? -1 : f.id });
+    forms.push(f);
   }
   // Arabizi is a text-level decision: two signals, or one in a very short text. Only then do plain Latin words
   // ("barra", "unifil") get an Arabizi reading, which keeps English and French free of spurious Arabic matches.
   const arabizi = arabiziSignals >= 2 || (arabiziSignals === 1 && latinTokens <= 4);
   if (arabizi) {
-    for (const t of tokens) {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
       if (t.script !== 'latin') continue;
-      const sk = arabiziSkeletonCached(cleaned.slice(t.start, t.end));
+      let sk: string;
+      if (t.lexeme >= 0) {
+        const f = forms[i]!;
+        sk = f.skeleton ??= arabiziSkeleton(foldLatin(cleaned.slice(t.start, t.end)));
+      } else sk = arabiziSkeletonCached(cleaned.slice(t.start, t.end));
       if (sk.length >= 2) t.arabizi = sk;
     }
     notes.push('Arabizi detected: Latin tokens also matched against the Arabic lexicon');
   }
-  return { cleaned, tokens, arabizi, truncated, notes, scriptCounts };
+  return { cleaned, tokens, arabizi, truncated, notes, scriptCounts, generation };
 }
 
 /**
