@@ -4,7 +4,7 @@
  * without building substrings, so extraction stays cheap at thousands of texts a second.
  */
 import type { Match } from './lexicon-matcher.js';
-import type { NormalisedText, Token } from './normaliser.js';
+import { LEXEME_LIMIT, type NormalisedText, type Token } from './normaliser.js';
 import { stemAr, stemFr } from './stemmers.js';
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -74,7 +74,12 @@ export interface FeatureOptions {
 const FEATURE_CAPACITY = 1 << 20;
 /** Cleared before a text once this many features are interned (one capped text adds far fewer than the headroom). */
 const FEATURE_RESET = FEATURE_CAPACITY >> 1;
-const featureIndex = new Map<number, number>();
+// Open addressing on typed arrays (ids are 30-bit, so -1 marks a free slot), at most a quarter full: a Map here was
+// the largest cost of extraction (bigram ids are interned per occurrence).
+const INTERN_BITS = 21;
+const internKeys = new Int32Array(1 << INTERN_BITS).fill(-1);
+const internDense = new Int32Array(1 << INTERN_BITS);
+let internSize = 0;
 const featureIdOf = new Int32Array(FEATURE_CAPACITY);
 let featureGen = 0;
 
@@ -87,12 +92,18 @@ export function featureGeneration(): number {
 export const FEATURE_INDEX_LIMIT = FEATURE_CAPACITY;
 
 function intern(id: number): number {
-  let d = featureIndex.get(id);
-  if (d === undefined) {
-    d = featureIndex.size;
-    featureIndex.set(id, d);
-    featureIdOf[d] = id;
+  const mask = (1 << INTERN_BITS) - 1;
+  let slot = Math.imul(id, 0x9e3779b1) >>> (32 - INTERN_BITS);
+  for (;;) {
+    const k = internKeys[slot]!;
+    if (k === id) return internDense[slot]!;
+    if (k === -1) break;
+    slot = (slot + 1) & mask;
   }
+  const d = internSize++;
+  internKeys[slot] = id;
+  internDense[slot] = d;
+  featureIdOf[d] = id;
   return d;
 }
 
@@ -110,6 +121,11 @@ interface WordFeatures {
   readonly values: Float32Array;
   /** Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features. */
   readonly digits: boolean;
+}
+
+/** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
+function lexemeArray(): (WordFeatures | undefined)[] {
+  return new Array<WordFeatures | undefined>(LEXEME_LIMIT).fill(undefined);
 }
 
 interface WordCache {
@@ -198,8 +214,9 @@ function startText(): void {
     accMark.fill(0);
     accStamp = 1;
   }
-  if (featureIndex.size >= FEATURE_RESET) {
-    featureIndex.clear();
+  if (internSize >= FEATURE_RESET) {
+    internKeys.fill(-1);
+    internSize = 0;
     wordCaches.clear();
     featureGen++;
   }
@@ -214,10 +231,10 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   startText();
   const cacheKey = `${charMin}|${charMax}|${charWeight}`;
   let cache = wordCaches.get(cacheKey);
-  if (!cache) wordCaches.set(cacheKey, (cache = { byWord: new Map(), byLexeme: [], lexemeGeneration: nt.generation }));
+  if (!cache) wordCaches.set(cacheKey, (cache = { byWord: new Map(), byLexeme: lexemeArray(), lexemeGeneration: nt.generation }));
   if (cache.lexemeGeneration !== nt.generation) {
     // The normaliser cleared its interning table: lexeme ids now name other words.
-    cache.byLexeme = [];
+    cache.byLexeme = lexemeArray();
     cache.lexemeGeneration = nt.generation;
   }
   const bigrams = opts.bigrams !== false;

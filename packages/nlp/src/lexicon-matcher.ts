@@ -9,7 +9,7 @@
  * Key prefixes: `w:` exact folded surface, `en:`/`fr:`/`ar:` stems, `fz:` fuzzy word (unstemmed languages),
  * `sk:` Arabic consonant skeleton (Arabizi route).
  */
-import { arabicSkeleton, tokenise, type NormalisedText, type Token } from './normaliser.js';
+import { arabicSkeleton, LEXEME_LIMIT, tokenise, type NormalisedText, type Token } from './normaliser.js';
 import { stemAr, stemEn, stemFr } from './stemmers.js';
 
 /** One compiled pattern. `group` is a narrative key, a cue (`_call_to_act`…) or a gazetteer group (`m:…`). */
@@ -89,6 +89,11 @@ const ARABIZI_PENALTY = 0.8;
 const KEY_CACHE_LIMIT = 200_000;
 const ARABIC_CLITICS = /^(?:و|ف|ب|ل|ك)(?=..)/;
 
+/** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
+function lexemeArray(): (KeyIds | undefined)[] {
+  return new Array<KeyIds | undefined>(LEXEME_LIMIT).fill(undefined);
+}
+
 function newNode(): TrieNode {
   return { next: undefined, ends: undefined };
 }
@@ -139,8 +144,8 @@ export class LexiconMatcher {
   /** {@link K_SURFACE}, {@link K_STEM} or {@link K_SKELETON} per key id. */
   private keyKind = new Uint8Array(0);
   /** Walk keys per token lexeme (see {@link Token.lexeme}), plain and Arabizi readings, for one lexeme generation. */
-  private lexemeKeys: (KeyIds | undefined)[] = [];
-  private lexemeKeysArabizi: (KeyIds | undefined)[] = [];
+  private lexemeKeys: (KeyIds | undefined)[] = lexemeArray();
+  private lexemeKeysArabizi: (KeyIds | undefined)[] = lexemeArray();
   private lexemeGeneration = -1;
   /** Rank of each entry's group in string order, so the pruning sort compares integers (same order as before). */
   private readonly groupRank: Int32Array;
@@ -316,8 +321,8 @@ export class LexiconMatcher {
     if (text.generation !== this.lexemeGeneration) {
       // The normaliser cleared its interning table: lexeme ids now name other words.
       this.lexemeGeneration = text.generation;
-      this.lexemeKeys = [];
-      this.lexemeKeysArabizi = [];
+      this.lexemeKeys = lexemeArray();
+      this.lexemeKeysArabizi = lexemeArray();
     }
     const keyed: KeyIds[] = new Array<KeyIds>(n);
     for (let i = 0; i < n; i++) keyed[i] = this.keyIdsOf(tokens[i]!);

@@ -236,8 +236,10 @@ export class SoftmaxModel {
     const z = this.z;
     z.set(this.bias);
     const w = this.w;
+    const dense = this.dense;
+    const mask = this.mask;
     for (let f = 0; f < x.ids.length; f++) {
-      const slot = this.slotOf(x.ids[f]!);
+      const slot = dense ? x.ids[f]! & mask : this.slotOf(x.ids[f]!);
       if (slot < 0) continue;
       const v = x.values[f]!;
       const base = slot * K;
@@ -264,19 +266,28 @@ export class ModelBank {
   private readonly offsets: Int32Array;
   private readonly width: number;
   private readonly keys: Int32Array;
+  /** Row of each occupied key slot (rows are packed: one per distinct feature, not per slot). */
+  private readonly rowOfSlot: Int32Array;
   private readonly shift: number;
   private readonly w: Float32Array;
+  /**
+   * Per row, bit m set when model m has weights for that feature. A feature known to only some heads skips the others'
+   * columns: their weights are exact zeros, so the sums are unchanged, and most features are narrative-only.
+   */
+  private readonly present: Uint8Array;
+  private readonly allPresent: number;
   private readonly bias: Float64Array;
   private readonly z: Float64Array;
   /**
-   * Weight-table slot per interned feature index (see {@link FeatureVector.dense}): -1 absent, -2 not looked up yet.
+   * Weight row per interned feature index (see {@link FeatureVector.dense}): -1 absent, -2 not looked up yet.
    * Allocated on first use, reset when the feature table's generation moves on.
    */
-  private slotMemo: Int32Array | undefined;
+  private rowMemo: Int32Array | undefined;
   private memoGeneration = -1;
 
   constructor(jsons: readonly LinearModelJson[]) {
     if (jsons.some((j) => j.hashBits)) throw new Error('ModelBank takes pruned models only');
+    if (jsons.length > 8) throw new Error('ModelBank takes at most 8 models');
     this.models = jsons.map((j) => new SoftmaxModel(j));
     this.offsets = new Int32Array(jsons.length + 1);
     jsons.forEach((j, i) => (this.offsets[i + 1] = this.offsets[i]! + j.classes.length));
@@ -287,16 +298,23 @@ export class ModelBank {
     while (1 << bits < ids.size * 2) bits++;
     this.shift = 32 - bits;
     this.keys = new Int32Array(1 << bits).fill(-1);
-    this.w = new Float32Array((1 << bits) * W);
+    this.rowOfSlot = new Int32Array(1 << bits).fill(-1);
+    this.w = new Float32Array(ids.size * W);
+    this.present = new Uint8Array(ids.size);
+    this.allPresent = (1 << jsons.length) - 1;
     this.bias = new Float64Array(W);
     this.z = new Float64Array(W);
+    let rows = 0;
     jsons.forEach((j, m) => {
       const off = this.offsets[m]!;
       j.bias.forEach((b, k) => (this.bias[off + k] = b));
       j.features.forEach((id, i) => {
         const slot = this.insertKey(id & SMI_MASK);
+        if (this.rowOfSlot[slot] === -1) this.rowOfSlot[slot] = rows++;
+        const row = this.rowOfSlot[slot]!;
         const pairs = j.weights[i] ?? [];
-        for (let q = 0; q + 1 < pairs.length; q += 2) this.w[slot * W + off + pairs[q]!]! += pairs[q + 1]!;
+        for (let q = 0; q + 1 < pairs.length; q += 2) this.w[row * W + off + pairs[q]!]! += pairs[q + 1]!;
+        this.present[row]! |= 1 << m;
       });
     });
   }
@@ -308,7 +326,8 @@ export class ModelBank {
     return slot;
   }
 
-  private lookup(key: number): number {
+  /** Weight row of a feature id, or -1. */
+  private rowOf(key: number): number {
     const keys = this.keys;
     const mask = keys.length - 1;
     let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
@@ -317,18 +336,18 @@ export class ModelBank {
       slot = (slot + 1) & mask;
       k = keys[slot]!;
     }
-    return k === -1 ? -1 : slot;
+    return k === -1 ? -1 : this.rowOfSlot[slot]!;
   }
 
-  /** Slot memo for `x`'s dense indices, or undefined when `x` has none from the current feature generation. */
+  /** Row memo for `x`'s dense indices, or undefined when `x` has none from the current feature generation. */
   private memoFor(x: FeatureVector): Int32Array | undefined {
     if (x.dense === undefined || x.denseGeneration !== featureGeneration()) return undefined;
-    if (this.slotMemo === undefined || this.memoGeneration !== x.denseGeneration) {
-      if (this.slotMemo === undefined) this.slotMemo = new Int32Array(FEATURE_INDEX_LIMIT);
-      this.slotMemo.fill(-2);
+    if (this.rowMemo === undefined || this.memoGeneration !== x.denseGeneration) {
+      if (this.rowMemo === undefined) this.rowMemo = new Int32Array(FEATURE_INDEX_LIMIT);
+      this.rowMemo.fill(-2);
       this.memoGeneration = x.denseGeneration;
     }
-    return this.slotMemo;
+    return this.rowMemo;
   }
 
   /** Probabilities of every model, each a fresh array in its `classes` order. */
@@ -337,19 +356,31 @@ export class ModelBank {
     const z = this.z;
     z.set(this.bias);
     const w = this.w;
+    const present = this.present;
+    const all = this.allPresent;
+    const offsets = this.offsets;
+    const nModels = this.models.length;
     const memo = this.memoFor(x);
     const dense = x.dense;
     for (let f = 0; f < x.ids.length; f++) {
-      let slot: number;
+      let row: number;
       if (memo !== undefined) {
         const d = dense![f]!;
-        slot = memo[d]!;
-        if (slot === -2) slot = memo[d] = this.lookup(x.ids[f]! & SMI_MASK);
-      } else slot = this.lookup(x.ids[f]! & SMI_MASK);
-      if (slot < 0) continue;
+        row = memo[d]!;
+        if (row === -2) row = memo[d] = this.rowOf(x.ids[f]! & SMI_MASK);
+      } else row = this.rowOf(x.ids[f]! & SMI_MASK);
+      if (row < 0) continue;
       const v = x.values[f]!;
-      const base = slot * W;
-      for (let c = 0; c < W; c++) z[c]! += w[base + c]! * v;
+      const base = row * W;
+      const p = present[row]!;
+      if (p === all) {
+        for (let c = 0; c < W; c++) z[c]! += w[base + c]! * v;
+      } else {
+        for (let m = 0; m < nModels; m++) {
+          if ((p & (1 << m)) === 0) continue;
+          for (let c = offsets[m]!, e = offsets[m + 1]!; c < e; c++) z[c]! += w[base + c]! * v;
+        }
+      }
     }
     const out: Float64Array[] = [];
     for (let m = 0; m < this.models.length; m++) {
