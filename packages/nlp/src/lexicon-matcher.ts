@@ -149,6 +149,7 @@ export class LexiconMatcher {
   private lexemeGeneration = -1;
   /** Rank of each entry's group in string order, so the pruning sort compares integers (same order as before). */
   private readonly groupRank: Int32Array;
+  private readonly groups: number;
   /** Dedupe stamps of (entry, start token): an entry is recorded once per start; see {@link LexiconMatcher.match}. */
   private readonly stamp: Int32Array;
   private stampCounter = 0;
@@ -161,6 +162,7 @@ export class LexiconMatcher {
     const groups = [...new Set(entries.map((e) => e.group))].sort();
     const rank = new Map(groups.map((g, i) => [g, i]));
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
+    this.groups = groups.length;
     this.stamp = new Int32Array(entries.length);
   }
 
@@ -393,18 +395,34 @@ export class LexiconMatcher {
         if (c) walk(c, i, i + 1, 0, viaOf(k, tk.inexact[q]!, V_EXACT));
       }
     }
-    return pruneContained(raw, this.groupRank);
+    return pruneContained(raw, this.groupRank, this.groups);
   }
 }
 
 /**
  * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
- * "brûlons la base"). Sorted sweep, O(m log m), so a huge repetitive text cannot make this quadratic.
+ * "brûlons la base"). Sorted sweep; the sort is linear in practice (the insertion sort only reorders matches that share a
+ * group and a start token, a handful at most), so a huge repetitive text cannot make this quadratic.
  */
-function pruneContained(matches: Match[], groupRank: Int32Array): Match[] {
+function pruneContained(matches: Match[], groupRank: Int32Array, groups: number): Match[] {
   if (matches.length < 2) return matches;
-  // Group order is string order, compared through precomputed integer ranks.
-  const sorted = matches.sort((a, b) => groupRank[a.entry]! - groupRank[b.entry]! || a.startTok - b.startTok || b.endTok - a.endTok || a.entry - b.entry);
+  // Order: group (string order, as precomputed integer ranks), start, longest first, entry. Matches arrive in start
+  // order, so a stable counting sort by group leaves each group almost sorted and an insertion sort finishes it in
+  // linear time; a comparison sort of the whole list was a visible share of matching.
+  const counts = new Int32Array(groups + 1);
+  for (const m of matches) counts[groupRank[m.entry]! + 1]!++;
+  for (let g = 1; g < counts.length; g++) counts[g]! += counts[g - 1]!;
+  const sorted = new Array<Match>(matches.length);
+  for (const m of matches) sorted[counts[groupRank[m.entry]!]!++] = m;
+  for (let i = 1; i < sorted.length; i++) {
+    const m = sorted[i]!;
+    let j = i - 1;
+    while (j >= 0 && after(sorted[j]!, m, groupRank)) {
+      sorted[j + 1] = sorted[j]!;
+      j--;
+    }
+    sorted[j + 1] = m;
+  }
   const keep: Match[] = [];
   let group = -1;
   let maxEnd = -1;
@@ -420,4 +438,8 @@ function pruneContained(matches: Match[], groupRank: Int32Array): Match[] {
     maxEnd = m.endTok;
   }
   return keep;
+}
+/** Whether `a` sorts strictly after `b` (group, start, longest first, entry). */
+function after(a: Match, b: Match, groupRank: Int32Array): boolean {
+  return (groupRank[a.entry]! - groupRank[b.entry]! || a.startTok - b.startTok || b.endTok - a.endTok || a.entry - b.entry) > 0;
 }
