@@ -243,7 +243,12 @@ export class SoftmaxModel {
       if (slot < 0) continue;
       const v = x.values[f]!;
       const base = slot * K;
-      for (let k = 0; k < K; k++) z[k]! += w[base + k]! * v;
+      if (K === 3) {
+        // The hate layer's shape (NOT / OFF / HS), unrolled: same operations in the same order, without the loop.
+        z[0]! += w[base]! * v;
+        z[1]! += w[base + 1]! * v;
+        z[2]! += w[base + 2]! * v;
+      } else for (let k = 0; k < K; k++) z[k]! += w[base + k]! * v;
     }
     softmaxInPlace(z, this.temperature);
     return Float64Array.from(z);
@@ -271,11 +276,11 @@ export class ModelBank {
   private readonly shift: number;
   private readonly w: Float32Array;
   /**
-   * Per row, bit m set when model m has weights for that feature. A feature known to only some heads skips the others'
-   * columns: their weights are exact zeros, so the sums are unchanged, and most features are narrative-only.
+   * Per row, the column range [lo, hi) covering the heads that have weights for that feature. The other columns hold
+   * exact zeros, so skipping them leaves the sums unchanged, and most features are known to the narrative head only.
    */
-  private readonly present: Uint8Array;
-  private readonly allPresent: number;
+  private readonly lo: Uint8Array;
+  private readonly hi: Uint8Array;
   private readonly bias: Float64Array;
   private readonly z: Float64Array;
   /**
@@ -287,7 +292,6 @@ export class ModelBank {
 
   constructor(jsons: readonly LinearModelJson[]) {
     if (jsons.some((j) => j.hashBits)) throw new Error('ModelBank takes pruned models only');
-    if (jsons.length > 8) throw new Error('ModelBank takes at most 8 models');
     this.models = jsons.map((j) => new SoftmaxModel(j));
     this.offsets = new Int32Array(jsons.length + 1);
     jsons.forEach((j, i) => (this.offsets[i + 1] = this.offsets[i]! + j.classes.length));
@@ -300,8 +304,9 @@ export class ModelBank {
     this.keys = new Int32Array(1 << bits).fill(-1);
     this.rowOfSlot = new Int32Array(1 << bits).fill(-1);
     this.w = new Float32Array(ids.size * W);
-    this.present = new Uint8Array(ids.size);
-    this.allPresent = (1 << jsons.length) - 1;
+    if (W > 255) throw new Error('ModelBank takes at most 255 classes in all');
+    this.lo = new Uint8Array(ids.size).fill(W);
+    this.hi = new Uint8Array(ids.size);
     this.bias = new Float64Array(W);
     this.z = new Float64Array(W);
     let rows = 0;
@@ -314,7 +319,8 @@ export class ModelBank {
         const row = this.rowOfSlot[slot]!;
         const pairs = j.weights[i] ?? [];
         for (let q = 0; q + 1 < pairs.length; q += 2) this.w[row * W + off + pairs[q]!]! += pairs[q + 1]!;
-        this.present[row]! |= 1 << m;
+        this.lo[row] = Math.min(this.lo[row]!, off);
+        this.hi[row] = Math.max(this.hi[row]!, this.offsets[m + 1]!);
       });
     });
   }
@@ -356,10 +362,8 @@ export class ModelBank {
     const z = this.z;
     z.set(this.bias);
     const w = this.w;
-    const present = this.present;
-    const all = this.allPresent;
-    const offsets = this.offsets;
-    const nModels = this.models.length;
+    const lo = this.lo;
+    const hi = this.hi;
     const memo = this.memoFor(x);
     const dense = x.dense;
     for (let f = 0; f < x.ids.length; f++) {
@@ -372,15 +376,7 @@ export class ModelBank {
       if (row < 0) continue;
       const v = x.values[f]!;
       const base = row * W;
-      const p = present[row]!;
-      if (p === all) {
-        for (let c = 0; c < W; c++) z[c]! += w[base + c]! * v;
-      } else {
-        for (let m = 0; m < nModels; m++) {
-          if ((p & (1 << m)) === 0) continue;
-          for (let c = offsets[m]!, e = offsets[m + 1]!; c < e; c++) z[c]! += w[base + c]! * v;
-        }
-      }
+      for (let c = lo[row]!, e = hi[row]!; c < e; c++) z[c]! += w[base + c]! * v;
     }
     const out: Float64Array[] = [];
     for (let m = 0; m < this.models.length; m++) {
