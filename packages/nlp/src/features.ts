@@ -73,7 +73,13 @@ export interface FeatureOptions {
  */
 const FEATURE_CAPACITY = 1 << 20;
 /** Cleared before a text once this many features are interned (one capped text adds far fewer than the headroom). */
-const FEATURE_RESET = FEATURE_CAPACITY >> 1;
+let featureReset = FEATURE_CAPACITY >> 1;
+
+/** Test hook: clear the feature table after `limit` features instead of the default half million (tests only). */
+export function setFeatureInterningLimit(limit: number): void {
+  if (!process.env.VITEST) throw new Error('setFeatureInterningLimit is for tests only');
+  featureReset = Math.min(limit, FEATURE_CAPACITY >> 1);
+}
 // Open addressing on typed arrays (ids are 30-bit, so -1 marks a free slot), at most a quarter full: a Map here was
 // the largest cost of extraction (bigram ids are interned per occurrence).
 const INTERN_BITS = 21;
@@ -218,7 +224,7 @@ function startText(): void {
     lexStamp.fill(0);
     accStamp = 1;
   }
-  if (internSize >= FEATURE_RESET) {
+  if (internSize >= featureReset) {
     internKeys.fill(-1);
     internSize = 0;
     wordCaches.clear();

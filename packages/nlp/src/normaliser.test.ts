@@ -66,3 +66,41 @@ describe('cleanText', () => {
     expect(r.notes.join(' ')).toMatch(/truncated/);
   });
 });
+
+describe('tokenise (scanner)', () => {
+  const TOKEN_RE = /[\p{L}\p{M}\p{N}@$€]+/gu;
+  const spans = (text: string) => tokenise(text).tokens.map((t) => text.slice(t.start, t.end));
+
+  it('splits exactly where the token regex does, on mixed scripts, marks, emoji, astral letters and lone surrogates', () => {
+    const samples = [
+      'La MONUSCO, à Goma! 3am yesta3mlo — @user $5 10€',
+      'اُطْرُدُوهُمْ من الجنوب، ١٢٣',
+      'e\u0301te\u0301 😀🔥 𝐁𝐥𝐮𝐞 𝟏𝟐 \ud800 x\udc00y',
+      'tab\tnew\nline\u00a0nbsp',
+    ];
+    let seed = 42;
+    // No '.', '-', '_', '*', '·', '•' or space: they can glue single letters into one spelled-out token (M.O.N.U.S.C.O).
+    const pool = 'aé,\t@$€1٣ا\u064b😀𝐁\ud800\udc00\u200b';
+    for (let i = 0; i < 200; i++) {
+      let s = '';
+      for (let j = 0; j < 30; j++) s += pool[(seed = (seed * 1103515245 + 12345) & 0x7fffffff) % pool.length];
+      samples.push(s);
+    }
+    for (const text of samples) {
+      const { cleaned } = cleanText(text);
+      const expected = [...cleaned.matchAll(TOKEN_RE)].map((m) => m[0]);
+      // Spelled-out runs merge several regex tokens into one; none of the samples has one.
+      expect(tokenise(text).tokens.map((t) => cleaned.slice(t.start, t.end)), JSON.stringify(text)).toEqual(expected.filter((w) => tokenise(w).tokens.length));
+    }
+    expect(spans('a😀b')).toEqual(['a', 'b']);
+  });
+
+  it('gives tokens of the same surface the same lexeme id, and spelled-out runs none', () => {
+    const t = tokenise('MONUSCO monusco MONUSCO M.O.N.U.S.C.O');
+    const [a, b, c, d] = t.tokens;
+    expect(a!.lexeme).toBe(c!.lexeme);
+    expect(a!.lexeme).not.toBe(b!.lexeme);
+    expect(d!.lexeme).toBe(-1);
+    expect(d!.norm).toBe('monusco');
+  });
+});

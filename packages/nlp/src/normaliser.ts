@@ -251,6 +251,13 @@ interface TokenForms {
 // again (one string hash per token per text instead of one per consumer and form). The cache is only cleared
 // between texts, and each clearing starts a new generation, so ids in one text never mix generations.
 const TOKEN_CACHE_LIMIT = 100_000;
+let tokenCacheLimit = TOKEN_CACHE_LIMIT;
+
+/** Test hook: clear the token interning table after `limit` distinct tokens instead of 100,000 (tests only). */
+export function setTokenInterningLimit(limit: number): void {
+  if (!process.env.VITEST) throw new Error('setTokenInterningLimit is for tests only');
+  tokenCacheLimit = Math.min(limit, TOKEN_CACHE_LIMIT);
+}
 const tokenCache = new Map<string, TokenForms>();
 const skeletonCache = new Map<string, string>();
 let generation = 0;
@@ -348,7 +355,7 @@ function scanTokens(text: string): RawToken[] {
 export function tokenise(raw: string): NormalisedText {
   const { cleaned, truncated, notes } = cleanText(typeof raw === 'string' ? raw : String(raw ?? ''));
   // Clear the interning cache only between texts, so all tokens of one text share a generation.
-  if (tokenCache.size >= TOKEN_CACHE_LIMIT) {
+  if (tokenCache.size >= tokenCacheLimit) {
     tokenCache.clear();
     generation++;
   }

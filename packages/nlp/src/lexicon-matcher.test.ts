@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { LexiconMatcher, withinOneEdit, type Match, type MatcherEntry } from './lexicon-matcher.js';
+import { setTokenInterningLimit, tokenise } from './normaliser.js';
+
+const ENTRIES: MatcherEntry[] = [
+  { text: 'arment les rebelles', lang: 'fr', group: 'collusion', weight: 1.5 },
+  { text: 'rebelles', lang: 'fr', group: 'collusion', weight: 0.5 },
+  { text: 'rebelles', lang: 'xx', group: 'g:group', weight: 1, meta: 'MONUSCO' },
+  { text: 'arm the rebels', lang: 'en', group: 'collusion', weight: 1.5 },
+  { text: 'MONUSCO', lang: 'xx', group: 'g:acronym', weight: 1, meta: 'MONUSCO' },
+  { text: 'brûlons la base', lang: 'fr', group: '_call_to_act', weight: 2 },
+  { text: 'brûlons', lang: 'fr', group: '_call_to_act', weight: 1 },
+  { text: 'wasaliti', lang: 'sw', group: 'collusion', weight: 1 },
+  { text: 'تسلّح المتمردين', lang: 'ar', group: 'collusion', weight: 1.2 },
+  { text: 'اليونيفيل', lang: 'xx', group: 'g:name', weight: 1, meta: 'UNIFIL' },
+  { text: 'كاميرات', lang: 'ar', group: 'espionage', weight: 1 },
+];
+const matcher = new LexiconMatcher(ENTRIES);
+const run = (text: string): Match[] => matcher.match(tokenise(text));
+const brief = (ms: Match[]) => ms.map((m) => `${m.group}|${m.term}|${m.surface}|${m.via}|${m.weight.toFixed(3)}`);
+
+describe('LexiconMatcher', () => {
+  it('returns nothing for empty, symbol-only and unknown text', () => {
+    expect(run('')).toEqual([]);
+    expect(run('  !!! 😀 ')).toEqual([]);
+    expect(run('nothing to see here')).toEqual([]);
+  });
+
+  it('keeps the longest of overlapping matches within a group, and every group its own match', () => {
+    const ms = run('La MONUSCO arment les rebelles à Beni');
+    expect(brief(ms)).toEqual([
+      // Entries in a stemmed language (fr, en, ar) are keyed by stem, so even their surface form reads as a stem match.
+      'collusion|arment les rebelles|arment les rebelles|stem|1.500',
+      'g:acronym|MONUSCO|MONUSCO|exact|1.000',
+      'g:group|rebelles|rebelles|exact|1.000',
+    ]);
+    expect(ms[0]).toMatchObject({ startTok: 2, endTok: 5, start: 11, end: 30 });
+    expect(ms[2]!.meta).toBe('MONUSCO');
+    expect(ms[0]).not.toHaveProperty('meta');
+  });
+
+  it('matches multi-word phrases with one skipped token inside, at a penalty, never at the start', () => {
+    expect(brief(run('ils arment secrètement les rebelles'))).toEqual([
+      'collusion|arment les rebelles|arment secrètement les rebelles|stem|1.275',
+      'g:group|rebelles|rebelles|exact|1.000',
+    ]);
+    expect(brief(run('brûlons vite la base'))).toEqual(['_call_to_act|brûlons la base|brûlons vite la base|stem|1.700']);
+    // Two skipped tokens are too many: only the single word is left.
+    expect(brief(run('brûlons vite vite la base'))).toEqual(['_call_to_act|brûlons|brûlons|stem|1.000']);
+  });
+
+  it('matches English and French inflections through stems', () => {
+    expect(brief(run('They are arming the rebels'))).toEqual(['collusion|arm the rebels|arming the rebels|stem|1.500']);
+    expect(brief(run('BRÛLONS LA BASE !'))).toEqual(['_call_to_act|brûlons la base|BRÛLONS LA BASE|stem|2.000']);
+  });
+
+  it('matches unstemmed languages within one edit, as fuzzy, and exact forms as exact', () => {
+    expect(brief(run('hao ni wasaliti'))).toEqual(['collusion|wasaliti|wasaliti|exact|1.000']);
+    expect(brief(run('hao ni wasalit'))).toEqual(['collusion|wasaliti|wasalit|fuzzy|0.800']);
+    expect(run('hao ni wasal')).toEqual([]);
+    expect(withinOneEdit('wasaliti', 'wasaliiti')).toBe(true);
+    expect(withinOneEdit('wasaliti', 'wasilato')).toBe(false);
+  });
+
+  it('matches Arabic through normalisation, light stems and clitics', () => {
+    // Arabic-script entries are always keyed by their light stem.
+    expect(brief(run('قوات اليونيفيل'))).toEqual(['g:name|اليونيفيل|اليونيفيل|stem|1.000']);
+    // Diacritics dropped, proclitic و stripped.
+    const ms = run('وتسلح المتمردين في الجنوب');
+    expect(ms.map((m) => m.term)).toEqual(['تسلّح المتمردين']);
+  });
+
+  it('routes Arabizi to the Arabic lexicon by consonant skeleton, at a penalty', () => {
+    const ms = run('yalla unifil barra, 3am yesta3mlo el kameret');
+    expect(brief(ms)).toEqual(['espionage|كاميرات|kameret|arabizi|0.800']);
+    expect(run('the kameret is broken')).toEqual([]);
+  });
+
+  it('matches spelled-out and leetspeak evasions', () => {
+    expect(brief(run('la M.O.N.U.S.C.O et la m0nusc0'))).toEqual(['g:acronym|MONUSCO|M.O.N.U.S.C.O|exact|1.000', 'g:acronym|MONUSCO|m0nusc0|exact|1.000']);
+  });
+
+  it('gives the same matches on repeated and interleaved texts (per-token memos are keyed correctly)', () => {
+    const texts = ['La MONUSCO arment les rebelles', 'yalla unifil barra, 3am yesta3mlo', 'hao ni wasalit', 'barra unifil'];
+    const first = texts.map((t) => brief(run(t)));
+    for (let i = 0; i < 3; i++) expect(texts.map((t) => brief(run(t)))).toEqual(first);
+    // "unifil" alone is not an Arabizi text: the same word must not reuse the Arabizi reading memoised above.
+    expect(run('the unifil mission')).toEqual([]);
+  });
+
+  it('stays linear on a huge repetitive text (capped at MAX_TEXT_CHARS)', () => {
+    const ms = run('brûlons la base '.repeat(3000));
+    expect(ms).toHaveLength(20_000 / 'brûlons la base '.length);
+    expect(ms.every((m) => m.term === 'brûlons la base')).toBe(true);
+  });
+
+  it('stays right when the token interning table rolls over (lexeme ids are reused for other words)', () => {
+    const texts = ['La MONUSCO arment les rebelles', 'yalla unifil barra, 3am yesta3mlo el kameret', 'hao ni wasalit'];
+    const before = texts.map((t) => brief(run(t)));
+    setTokenInterningLimit(50);
+    try {
+      run(Array.from({ length: 80 }, (_, i) => `mot${i}`).join(' '));
+      // Reversed order: the first words after the rollover get the ids other words had before it.
+      const after = [...texts].reverse().map((t) => brief(run(t))).reverse();
+      expect(after).toEqual(before);
+    } finally {
+      setTokenInterningLimit(Infinity);
+    }
+  });
+});
