@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
 import { ensureRedis, startFerretDb } from '@vigie/devstack';
 import { connectMongo, createModels, ensureIndexes } from '@vigie/db';
-import { createLogger } from '@vigie/runtime';
-import { loadConfig, startCollector } from '@vigie/collector';
+import { createLogger, readSourceLiveness } from '@vigie/runtime';
+import { loadConfig, startCollector, type CollectSummary, type CollectTimings } from '@vigie/collector';
 
 const FEEDS = Number(process.env.BENCH_FEEDS ?? 1000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 200);
@@ -37,8 +38,21 @@ function feedXml(i: number): string {
 
 let hits = 0;
 let notModified = 0;
+// What the servers saw, per host alias: requests in flight (max) and the shortest gap between two request starts.
+const inFlight = new Map<string, number>();
+const lastStart = new Map<string, number>();
+let maxInFlightPerHost = 0;
+let minStartGapMs = Infinity;
 function handler(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
   hits++;
+  const host = req.socket.localAddress ?? '?';
+  const now = performance.now();
+  const previous = lastStart.get(host);
+  if (previous !== undefined) minStartGapMs = Math.min(minStartGapMs, now - previous);
+  lastStart.set(host, now);
+  inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+  maxInFlightPerHost = Math.max(maxInFlightPerHost, inFlight.get(host)!);
+  res.once('close', () => inFlight.set(host, inFlight.get(host)! - 1));
   const i = Number(/\/feed-(\d+)\.xml/.exec(req.url ?? '')?.[1] ?? -1);
   if (i < 0) return void res.writeHead(404).end();
   if (i % CHANGED_EVERY !== 0 && req.headers['if-none-match'] === ETAG) {
@@ -47,6 +61,29 @@ function handler(req: import('node:http').IncomingMessage, res: import('node:htt
   }
   res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: i % CHANGED_EVERY === 0 ? `"v2-${i}"` : ETAG }).end(feedXml(i));
 }
+
+// Every database call of the run, by model and operation: count and total milliseconds (client-side, so it
+// includes waiting for FerretDB). Installed before the collector starts; the bench's own reads come after.
+const dbOps = new Map<string, { n: number; ms: number }>();
+const originalExec = mongoose.Query.prototype.exec;
+mongoose.Query.prototype.exec = async function timedExec(this: mongoose.Query<unknown, unknown>, ...args: unknown[]) {
+  const t = performance.now();
+  try {
+    return await (originalExec as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+  } finally {
+    const k = `${this.model.modelName}.${(this as unknown as { op?: string }).op ?? '?'}`;
+    const e = dbOps.get(k) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += performance.now() - t;
+    dbOps.set(k, e);
+  }
+} as typeof originalExec;
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
 
 async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -104,6 +141,11 @@ async function main(): Promise<void> {
     );
     hits = 0;
     notModified = 0;
+    inFlight.clear();
+    lastStart.clear();
+    maxInFlightPerHost = 0;
+    minStartGapMs = Infinity;
+    dbOps.clear();
     const env = {
       REDIS_URL: redis.url,
       MONGO_URL: mongoUrl,
@@ -130,16 +172,28 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const pipelineMs = performance.now() - t1;
+    const expectedItems = Math.ceil(FEEDS / CHANGED_EVERY) * 5;
+    const opsDuringPoll = new Map([...dbOps].map(([k, v]) => [k, { ...v }]));
+    // Where the time went, from each completed job's return value (the processor times its own steps).
+    const done = await queue.getJobs(['completed'], 0, FEEDS + 100);
+    const summaries = done.map((j) => j.returnvalue as CollectSummary | null).filter((r): r is CollectSummary => r !== null && typeof r === 'object');
+    const outcomes = new Map<string, number>();
+    for (const r of summaries) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
+    const starts = done.reduce((n, j) => n + (j.attemptsStarted ?? 1), 0);
+    const queueWaitMs = done.map((j) => (j.processedOn ?? 0) - j.timestamp);
+    const stageRows = (['loadMs', 'hostWaitMs', 'fetchMs', 'parseMs', 'itemsMs', 'recordMs'] as (keyof CollectTimings)[]).map((k) => {
+      const xs = summaries.map((r) => r.timings?.[k] ?? 0);
+      return `| ${k} | ${(xs.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${Math.max(0, ...xs).toFixed(0)} |`;
+    });
+    const liveness = await readSourceLiveness(watcher, env.QUEUE_PREFIX, (await models.sources.find({}, { _id: 1 }).lean()).map((s) => String(s._id)));
+    const livePolled = [...liveness.values()].filter((l) => l.lastFetchAt >= now).length;
     await queue.close();
     watcher.disconnect();
+    const written = summaries.filter((r) => r.sourceWritten).length;
     const recorded = await models.sources.countDocuments({ 'health.lastFetchAt': { $gte: now } });
     const items = await models.items.countDocuments({});
+    const distinctItems = new Set((await models.items.find({}, { sourceId: 1, guid: 1 }).lean()).map((i) => `${String(i.sourceId)}|${i.guid}`)).size;
     const failures = await models.sources.countDocuments({ 'health.consecutiveFailures': { $gt: 0 } });
-    for (const step of collector.shutdownSteps) await step.run().catch(() => undefined);
-    const cleanup = await connectMongo(mongoUrl, { dbName, appName: 'bench-cleanup' });
-    await cleanup.dropDatabase();
-    await cleanup.close();
-
     const row = (name: string, ms: number, n: number, notes: string) => `| ${name} | ${n} | ${(ms / 1000).toFixed(2)} | ${((n / ms) * 1000).toFixed(0)} | ${notes} |`;
     process.stdout.write(
       [
@@ -149,9 +203,23 @@ async function main(): Promise<void> {
         '| path | feeds | seconds | feeds/s | notes |',
         '|---|---:|---:|---:|---|',
         row('plain undici conditional GET (baseline)', baselineMs, FEEDS, 'no politeness, no database, no queue'),
-        row('Vigie collector (schedulers → worker → fetch → parse → FerretDB)', pipelineMs, polled, `per host ≤ 2 in flight, 1 start / 2 s; ${notModified} × 304, ${hits - notModified} × 200, ${items} items stored, ${recorded} health records, ${failures} sources failing; scheduler sync ${(scheduledMs / 1000).toFixed(2)} s included`),
+        row('Vigie collector (schedulers → worker → fetch → parse → FerretDB)', pipelineMs, polled, `per host ≤ 2 in flight, 1 start / 2 s; ${notModified} × 304, ${hits - notModified} × 200, ${items} items stored (${distinctItems} distinct, ${expectedItems} expected), ${written} source documents written, ${livePolled} liveness records in Redis, ${recorded} documents with this poll's time, ${failures} sources failing; scheduler sync ${(scheduledMs / 1000).toFixed(2)} s included`),
         '',
         `Target: ${FEEDS} feeds in < 30 s → ${pipelineMs < 30_000 && polled >= FEEDS ? 'met' : 'NOT met'}. Floor set by politeness alone: ${(((FEEDS / HOSTS - 1) * 2) + 0).toFixed(0)} s.`,
+        `Politeness observed by the servers: at most ${maxInFlightPerHost} request(s) in flight on one host (limit 2); shortest gap between two request starts on one host ${minStartGapMs === Infinity ? '—' : `${(minStartGapMs / 1000).toFixed(2)} s`} (limit 2 s). ${maxInFlightPerHost <= 2 && minStartGapMs >= 1_950 ? 'Limits held.' : 'LIMITS BROKEN.'}`,
+        `Nothing lost or duplicated: ${items === expectedItems && distinctItems === items ? 'yes' : 'NO'} (${items} stored, ${distinctItems} distinct, ${expectedItems} expected). Outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; job starts ${starts} for ${done.length} completed jobs (re-delays by the host limiter); queue wait p50 ${(pct(queueWaitMs, 50) / 1000).toFixed(1)} s, p95 ${(pct(queueWaitMs, 95) / 1000).toFixed(1)} s.`,
+        '',
+        'Per-poll steps (completed jobs; ms):',
+        '',
+        '| step | total s | p50 | p95 | max |',
+        '|---|---:|---:|---:|---:|',
+        ...stageRows,
+        '',
+        'Database calls during the poll (client-side time, includes waiting for FerretDB):',
+        '',
+        '| model.operation | calls | total s | mean ms |',
+        '|---|---:|---:|---:|',
+        ...[...opsDuringPoll].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `| ${k} | ${v.n} | ${(v.ms / 1000).toFixed(1)} | ${(v.ms / v.n).toFixed(1)} |`),
         '',
       ].join('\n'),
     );

@@ -10,8 +10,8 @@ import { Queue, type Job, type Worker } from 'bullmq';
 import { Types } from 'mongoose';
 import { JOBS } from '@vigie/contracts';
 import { saveClassification, type Models } from '@vigie/db';
-import { createTypedQueue, createTypedWorker, type JobContext } from '@vigie/runtime';
-import { collectFeed, createHostLimiter, sweepStalePending, type CollectDeps } from '@vigie/collector';
+import { createTypedQueue, createTypedWorker, newSourceRevision, publishSourceRevision, readSourceLiveness, recordSourceLiveness, type JobContext } from '@vigie/runtime';
+import { collectFeed, createHostLimiter, createSourceStore, sweepStalePending, type CollectDeps } from '@vigie/collector';
 import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -349,5 +349,107 @@ describe('per-host politeness (shared through Redis)', () => {
       await worker.close();
       await queue.close();
     }
+  });
+});
+
+describe('source writes only when something material changes (poll times in Redis)', () => {
+  const liveness = () => ({ record: (id: string, times: { lastFetchAt: Date; nextFetchAt: Date | null }) => recordSourceLiveness(ctx.redis, ctx.queuePrefix, id, times) });
+  /** A feed answering 304 to its ETag, or whatever `status` says. */
+  function etagFeed(path: string, guidPrefix: string) {
+    const state = { status: 304 as number };
+    routes.set(path, (req, res) => {
+      if (state.status === 500) return void res.writeHead(500).end('boom');
+      if (req.headers['if-none-match'] === '"q1"') return void res.writeHead(304, { etag: '"q1"' }).end();
+      res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"q1"' }).end(rss(STORIES.map((s) => ({ ...s, guid: `${guidPrefix}-${s.guid}` }))));
+    });
+    return state;
+  }
+
+  it('a quiet 304 leaves the document untouched and records the poll in Redis; a failure is written at once', async () => {
+    const state = etagFeed('/quiet.xml', 'quiet');
+    const sourceId = await makeSource('Quiet', `${base}/quiet.xml`);
+    const d = { ...deps(ctx.models, []), liveness: liveness() };
+    expect(await collectFeed(d, { sourceId }, jobCtx())).toMatchObject({ outcome: 'collected', created: 3, sourceWritten: true });
+    // Eight quiet polls fill the busy/quiet history with zeros; each of them changes it, so each is written.
+    for (let i = 0; i < 8; i++) expect(await collectFeed(d, { sourceId }, jobCtx())).toMatchObject({ outcome: 'not_modified', sourceWritten: true });
+    const before = await ctx.models.sources.findById(sourceId).lean();
+    expect(before?.schedule?.recentNew).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+
+    const quiet = await collectFeed(d, { sourceId }, jobCtx());
+    expect(quiet).toMatchObject({ outcome: 'not_modified', sourceWritten: false });
+    const after = await ctx.models.sources.findById(sourceId).lean();
+    expect(after).toEqual(before); // updatedAt included: not a single byte rewritten
+    const live = (await readSourceLiveness(ctx.redis, ctx.queuePrefix, [sourceId])).get(sourceId);
+    expect(live!.lastFetchAt.getTime()).toBeGreaterThan(before!.health!.lastFetchAt!.getTime());
+    expect(live!.nextFetchAt!.getTime()).toBeGreaterThan(live!.lastFetchAt.getTime());
+
+    // A status change is material: written in the same poll, with that poll's time.
+    state.status = 500;
+    await expect(collectFeed(d, { sourceId }, jobCtx())).rejects.toThrow(/http_server_error/);
+    const failed = await ctx.models.sources.findById(sourceId).lean();
+    const failedLive = (await readSourceLiveness(ctx.redis, ctx.queuePrefix, [sourceId])).get(sourceId)!;
+    expect(failed?.health).toMatchObject({ lastStatus: 'http_server_error', consecutiveFailures: 1, lastError: { code: 'http_server_error' } });
+    expect(failed?.health?.lastFetchAt?.getTime()).toBe(failedLive.lastFetchAt.getTime());
+    // And so is the recovery.
+    state.status = 304;
+    expect(await collectFeed(d, { sourceId }, jobCtx())).toMatchObject({ outcome: 'not_modified', sourceWritten: true });
+    expect((await ctx.models.sources.findById(sourceId).lean())?.health).toMatchObject({ lastStatus: '304', consecutiveFailures: 0, lastError: null });
+  });
+
+  it('a crash after the item upserts but before the source write loses nothing: the retry re-fetches and stores no duplicate', async () => {
+    etagFeed('/crash-write.xml', 'cw');
+    const sourceId = await makeSource('Crash before write', `${base}/crash-write.xml`);
+    const enqueued: string[] = [];
+    // The process "dies" on the source write: the models see one failing sources.updateOne.
+    let fail = true;
+    const crashingSources = new Proxy(ctx.models.sources, {
+      get(target, prop, receiver) {
+        if (prop === 'updateOne' && fail) {
+          return () => {
+            fail = false;
+            return Promise.reject(new Error('simulated crash before the source write'));
+          };
+        }
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const d = { ...deps({ ...ctx.models, sources: crashingSources }, enqueued), liveness: liveness() };
+    await expect(collectFeed(d, { sourceId }, jobCtx())).rejects.toThrow(/simulated crash/);
+    expect(await ctx.models.items.countDocuments({ sourceId })).toBe(3);
+    // No validators stored, so the retry fetches the body again instead of getting a 304 that would skip it.
+    expect((await ctx.models.sources.findById(sourceId).lean())?.http?.etag ?? null).toBeNull();
+    const retry = await collectFeed(d, { sourceId }, jobCtx());
+    expect(retry).toMatchObject({ outcome: 'collected', created: 0, enqueued: 3, sourceWritten: true });
+    expect(await ctx.models.items.countDocuments({ sourceId })).toBe(3);
+    // Every item is enqueued again with the same deterministic job id (a no-op in BullMQ), none is missed.
+    expect(new Set(enqueued).size).toBe(3);
+    expect((await ctx.models.sources.findById(sourceId).lean())?.http?.etag).toBe('"q1"');
+    expect(await collectFeed(d, { sourceId }, jobCtx())).toMatchObject({ outcome: 'not_modified' });
+  });
+});
+
+describe('source documents held in memory by collectors (revision-checked)', () => {
+  it('serves the held copy while the revision matches and re-reads after any other writer\'s change', async () => {
+    const id = await makeSource('Held', `${base}/held.xml`);
+    const a = createSourceStore(ctx.models, ctx.redis, ctx.queuePrefix);
+    const b = createSourceStore(ctx.models, ctx.redis, ctx.queuePrefix);
+    const first = await a.load(id);
+    a.prime([first!]);
+    // A write that bypasses the revision (a raw database edit) is not seen: the copy is trusted…
+    await ctx.models.sources.updateOne({ _id: id }, { $set: { pollIntervalSec: 1200 } });
+    expect((await a.load(id))?.pollIntervalSec).toBe(600);
+    // …until a revision-aware writer (the API, another collector) publishes a new token.
+    const rev = newSourceRevision();
+    await ctx.models.sources.updateOne({ _id: id }, { $set: { enabled: false, rev } });
+    await publishSourceRevision(ctx.redis, ctx.queuePrefix, id, rev);
+    expect(await a.load(id)).toMatchObject({ enabled: false, pollIntervalSec: 1200, rev });
+    // Another collector's write through its store: this one re-reads too.
+    await b.update(first!._id, { 'health.lastStatus': '304' });
+    expect((await a.load(id))?.health?.lastStatus).toBe('304');
+    // Deleted (the API publishes a token on delete): the held copy is not served.
+    await ctx.models.sources.deleteOne({ _id: id });
+    await publishSourceRevision(ctx.redis, ctx.queuePrefix, id, newSourceRevision());
+    expect(await a.load(id)).toBeNull();
   });
 });

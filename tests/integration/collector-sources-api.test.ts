@@ -2,11 +2,14 @@
  * Sources API (CRUD, health, roles, mission scoping, hostile bodies, audit) and manual intake (normalisation,
  * dedup, classify-item enqueue) against the real API on real Redis and FerretDB.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { createApiKey, generateKey } from '@vigie/db';
-import { createLogger } from '@vigie/runtime';
+import { createLogger, recordSourceLiveness } from '@vigie/runtime';
 import { loadConfig, startApi, type RunningApi } from '@vigie/api';
+import { collectFeed } from '@vigie/collector';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
@@ -107,6 +110,56 @@ describe('sources API', () => {
     expect((next.body.data as Json[]).map((r) => r.name)).toEqual(['Radio Okapi']);
     expect((await call('GET', '/sources?limit=9999', keys.viewer)).status).toBe(400);
     expect((await call('GET', '/sources?enabled[$ne]=x', keys.viewer)).status).toBe(400);
+  });
+
+  it('shows the time of a 304 poll that left the source document untouched (poll times kept in Redis)', async () => {
+    const feed = createServer((req, res) => {
+      if (req.headers['if-none-match'] === '"e1"') return void res.writeHead(304, { etag: '"e1"' }).end();
+      res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"e1"' }).end('<rss version="2.0"><channel><title>t</title></channel></rss>');
+    });
+    await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+    try {
+      const polledBefore = new Date(Date.now() - 3_600_000);
+      const doc = await ctx.models.sources.create({
+        name: 'Quiet 304 feed',
+        kind: 'rss',
+        url: `http://127.0.0.1:${(feed.address() as AddressInfo).port}/feed.xml`,
+        missions: ['MONUSCO'],
+        pollIntervalSec: 600,
+        http: { etag: '"e1"', lastFullFetchAt: new Date() },
+        health: { lastFetchAt: polledBefore, lastStatus: '304', consecutiveFailures: 0, itemsLastFetch: 0, nextFetchAt: new Date(polledBefore.getTime() + 4_800_000) },
+        schedule: { intervalSec: 4_800, recentNew: [0, 0, 0, 0, 0, 0, 0, 0] },
+      });
+      const id = String(doc._id);
+      const stored = await ctx.models.sources.findById(id).lean();
+      const summary = await collectFeed(
+        {
+          models: ctx.models,
+          fetchOptions: { allowPrivateAddresses: true, totalTimeoutMs: 5_000 },
+          enqueueClassify: async () => undefined,
+          now: () => new Date(),
+          liveness: { record: (sourceId, times) => recordSourceLiveness(ctx.redis, ctx.queuePrefix, sourceId, times) },
+        },
+        { sourceId: id },
+        { log: ctx.logger, job: { id: 'api-304' } as unknown as Job },
+      );
+      expect(summary).toMatchObject({ outcome: 'not_modified', sourceWritten: false });
+      expect(await ctx.models.sources.findById(id).lean()).toEqual(stored);
+      const shown = await call('GET', `/sources/${id}`, keys.viewer);
+      const health = shown.body.health as Json;
+      expect(new Date(String(health.lastFetchAt)).getTime()).toBeGreaterThan(polledBefore.getTime() + 3_000_000);
+      expect(new Date(String(health.nextFetchAt)).getTime() - new Date(String(health.lastFetchAt)).getTime()).toBe(4_800_000);
+      expect(health).toMatchObject({ lastStatus: '304', consecutiveFailures: 0, effectiveIntervalSec: 4_800 });
+      const listed = (await call('GET', '/sources?limit=500', keys.viewer)).body.data as Json[];
+      expect((listed.find((r) => r.id === id)!.health as Json).lastFetchAt).toBe(health.lastFetchAt);
+      // A disabled source shows no next fetch, whatever Redis remembers.
+      expect((await call('POST', `/sources/${id}/disable`, keys.admin, { reason: 'test' })).status).toBe(200);
+      expect(((await call('GET', `/sources/${id}`, keys.viewer)).body.health as Json).nextFetchAt).toBeNull();
+      await ctx.models.sources.deleteOne({ _id: id });
+    } finally {
+      feed.closeAllConnections();
+      await new Promise<void>((resolve) => feed.close(() => resolve()));
+    }
   });
 
   it('enforces roles and mission scope on writes', async () => {

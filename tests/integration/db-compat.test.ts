@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
-import { dedupKeyFor, recordEvidence, upsertItem, type NewItem } from '@vigie/db';
+import { dedupKeyFor, recordEvidence, upsertFeedItems, upsertItem, type NewItem } from '@vigie/db';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
@@ -144,5 +144,39 @@ describe('MongoDB-wire compatibility', () => {
       { mission: 'MINUSCA', narrative: 'espionage', count: 1 },
       { mission: 'MONUSCO', narrative: 'false_flag', count: 1 },
     ]);
+  });
+
+  it('reads a feed\'s items and its duplicate candidates in one $or (upsertFeedItems), with a multikey $in and a projection', async () => {
+    const source = await ctx.models.sources.create({ name: 'or-feed', kind: 'rss', url: 'https://example.org/or' });
+    const other = await ctx.models.sources.create({ name: 'or-other', kind: 'rss', url: 'https://example.org/or2' });
+    const long = 'les casques bleus ont quitté la base de Kiwanja hier soir selon des témoins sur place';
+    await upsertFeedItems(ctx.models, String(other._id), [newItem({ guid: 'o1', canonicalUrl: 'https://example.org/same', text: long, simhash: '00000000000000ff' })], new Date());
+    const first = await upsertFeedItems(ctx.models, String(source._id), [
+      newItem({ guid: 'n1', canonicalUrl: 'https://example.org/same', text: long, simhash: '00000000000000ff' }),
+      newItem({ guid: 'n2', canonicalUrl: 'https://example.org/other', text: long, simhash: '00000000000000fe', contentHash: 'h2' }),
+    ], new Date());
+    expect(first.map((r) => r.outcome)).toEqual(['created', 'created']);
+    const root = await ctx.models.items.findOne({ guid: 'o1' }).lean();
+    // n1 by canonical URL, n2 by simhash (distance 1): both point at the older root, as linkDuplicate would.
+    expect(first.map((r) => r.nearDuplicateOf)).toEqual([String(root!._id), String(root!._id)]);
+    const again = await upsertFeedItems(ctx.models, String(source._id), [newItem({ guid: 'n1', canonicalUrl: 'https://example.org/same', text: long, simhash: '00000000000000ff' })], new Date());
+    expect(again).toEqual([{ ...first[0], outcome: 'unchanged' }]);
+    expect(await ctx.models.items.countDocuments({ sourceId: source._id })).toBe(2);
+  });
+
+  it('applies a bulkWrite of a few dozen updateOne by _id (FerretDB v1 deadlocks beyond ~100 per command, so Vigie does not batch that way)', async () => {
+    // Measured on FerretDB v1.24.2/SQLite (2026-11-26): 50 and 90 updates per bulkWrite complete, 110 never
+    // returns. Each update of the command keeps its query cursor — one pooled SQLite connection — open until
+    // the whole command ends (msg_update.go defers the close inside its loop) and the pool holds 100. Not
+    // triggered here: it would wedge the shared test server. A bulkWrite also saves nothing per document on
+    // this backend (each update is its own transaction), which is why the collector skips unneeded writes instead.
+    const docs = await ctx.models.sources.insertMany(Array.from({ length: 40 }, (_, i) => ({ name: `bulk ${i}`, kind: 'rss', url: `https://example.org/b${i}` })));
+    const result = await ctx.models.sources.bulkWrite(
+      docs.map((d, i) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { 'health.itemsLastFetch': i } } } })),
+      { ordered: false },
+    );
+    expect(result.modifiedCount).toBe(40);
+    const stored = await ctx.models.sources.find({ name: /^bulk / }, { name: 1, 'health.itemsLastFetch': 1 }).lean();
+    expect(stored.map((s) => s.health?.itemsLastFetch).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 });

@@ -123,3 +123,4 @@ export {
   type DigestDoc,
 } from './schemas/response.schema.js';
 export { loadBriefData, loadDigestData, loadPrebunkData, effectSeries, storeDigest, BRIEF_ITEM_CAP, PREBUNK_HISTORY_DAYS, type StoredDigestInput, type PrebunkSource, type BriefSource, type DigestSource, type DigestQuery, type EffectRowData, type ResponseData } from './repositories/reports.repository.js';
+export { upsertFeedItems } from './repositories/feed-items.repository.js';

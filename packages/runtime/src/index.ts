@@ -6,3 +6,15 @@ export { createShutdown, onSignals, type ShutdownStep } from './shutdown.js';
 export { connectWithRetry } from './retry.js';
 export { runMain, type RunningService } from './main.js';
 export { startPeriodicTask, type PeriodicTask, type PeriodicTaskOptions } from './periodic.js';
+export {
+  recordSourceLiveness,
+  readSourceLiveness,
+  mergeLiveness,
+  decodeLiveness,
+  LIVENESS_TTL_MS,
+  newSourceRevision,
+  publishSourceRevision,
+  readSourceRevision,
+  repairSourceRevision,
+  type SourceLiveness,
+} from './source-liveness.js';

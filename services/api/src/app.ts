@@ -99,7 +99,7 @@ export function createApp({ config, models, redis, logger, relay }: AppDeps): Ex
   v1.use('/alerts', alertsRouter(models, relay ? { relay } : {}));
   v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));
-  v1.use('/sources', sourcesRouter(models));
+  v1.use('/sources', sourcesRouter(models, { redis, prefix: config.redis.queuePrefix }));
   v1.use('/keys', keysRouter(models));
   v1.use('/audit', auditRouter(models));
   v1.use('/webhooks', webhooksRouter({ models, redis, config, logger }));

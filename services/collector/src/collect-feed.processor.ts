@@ -17,13 +17,14 @@ import {
   type NormalisedItem,
 } from '@vigie/feeds';
 import type { CollectFeedJob } from '@vigie/contracts';
-import { upsertItem, type Models, type NewItem, type SourceDoc } from '@vigie/db';
+import { upsertFeedItems, type Models, type NewItem, type SourceDoc } from '@vigie/db';
 import { UnrecoverableError, type JobContext } from '@vigie/runtime';
 import { nextHealth, type FetchOutcome } from './source-health.js';
 import { adaptiveIntervalSec, nextFetchAt, pushHistory, shouldFetchUnconditionally } from './adaptive-interval.js';
 import { nextRedirectState } from './redirect-adoption.js';
 import { IN_PROCESS_WAIT_MS, retryDelayMs, type HostLimiter } from './politeness.js';
-import type { HealthWriter } from './health-writer.js';
+import type { SourceStore } from './source-cache.js';
+import { planSourceWrite } from './source-write.js';
 
 export interface CollectDeps {
   readonly models: Models;
@@ -33,8 +34,28 @@ export interface CollectDeps {
   readonly now: () => Date;
   /** Per-host politeness shared across processes; absent in unit-level tests. */
   readonly hostLimiter?: HostLimiter;
-  /** Group commit for health records; absent → one write per poll. */
-  readonly healthWriter?: HealthWriter;
+  /**
+   * Where every poll's times go (Redis, shared with the API). When present, the source document is written only
+   * when a poll changes something material; absent (unit-level tests), the times are written to the document.
+   */
+  readonly liveness?: { record(sourceId: string, times: { lastFetchAt: Date; nextFetchAt: Date | null }): Promise<void> };
+  /** Source reads and writes through revision-checked memory copies; absent → straight to the database. */
+  readonly sources?: SourceStore;
+}
+
+/** Milliseconds spent in each step of one poll (the bench aggregates them; logs carry them at debug). */
+export interface CollectTimings {
+  /** Reading the source document. */
+  loadMs: number;
+  /** Waiting in-process for the per-host politeness limiter (re-delays to BullMQ are not counted here). */
+  hostWaitMs: number;
+  fetchMs: number;
+  /** Decoding and parsing (or article extraction). */
+  parseMs: number;
+  /** Item upserts and classification enqueues. */
+  itemsMs: number;
+  /** The source write (when any) and the liveness record. */
+  recordMs: number;
 }
 
 export interface CollectSummary {
@@ -44,6 +65,9 @@ export interface CollectSummary {
   readonly edited: number;
   readonly enqueued: number;
   readonly warnings: number;
+  /** Whether the poll wrote the source document (false: nothing material changed; times went to Redis only). */
+  readonly sourceWritten: boolean;
+  readonly timings: CollectTimings;
 }
 
 type SourceLean = SourceDoc & { _id: Types.ObjectId };
@@ -99,6 +123,7 @@ export function articleToNewItem(sourceUrl: string, fetched: Pick<FetchOk, 'fina
  */
 export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ctx: JobContext): Promise<CollectSummary> {
   const { models } = deps;
+  const timings: CollectTimings = { loadMs: 0, hostWaitMs: 0, fetchMs: 0, parseMs: 0, itemsMs: 0, recordMs: 0 };
   const summary = (outcome: CollectSummary['outcome'], extra: Partial<CollectSummary> = {}): CollectSummary => ({
     sourceId: payload.sourceId,
     outcome,
@@ -106,9 +131,13 @@ export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ct
     edited: 0,
     enqueued: 0,
     warnings: 0,
+    sourceWritten: false,
+    timings,
     ...extra,
   });
-  const source = (await models.sources.findById(payload.sourceId).lean()) as SourceLean | null;
+  let t = performance.now();
+  const source = deps.sources ? await deps.sources.load(payload.sourceId) : ((await models.sources.findById(payload.sourceId).lean()) as SourceLean | null);
+  timings.loadMs = performance.now() - t;
   if (!source || !source.enabled || !source.url || (source.kind !== 'rss' && source.kind !== 'web')) {
     ctx.log.info({ sourceId: payload.sourceId }, 'source missing, disabled or not fetchable; skipping');
     return summary('skipped');
@@ -122,9 +151,13 @@ export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ct
 
   const host = hostKey(source.url);
   const leaseId = randomUUID();
+  t = performance.now();
   if (deps.hostLimiter && host) await acquireHost(deps.hostLimiter, host, leaseId, ctx);
+  timings.hostWaitMs = performance.now() - t;
   try {
-    return await pollSource(deps, source, log, summary);
+    const result = await pollSource(deps, source, log, summary, timings);
+    log.debug({ outcome: result.outcome, sourceWritten: result.sourceWritten, timings }, 'poll done');
+    return result;
   } finally {
     if (deps.hostLimiter && host) await deps.hostLimiter.release(host, leaseId);
   }
@@ -153,32 +186,43 @@ async function pollSource(
   source: SourceLean,
   log: JobContext['log'],
   summary: (o: CollectSummary['outcome'], extra?: Partial<CollectSummary>) => CollectSummary,
+  timings: CollectTimings,
 ): Promise<CollectSummary> {
   const { models } = deps;
   const sourceId = String(source._id);
   const url = source.url!;
   const startedAt = deps.now();
   const unconditional = shouldFetchUnconditionally(source.http?.lastFullFetchAt, startedAt);
+  let t = performance.now();
   const fetched = await fetchFeed(url, {
     ...deps.fetchOptions,
     etag: unconditional ? null : (source.http?.etag ?? null),
     lastModified: unconditional ? null : (source.http?.lastModified ?? null),
     ...(source.kind === 'web' ? { accept: HTML_ACCEPT } : {}),
   });
+  timings.fetchMs = performance.now() - t;
+  const recordTimed = async (outcome: FetchOutcome, at: Date, extra: RecordExtra, http?: Record<string, unknown>) => {
+    const t0 = performance.now();
+    try {
+      return await record(deps, source, outcome, at, extra, http);
+    } finally {
+      timings.recordMs += performance.now() - t0;
+    }
+  };
 
   if (fetched.kind === 'not_modified') {
-    await record(deps, source, { kind: 'not_modified' }, startedAt, { created: 0 });
-    return summary('not_modified');
+    const r = await recordTimed({ kind: 'not_modified' }, startedAt, { created: 0 });
+    return summary('not_modified', { sourceWritten: r.written });
   }
   if (fetched.kind === 'error') {
     if (fetched.code === 'rate_limited') {
       // Honour the server: no poll before Retry-After (or one interval when it gave none). Not retried by BullMQ,
       // whose backoff would come back sooner than asked.
-      await record(deps, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, { retryAfterMs: fetched.retryAfterMs ?? 0 });
+      const r = await recordTimed({ kind: 'error', code: fetched.code, message: fetched.message }, startedAt, { retryAfterMs: fetched.retryAfterMs ?? 0 });
       log.warn({ retryAfterMs: fetched.retryAfterMs }, 'rate limited by the server; next poll deferred');
-      return summary('rate_limited');
+      return summary('rate_limited', { sourceWritten: r.written });
     }
-    const patch = await record(deps, source, { kind: 'error', code: fetched.code, message: fetched.message }, startedAt, {});
+    const { patch } = await recordTimed({ kind: 'error', code: fetched.code, message: fetched.message }, startedAt, {});
     const text = `${fetched.code}: ${fetched.message}`;
     throw patch.retry === 'permanent' ? new UnrecoverableError(text) : new Error(text);
   }
@@ -197,13 +241,13 @@ async function pollSource(
   const bodyHash = createHash('sha256').update(fetched.body).digest('hex');
   if (bodyHash === source.http?.bodyHash) {
     // Same bytes as last time (servers without validators): nothing to parse.
-    await models.sources.updateOne({ _id: source._id }, { $set: httpState });
-    await record(deps, source, { kind: 'ok', status: fetched.status, items: 0 }, startedAt, { created: 0 });
-    return summary('unchanged_body');
+    const r = await recordTimed({ kind: 'ok', status: fetched.status, items: 0 }, startedAt, { created: 0 }, httpState);
+    return summary('unchanged_body', { sourceWritten: r.written });
   }
 
   let items: NewItem[];
   let warnings = 0;
+  t = performance.now();
   try {
     const decoded = decodeFeedBytes(fetched.body, fetched.charset);
     if (source.kind === 'web') {
@@ -216,20 +260,23 @@ async function pollSource(
       warnings = parsed.warnings.length;
     }
   } catch (error) {
+    timings.parseMs = performance.now() - t;
     if (isFeedError(error) || error instanceof UnrecoverableError) {
       // Validators are deliberately not updated: the next poll must fetch the body again.
       const code = isFeedError(error) ? error.code : 'empty';
-      const patch = await record(deps, source, { kind: 'error', code, message: error.message }, startedAt, {});
+      const { patch } = await recordTimed({ kind: 'error', code, message: error.message }, startedAt, {});
       throw patch.retry === 'permanent' ? new UnrecoverableError(`${code}: ${error.message}`) : error;
     }
     throw error;
   }
+  timings.parseMs = performance.now() - t;
 
   let created = 0;
   let edited = 0;
   let enqueued = 0;
-  for (const item of items) {
-    const result = await upsertItem(models, sourceId, item, startedAt);
+  t = performance.now();
+  // One batched upsert per feed (two collection reads on FerretDB whatever the feed's length).
+  for (const result of await upsertFeedItems(models, sourceId, items, startedAt)) {
     if (result.outcome === 'created') created++;
     if (result.outcome === 'edited') edited++;
     // Enqueue every still-pending item, not only new ones: if a previous attempt crashed between the upsert
@@ -239,20 +286,39 @@ async function pollSource(
       enqueued++;
     }
   }
-  await models.sources.updateOne({ _id: source._id }, { $set: { ...httpState, 'http.bodyHash': bodyHash } });
-  await record(deps, source, { kind: 'ok', status: fetched.status, items: items.length }, startedAt, { created: created + edited });
+  timings.itemsMs = performance.now() - t;
+  // Validators and the body hash are stored last, with the health, in one write: a crash before it makes the
+  // next poll fetch and upsert the same body again (a no-op for stored items), so nothing is lost.
+  const r = await recordTimed({ kind: 'ok', status: fetched.status, items: items.length }, startedAt, { created: created + edited }, { ...httpState, 'http.bodyHash': bodyHash });
   log.info({ items: items.length, created, edited, enqueued, warnings }, 'source collected');
-  return summary('collected', { created, edited, enqueued, warnings });
+  return summary('collected', { created, edited, enqueued, warnings, sourceWritten: r.written });
 }
 
-/** Applies the health rules, the adaptive interval and the next-fetch time in one write. */
-async function record(deps: CollectDeps, source: SourceLean, outcome: FetchOutcome, at: Date, extra: { created?: number; retryAfterMs?: number }) {
+interface RecordExtra {
+  /** New or edited items of this poll (undefined: a failure, which leaves the busy/quiet history alone). */
+  readonly created?: number;
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * Applies the health rules, the adaptive interval and the next-fetch time — plus the poll's HTTP state — in at
+ * most one write of only the fields that change; the poll times go to the liveness store (Redis).
+ */
+async function record(
+  deps: CollectDeps,
+  source: SourceLean,
+  outcome: FetchOutcome,
+  at: Date,
+  extra: RecordExtra,
+  httpState: Record<string, unknown> = {},
+) {
   const failures = source.health?.consecutiveFailures ?? 0;
   const patch = nextHealth({ consecutiveFailures: failures }, outcome);
   const recentNew = extra.created === undefined ? [...(source.schedule?.recentNew ?? [])] : pushHistory(source.schedule?.recentNew ?? [], extra.created);
   const intervalSec = adaptiveIntervalSec({ configuredSec: source.pollIntervalSec, recentNew, consecutiveFailures: patch.consecutiveFailures });
   const next = nextFetchAt(at, intervalSec, extra.retryAfterMs);
-  const set: Record<string, unknown> = {
+  const wanted: Record<string, unknown> = {
+    ...httpState,
     'health.lastStatus': patch.lastStatus,
     'health.consecutiveFailures': patch.consecutiveFailures,
     'health.itemsLastFetch': patch.itemsLastFetch,
@@ -260,15 +326,15 @@ async function record(deps: CollectDeps, source: SourceLean, outcome: FetchOutco
     'schedule.intervalSec': intervalSec,
     'schedule.notBefore': next.notBefore,
     'schedule.recentNew': recentNew,
-    ...(patch.disable ? { enabled: false, 'health.disabledReason': patch.disable, 'health.nextFetchAt': null } : {}),
+    ...(patch.disable ? { enabled: false, 'health.disabledReason': patch.disable } : {}),
   };
-  if (deps.healthWriter && !next.notBefore) {
-    await deps.healthWriter.write(String(source._id), set, patch.disable ? null : intervalSec);
-  } else {
-    await deps.models.sources.updateOne(
-      { _id: source._id },
-      { $set: { ...set, 'health.lastFetchAt': at, ...(patch.disable ? {} : { 'health.nextFetchAt': next.nextFetchAt }) } },
-    );
+  const times = { lastFetchAt: at, nextFetchAt: patch.disable ? null : next.nextFetchAt };
+  const plan = planSourceWrite(source, wanted, times, { livenessInRedis: deps.liveness !== undefined });
+  if (plan.set) {
+    if (deps.sources) await deps.sources.update(source._id, plan.set);
+    else await deps.models.sources.updateOne({ _id: source._id }, { $set: plan.set });
   }
-  return patch;
+  // After the document: if this fails the job retries, and the document already holds whatever was material.
+  await deps.liveness?.record(String(source._id), times);
+  return { patch, written: plan.set !== null };
 }

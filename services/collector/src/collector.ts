@@ -6,6 +6,7 @@ import {
   createRedisConnection,
   createTypedQueue,
   createTypedWorker,
+  recordSourceLiveness,
   redactUrl,
   type Logger,
   type RunningService,
@@ -15,8 +16,20 @@ import { collectFeed } from './collect-feed.processor.js';
 import { jitteredIntervalMs, schedulerIdFor } from './schedule.js';
 import { readSourcesFile, upsertSources } from './sources-file.js';
 import { createHostLimiter } from './politeness.js';
+import { createSourceStore, type SourceLean } from './source-cache.js';
 import { sweepStalePending } from './sweeper.js';
-import { createHealthWriter } from './health-writer.js';
+
+/** Scheduler upserts/removals in flight at once during a sync (each is a short Lua script in Redis). */
+const SCHEDULER_SYNC_PARALLELISM = 16;
+
+async function runLimited(tasks: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) await tasks[next++]!();
+    }),
+  );
+}
 
 export interface RunningCollector extends RunningService {
   readonly models: Models;
@@ -49,12 +62,14 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   // edit (new hash) gets a fresh classification.
   const enqueueClassify = (itemId: string, contentHash: string) => classifyQueue.enqueue({ itemId }, { jobId: classifyJobId(itemId, contentHash) });
   const hostLimiter = createHostLimiter(producerRedis, config.redis.queuePrefix, config.politeness);
-  const healthWriter = createHealthWriter(models);
+  // Every poll's times go to Redis (one SET); the source document is written only when something material changes.
+  const sources = createSourceStore(models, producerRedis, config.redis.queuePrefix);
+  const liveness = { record: (sourceId: string, times: { lastFetchAt: Date; nextFetchAt: Date | null }) => recordSourceLiveness(producerRedis, config.redis.queuePrefix, sourceId, times) };
 
   // Global concurrency = this worker's concurrency (per process); per-host limits are shared through Redis.
   const worker = createTypedWorker(
     JOBS.collectFeed,
-    (payload, ctx) => collectFeed({ models, fetchOptions: config.fetch, enqueueClassify, hostLimiter, healthWriter, now: () => new Date() }, payload, ctx),
+    (payload, ctx) => collectFeed({ models, fetchOptions: config.fetch, enqueueClassify, hostLimiter, liveness, sources, now: () => new Date() }, payload, ctx),
     { connection: workerRedis, prefix: config.redis.queuePrefix, logger, concurrency: config.concurrency },
   );
 
@@ -64,32 +79,29 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
    * changed, so a sync over hundreds of sources costs one listing.
    */
   async function syncSchedules() {
-    const sources = await models.sources
-      .find({ enabled: true, kind: { $in: ['rss', 'web'] }, url: { $ne: null } }, { _id: 1, pollIntervalSec: 1, schedule: 1 })
-      .lean();
+    // Whole documents (FerretDB decodes them whole anyway): they also refresh the pollers' memory copies.
+    const enabled = (await models.sources.find({ enabled: true, kind: { $in: ['rss', 'web'] }, url: { $ne: null } }).lean()) as SourceLean[];
+    sources.prime(enabled);
     const existing = new Map<string, number | undefined>();
     for (const s of await collectQueue.queue.getJobSchedulers(0, -1)) {
       const id = s.key ?? s.id;
       if (id) existing.set(id, s.every != null ? Number(s.every) : undefined);
     }
     const wanted = new Set<string>();
-    let updated = 0;
-    for (const s of sources) {
+    const upserts: (() => Promise<unknown>)[] = [];
+    for (const s of enabled) {
       const sourceId = String(s._id);
       const id = schedulerIdFor(sourceId);
       wanted.add(id);
       const every = jitteredIntervalMs(sourceId, s.schedule?.intervalSec ?? s.pollIntervalSec);
       if (existing.get(id) === every) continue;
-      await collectQueue.queue.upsertJobScheduler(id, { every }, { name: JOBS.collectFeed.queue, data: { sourceId }, opts: { ...JOBS.collectFeed.defaults } });
-      updated++;
+      upserts.push(() => collectQueue.queue.upsertJobScheduler(id, { every }, { name: JOBS.collectFeed.queue, data: { sourceId }, opts: { ...JOBS.collectFeed.defaults } }));
     }
-    let removed = 0;
-    for (const id of existing.keys()) {
-      if (!wanted.has(id)) {
-        await collectQueue.queue.removeJobScheduler(id);
-        removed++;
-      }
-    }
+    const removals = [...existing.keys()].filter((id) => !wanted.has(id)).map((id) => () => collectQueue.queue.removeJobScheduler(id));
+    // A few in flight at once: one at a time, 1,000 sources took 1–8 s of round trips before the first poll.
+    await runLimited([...upserts, ...removals], SCHEDULER_SYNC_PARALLELISM);
+    const updated = upserts.length;
+    const removed = removals.length;
     return { scheduled: wanted.size, updated, removed };
   }
 
@@ -115,7 +127,6 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       { name: 'stop scheduler sync', run: async () => clearInterval(timer) },
       // close() waits for active jobs; a job cut short by a hard kill is picked up again as stalled.
       { name: 'close worker', run: () => worker.close() },
-      { name: 'flush source health', run: () => healthWriter.flush() },
       { name: 'close queues', run: () => Promise.all([classifyQueue.close(), collectQueue.close()]) },
       { name: 'quit redis', run: () => Promise.all([workerRedis.quit(), producerRedis.quit()]) },
       { name: 'disconnect database', run: () => connection.close() },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { ConflictError, type MissionCode, type SourceInput } from '@vigie/contracts';
 import type { Models } from '../models.js';
@@ -48,6 +49,8 @@ export async function upsertSourcesByName(models: Models, sources: readonly Sour
       {
         $set: {
           ...fields,
+          // A new revision token: collectors holding this source in memory see it differs and re-read it.
+          rev: randomUUID(),
           ...(urlChanged ? { 'http.etag': null, 'http.lastModified': null, 'http.bodyHash': null, 'http.redirectTo': null, 'http.redirectCount': 0 } : {}),
         },
       },

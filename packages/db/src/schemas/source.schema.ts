@@ -57,6 +57,11 @@ export const sourceSchema = new Schema(
     health: { type: healthSchema, default: () => ({}) },
     http: { type: httpStateSchema, default: () => ({}) },
     schedule: { type: scheduleSchema, default: () => ({}) },
+    /**
+     * Revision token, replaced on every write by the collector and the API and mirrored in Redis
+     * (@vigie/runtime source revisions): the collector trusts its in-memory copy only while both agree.
+     */
+    rev: { type: String, default: null },
   },
   { timestamps: true, collection: 'sources' },
 );

@@ -1,8 +1,10 @@
 import { Router, type Request } from 'express';
 import { Types, type QueryFilter } from 'mongoose';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ConflictError, ForbiddenError, MissionCode, NotFoundError, SOURCE_KIND_VALUES, SourceInput, ValidationError } from '@vigie/contracts';
 import { decodeCursor, deleteSource, encodeCursor, isDuplicateKeyError, type Models, type SourceDoc } from '@vigie/db';
+import { mergeLiveness, newSourceRevision, publishSourceRevision, readSourceLiveness, type SourceLiveness } from '@vigie/runtime';
 import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { auditWrite } from '../middleware/audit.js';
 import { csvEnum, missionsQuery, objectId } from './query.js';
@@ -36,8 +38,13 @@ type SourceLean = SourceDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function sourceToDto(s: SourceLean) {
+/**
+ * A source as the API shows it. `live` is the collector's record of its latest poll (Redis): a poll that changed
+ * nothing material (a 304 from a quiet feed) is not written to the document, so the newer of the two times wins.
+ */
+export function sourceToDto(s: SourceLean, live?: SourceLiveness | null) {
   const h = s.health ?? {};
+  const times = mergeLiveness({ lastFetchAt: h.lastFetchAt ?? null, nextFetchAt: h.nextFetchAt ?? null }, live, s.enabled);
   return {
     id: String(s._id),
     name: s.name,
@@ -51,12 +58,12 @@ export function sourceToDto(s: SourceLean) {
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
     health: {
-      lastFetchAt: iso(h.lastFetchAt),
+      lastFetchAt: iso(times.lastFetchAt),
       lastStatus: h.lastStatus ?? null,
       consecutiveFailures: h.consecutiveFailures ?? 0,
       lastError: h.lastError ? { code: h.lastError.code ?? null, message: h.lastError.message ?? null, at: iso(h.lastError.at) } : null,
       itemsLastFetch: h.itemsLastFetch ?? 0,
-      nextFetchAt: iso(h.nextFetchAt),
+      nextFetchAt: iso(times.nextFetchAt),
       disabledReason: h.disabledReason ?? null,
       /** The adaptive interval in use (seconds), or null before the first fetch. */
       effectiveIntervalSec: s.schedule?.intervalSec ?? null,
@@ -115,8 +122,22 @@ function nameConflict(name: string): ConflictError {
   return new ConflictError(`A source named "${name}" already exists; names identify sources in imports and the CLI.`);
 }
 
-export function sourcesRouter(models: Models): Router {
+/** Where the collector records poll times (the same Redis and queue prefix as the collector). */
+export interface SourceLivenessReader {
+  readonly redis: Redis;
+  readonly prefix: string;
+}
+
+export function sourcesRouter(models: Models, liveness: SourceLivenessReader): Router {
   const router = Router();
+  // One MGET per response. A Redis failure fails the request (problem+json 500) rather than showing stale health.
+  const withLiveness = async (rows: SourceLean[]) => {
+    const live = await readSourceLiveness(liveness.redis, liveness.prefix, rows.map((r) => String(r._id)));
+    return rows.map((r) => sourceToDto(r, live.get(String(r._id))));
+  };
+  const one = async (row: SourceLean) => (await withLiveness([row]))[0]!;
+  // Every change gets a new revision, mirrored in Redis after the write: collectors drop their memory copy.
+  const changed = (id: string, rev: string) => publishSourceRevision(liveness.redis, liveness.prefix, id, rev);
 
   router.get('/', requireRole('viewer'), async (req, res) => {
     const q = listQuery.parse(req.query);
@@ -139,12 +160,12 @@ export function sourcesRouter(models: Models): Router {
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > q.limit && last ? encodeCursor({ v: last.name, id: String(last._id) }) : null;
-    res.json({ data: page.map(sourceToDto), nextCursor });
+    res.json({ data: await withLiveness(page), nextCursor });
   });
 
   router.get('/:id', requireRole('viewer'), async (req, res) => {
     const id = objectId.parse(req.params.id);
-    res.json(sourceToDto(await loadVisible(models, req, id)));
+    res.json(await one(await loadVisible(models, req, id)));
   });
 
   router.post('/', requireRole('admin'), async (req, res) => {
@@ -178,7 +199,8 @@ export function sourcesRouter(models: Models): Router {
     assertWritableMissions(req, after.missions);
     const changes = diff(configOf(before), after);
     if (Object.keys(changes).length > 0) {
-      const set: Record<string, unknown> = { ...after };
+      const rev = newSourceRevision();
+      const set: Record<string, unknown> = { ...after, rev };
       // New URL: the validators, body hash and redirect state belonged to the old one.
       if (changes.url) Object.assign(set, { 'http.etag': null, 'http.lastModified': null, 'http.bodyHash': null, 'http.redirectTo': null, 'http.redirectCount': 0 });
       // Re-enabling clears the reason it was disabled and the failure streak that led there.
@@ -191,9 +213,10 @@ export function sourcesRouter(models: Models): Router {
         if (isDuplicateKeyError(error)) throw nameConflict(after.name);
         throw error;
       }
+      await changed(id, rev);
       await auditWrite(models, req, { action: 'source.update', targetType: 'source', targetId: id, changes });
     }
-    res.json(sourceToDto((await models.sources.findById(id).lean().orFail()) as SourceLean));
+    res.json(await one((await models.sources.findById(id).lean().orFail()) as SourceLean));
   });
 
   for (const action of ['disable', 'enable'] as const) {
@@ -205,13 +228,15 @@ export function sourcesRouter(models: Models): Router {
       assertWritableMissions(req, before.missions);
       const enabled = action === 'enable';
       if (before.enabled !== enabled) {
+        const rev = newSourceRevision();
         const set = enabled
-          ? { enabled: true, 'health.disabledReason': null, 'health.consecutiveFailures': 0, 'schedule.notBefore': null }
-          : { enabled: false, 'health.disabledReason': `Disabled by ${req.principal!.name}${reason ? `: ${reason}` : ''}` };
+          ? { enabled: true, 'health.disabledReason': null, 'health.consecutiveFailures': 0, 'schedule.notBefore': null, rev }
+          : { enabled: false, 'health.disabledReason': `Disabled by ${req.principal!.name}${reason ? `: ${reason}` : ''}`, rev };
         await models.sources.updateOne({ _id: before._id }, { $set: set });
+        await changed(id, rev);
         await auditWrite(models, req, { action: `source.${action}`, targetType: 'source', targetId: id, changes: { enabled: { from: before.enabled, to: enabled } }, reason: reason ?? null });
       }
-      res.json(sourceToDto((await models.sources.findById(id).lean().orFail()) as SourceLean));
+      res.json(await one((await models.sources.findById(id).lean().orFail()) as SourceLean));
     });
   }
 
@@ -220,6 +245,7 @@ export function sourcesRouter(models: Models): Router {
     const before = await loadVisible(models, req, id);
     assertWritableMissions(req, before.missions);
     if (await deleteSource(models, id)) {
+      await changed(id, newSourceRevision());
       await auditWrite(models, req, { action: 'source.delete', targetType: 'source', targetId: id, changes: { source: { from: configOf(before), to: null } } });
     }
     res.status(204).end();
