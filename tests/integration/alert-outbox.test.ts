@@ -97,7 +97,7 @@ describe('alert-event outbox (relay and queue)', () => {
     }
     const backlog = await outboxBacklog(ctx.models);
     expect(backlog.pending).toBe(7);
-    const recorded = await ctx.models.alertOutbox.find().sort({ recordedAt: 1, _id: 1 }).lean();
+    const recorded = await ctx.models.alertOutbox.find().sort({ recordedAt: 1, order: 1 }).lean();
     // The first row was tried on both passes; the ones behind it were not skipped ahead of it.
     expect(recorded.map((r) => r.relayAttempts)).toEqual([2, 0, 0, 0, 0, 0, 0]);
 
@@ -166,16 +166,16 @@ describe('alert-event outbox (relay and queue)', () => {
     expect(report).toMatchObject({ relayed: 1, error: null });
     expect(await ctx.models.alertTransitions.findById(`${alertId}:0`).lean()).toMatchObject({ applied: true });
     expect((await ctx.models.alerts.findById(alertId).lean())!.history).toHaveLength(1);
-    expect(await ctx.models.alertOutbox.findOne({ key: alertEventKey({ alertId, type: 'transition', ref: '1' }) }).lean()).toMatchObject({ relayedAt: expect.any(Date) });
+    expect(await ctx.models.alertOutbox.findById(alertEventKey({ alertId, type: 'transition', ref: '1' })).lean()).toMatchObject({ relayedAt: expect.any(Date) });
   });
 
   it('sets aside a row the queue refuses for good instead of blocking the ones behind it', async () => {
     const alertId = await makeAlert(ctx, 'MONUSCO', 'collusion_armed_groups');
-    await ctx.models.alertOutbox.create({ key: 'corrupt', alertId: new Types.ObjectId(alertId), type: 'transition', ref: 'not:valid', at: new Date(), recordedAt: new Date(Date.now() - 1_000) });
+    await ctx.models.alertOutbox.create({ _id: 'corrupt', alertId: new Types.ObjectId(alertId), type: 'transition', ref: 'not:valid', at: new Date(), recordedAt: new Date(Date.now() - 1_000), order: new Types.ObjectId() });
     const report = await relayPendingAlertEvents(ctx.models, enqueueLive, permanent);
     expect(report).toMatchObject({ dead: 1, error: null });
     expect(report.relayed).toBeGreaterThanOrEqual(1);
-    expect(await ctx.models.alertOutbox.findOne({ key: 'corrupt' }).lean()).toMatchObject({ relayedAt: null, deadReason: expect.stringContaining('ref') });
+    expect(await ctx.models.alertOutbox.findById('corrupt').lean()).toMatchObject({ relayedAt: null, deadReason: expect.stringContaining('ref') });
     expect(await outboxBacklog(ctx.models)).toMatchObject({ pending: 0, dead: 1 });
   });
 
@@ -186,7 +186,7 @@ describe('alert-event outbox (relay and queue)', () => {
     const pruned = await pruneRelayedAlertEvents(ctx.models, new Date(Date.now() + 1_000));
     expect(pruned).toBe(total - 2);
     const left = await ctx.models.alertOutbox.find().lean();
-    expect(left.map((r) => r.key).sort()).toEqual(['corrupt', alertEventKey({ alertId, type: 'created', ref: left.find((r) => r.key !== 'corrupt')!.ref! })].sort());
+    expect(left.map((r) => r._id).sort()).toEqual(['corrupt', alertEventKey({ alertId, type: 'created', ref: left.find((r) => r._id !== 'corrupt')!.ref! })].sort());
     expect(await pruneRelayedAlertEvents(ctx.models, new Date(Date.now() - 3_600_000))).toBe(0);
   });
 });
@@ -242,18 +242,18 @@ describe('alert-event outbox (services)', () => {
     expect(res.status).toBe(200);
     const key = alertEventKey({ alertId, type: 'transition', ref: '1' });
     // The row exists as soon as the action answered (it was written with the change).
-    expect(await ctx.models.alertOutbox.findOne({ key }).lean()).toMatchObject({ type: 'transition', ref: '1' });
+    expect(await ctx.models.alertOutbox.findById(key).lean()).toMatchObject({ type: 'transition', ref: '1' });
     const [first] = await eventually(async () => (receiver.on('/ops').length ? receiver.on('/ops') : undefined), 'the resolved webhook');
     expect(first!.signatureOk).toBe(true);
     expect(first!.json).toMatchObject({ type: 'alert.resolved', id: key });
-    await eventually(async () => ((await ctx.models.alertOutbox.findOne({ key }).lean())?.relayedAt ? true : undefined), 'the row marked relayed');
+    await eventually(async () => ((await ctx.models.alertOutbox.findById(key).lean())?.relayedAt ? true : undefined), 'the row marked relayed');
 
     // Re-delivery: the job is gone from Redis (retention) and the row is pending again (a relay that died before
     // marking it). The event is processed a second time; the delivery key (webhook × event key) holds.
     const queue = new Queue(JOBS.alertEvent.queue, { connection: ctx.redis, prefix: ctx.queuePrefix });
     try {
       await (await queue.getJob(alertEventJobId({ alertId, type: 'transition', ref: '1' })))?.remove();
-      await ctx.models.alertOutbox.updateOne({ key }, { $set: { relayedAt: null } });
+      await ctx.models.alertOutbox.updateOne({ _id: key }, { $set: { relayedAt: null } });
       await eventually(async () => {
         const job = await queue.getJob(alertEventJobId({ alertId, type: 'transition', ref: '1' }));
         return job?.finishedOn ? true : undefined;

@@ -46,7 +46,7 @@ export async function relayPendingAlertEvents(
   const rolledForward = await rollForwardStaleTransitions(models, now());
   const rows = await models.alertOutbox
     .find({ relayedAt: null, deadReason: null })
-    .sort({ recordedAt: 1, _id: 1 })
+    .sort({ recordedAt: 1, order: 1 })
     .limit(batch)
     .lean();
   let relayed = 0;

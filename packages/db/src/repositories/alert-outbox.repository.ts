@@ -4,32 +4,25 @@ import type { Models } from '../models.js';
 import { isDuplicateKeyError } from '../errors.js';
 
 /**
- * Records an alert event in the outbox. Idempotent: the row is keyed on alertEventKey, so recording the same
+ * Records an alert event in the outbox. Idempotent: the row's _id is alertEventKey, so recording the same
  * happening again (a retried job, a roll-forward racing its writer) keeps the first row and its order.
  */
 export async function recordAlertEvent(models: Models, event: AlertEventJob, recordedAt = new Date()): Promise<void> {
-  const key = alertEventKey(event);
   try {
-    await models.alertOutbox.updateOne(
-      { key },
-      {
-        $setOnInsert: {
-          _id: new Types.ObjectId(),
-          key,
-          alertId: new Types.ObjectId(event.alertId),
-          type: event.type,
-          ref: event.ref ?? null,
-          at: new Date(event.at),
-          recordedAt,
-          relayedAt: null,
-          relayAttempts: 0,
-          deadReason: null,
-        },
-      },
-      { upsert: true },
-    );
+    await models.alertOutbox.create({
+      _id: alertEventKey(event),
+      alertId: new Types.ObjectId(event.alertId),
+      type: event.type,
+      ref: event.ref ?? null,
+      at: new Date(event.at),
+      recordedAt,
+      order: new Types.ObjectId(),
+      relayedAt: null,
+      relayAttempts: 0,
+      deadReason: null,
+    });
   } catch (error) {
-    // Two writers recorded it at once: the other one's row stands.
+    // Recorded before (a retried job, a roll-forward racing its writer): the first row and its place stand.
     if (!isDuplicateKeyError(error)) throw error;
   }
 }
@@ -38,7 +31,7 @@ export async function recordAlertEvent(models: Models, event: AlertEventJob, rec
 export async function outboxBacklog(models: Models): Promise<{ pending: number; oldestRecordedAt: Date | null; dead: number }> {
   const [pending, oldest, dead] = await Promise.all([
     models.alertOutbox.countDocuments({ relayedAt: null, deadReason: null }),
-    models.alertOutbox.findOne({ relayedAt: null, deadReason: null }, { recordedAt: 1 }).sort({ recordedAt: 1, _id: 1 }).lean(),
+    models.alertOutbox.findOne({ relayedAt: null, deadReason: null }, { recordedAt: 1 }).sort({ recordedAt: 1, order: 1 }).lean(),
     models.alertOutbox.countDocuments({ deadReason: { $ne: null } }),
   ]);
   return { pending, oldestRecordedAt: oldest?.recordedAt ?? null, dead };

@@ -10,15 +10,21 @@ import { ALERT_EVENT_KINDS } from '@vigie/contracts';
  */
 export const alertOutboxSchema = new Schema(
   {
-    /** alertEventKey(event): the event's identity; the unique index makes recording it idempotent. */
-    key: { type: String, required: true },
+    /**
+     * alertEventKey(event): the event's identity. It is the primary key, so recording an event again is a
+     * duplicate-key no-op, and every write keyed on it is a primary-key lookup — the only filter FerretDB v1's
+     * SQLite backend pushes down (see BENCHMARKS.md).
+     */
+    _id: { type: String, required: true },
     alertId: { type: Schema.Types.ObjectId, required: true },
     type: { type: String, enum: ALERT_EVENT_KINDS, required: true },
     ref: { type: String, default: null },
     /** When the change happened (the event's `at`). */
     at: { type: Date, required: true },
-    /** When the row was written: the relay's order (then _id, an ObjectId increasing within one process). */
+    /** When the row was written: the relay's order, then `order`. */
     recordedAt: { type: Date, required: true },
+    /** An ObjectId taken when the row was written: breaks recordedAt ties in write order within one process. */
+    order: { type: Schema.Types.ObjectId, required: true },
     /** Null while pending; set once the job is in the queue. */
     relayedAt: { type: Date, default: null },
     relayAttempts: { type: Number, default: 0 },
@@ -27,9 +33,9 @@ export const alertOutboxSchema = new Schema(
   },
   { collection: 'alert_outbox', versionKey: false },
 );
-alertOutboxSchema.index({ key: 1 }, { unique: true });
-// The relay's scan: pending rows in recorded order (relayedAt null first, then recordedAt, _id).
-alertOutboxSchema.index({ relayedAt: 1, recordedAt: 1, _id: 1 });
+// The relay's scan: pending rows in recorded order (served by this index on MongoDB 7; FerretDB v1 scans the
+// table, which retention keeps small).
+alertOutboxSchema.index({ relayedAt: 1, recordedAt: 1, order: 1 });
 
 export type AlertOutboxDoc = InferSchemaType<typeof alertOutboxSchema>;
 export type AlertOutboxModel = Model<AlertOutboxDoc>;
