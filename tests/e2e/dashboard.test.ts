@@ -384,6 +384,7 @@ describe('dashboard in headless Chromium', () => {
     // No editing of moments for a viewer; the prebunk brief is still there to read.
     await page.getByRole('link', { name: 'Moments et prébunking' }).click();
     await page.locator('.tasks li').first().waitFor();
+    await page.locator('.calendar li').first().waitFor();
     expect(await page.getByRole('button', { name: 'Modifier' }).count()).toBe(0);
     expect(await page.getByTestId('moment-form').count()).toBe(0);
     expect(await page.getByRole('button', { name: /Note de prébunking \(HTML/ }).count()).toBe(1);
@@ -441,9 +442,10 @@ describe('dashboard in headless Chromium', () => {
     await shot('12-webhooks');
     await a11yBoth('webhooks');
     await card.getByRole('button', { name: 'Pause' }).click();
-    // The status line comes after the API answered (buttons are also disabled while a request is in flight).
-    await expect.poll(async () => page.getByRole('status').first().textContent(), POLL).toBe('Comms cell Slack is paused.');
-    expect(await card.locator('.card-title .badge').textContent()).toBe('paused');
+    // The badge changes once the list is reloaded after the API answered (buttons are also disabled while a
+    // request is in flight, so their state alone proves nothing).
+    await expect.poll(async () => card.locator('.card-title .badge').textContent(), POLL).toBe('paused');
+    expect(await page.getByRole('status').first().textContent()).toBe('Comms cell Slack is paused.');
     expect(await card.getByRole('button', { name: 'Send a test' }).isDisabled()).toBe(true);
     const hook = await ctx.models.webhooks.findOne({ name: 'Comms cell Slack' }).lean();
     expect(hook).toMatchObject({ format: 'slack', events: ['digest.published'], missions: ['MONUSCO'], enabled: false });
@@ -494,7 +496,9 @@ describe('dashboard in headless Chromium', () => {
     expect(nav).not.toContain('Webhooks');
     await page.getByRole('link', { name: 'Moments & prebunk' }).click();
     await page.locator('.tasks li').first().waitFor();
+    await page.locator('.calendar li').first().waitFor();
     expect(await page.getByTestId('moment-form').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     const refused = await fetch(`${api.url}/api/v1/moments`, { method: 'POST', headers: { authorization: `Bearer ${analyst}`, 'content-type': 'application/json' }, body: JSON.stringify({ mission: 'MONUSCO', title: 'x', kind: 'other', date: day }) });
     expect(refused.status).toBe(403);
     expect((await fetch(`${api.url}/api/v1/webhooks`, { headers: { authorization: `Bearer ${analyst}` } })).status).toBe(403);
