@@ -32,6 +32,14 @@ export async function putClassifierBlob(models: Models, json: string, chunkBytes
   return hash;
 }
 
+/** A chunk's bytes: lean reads give a BSON Binary (bytes in `.buffer`), hydrated documents a Buffer. */
+function chunkBytes(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  const inner = (data as { buffer?: unknown } | null)?.buffer;
+  if (inner instanceof Uint8Array) return Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
+  throw new Error('a classifier blob chunk holds no binary data: save the version again');
+}
+
 /** Read a part back; throws when chunks are missing or the content does not match its hash (never half a model). */
 export async function getClassifierBlob(models: Models, hash: string): Promise<string> {
   const chunks = await models.classifierBlobs.find({ hash }).sort({ n: 1 }).lean();
@@ -39,7 +47,7 @@ export async function getClassifierBlob(models: Models, hash: string): Promise<s
   if (chunks.length === 0 || chunks.length !== count || chunks.some((c, i) => c.n !== i)) {
     throw new Error(`classifier part ${hash.slice(0, 12)} is incomplete in the database (${chunks.length}/${count} chunks): save the version again`);
   }
-  const json = gunzipSync(Buffer.concat(chunks.map((c) => Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength)))).toString('utf8');
+  const json = gunzipSync(Buffer.concat(chunks.map((c) => chunkBytes(c.data)))).toString('utf8');
   if (sha256(json) !== hash) throw new Error(`classifier part ${hash.slice(0, 12)} does not match its hash: the stored copy is corrupt, save the version again`);
   return json;
 }
