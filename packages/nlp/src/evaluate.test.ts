@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createClassifier, loadHateModel } from './classifier.js';
 import { DEFAULT_DEV_URL, readLabelledJsonl } from './dataset.js';
 import { evaluate } from './evaluate.js';
-import { DEFAULT_DATASETS_DIR, evaluateHateLayer, loadHateCorpora } from './hate-layer.js';
+import { bestThreshold, DEFAULT_DATASETS_DIR, evaluateHateLayer, loadHateCorpora } from './hate-layer.js';
 
 const hasDev = existsSync(DEFAULT_DEV_URL);
 
@@ -36,4 +36,22 @@ describe.runIf(existsSync(datasets))('generic hate layer floors', () => {
     expect(h.osactA).toBeGreaterThanOrEqual(0.83);
     expect(h.osactB).toBeGreaterThanOrEqual(0.65);
   }, 120_000);
+});
+
+describe('hate-layer threshold choice', () => {
+  it('picks the threshold that separates the classes best, preferring the one nearer 0.5 on ties', () => {
+    const items = [
+      { gold: true, score: 0.42 },
+      { gold: true, score: 0.38 },
+      { gold: false, score: 0.33 },
+      { gold: false, score: 0.1 },
+    ];
+    // 0.35 separates perfectly; at 0.5 every positive is missed.
+    expect(bestThreshold(items)).toEqual({ threshold: 0.35, macroF1: 1 });
+    const tied = [
+      { gold: true, score: 0.9 },
+      { gold: false, score: 0.05 },
+    ];
+    expect(bestThreshold(tied).threshold).toBe(0.5);
+  });
 });
