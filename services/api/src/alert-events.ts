@@ -25,6 +25,8 @@ export function startAlertEventRelay(models: Models, redis: Redis, queuePrefix: 
     async () => {
       const report = await relayPendingAlertEvents(models, (event) => queue.enqueue(event, { jobId: alertEventJobId(event) }), {
         isPermanent: (error) => error instanceof ZodError,
+        // Crashed changes are the classifier relay's sweep; an action rolls its own alert forward before it acts.
+        rollForward: false,
       });
       if (report.error) log.warn({ err: report.error, relayed: report.relayed }, 'alert events wait in the outbox: Redis refused them (the classifier relays them once it answers)');
       return { more: report.more && !report.error };

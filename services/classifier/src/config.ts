@@ -39,10 +39,13 @@ const schema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Base delay of the exponential retry backoff (with jitter), ms; 8 attempts in all. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
-    /** How often (ms) the alert-event outbox relay publishes pending events; it also runs whenever one is recorded. */
-    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
-    /** Hours relayed alert events stay in the outbox (for inspection) before the hourly retention job deletes them. */
-    OUTBOX_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+    /**
+     * How often (ms) the outbox relay looks for alert events still waiting (after a Redis outage, or written by a
+     * process whose own relay failed). New events are relayed at once anyway; each look scans the outbox on FerretDB v1.
+     */
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    /** Hours relayed alert events stay in the outbox (for inspection) before the hourly retention job deletes them; a small outbox keeps the relay's scan cheap. */
+    OUTBOX_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 90).default(24),
     /** Allow webhooks on private/loopback addresses (on-premise receivers, demo, tests only: SSRF guard). */
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
     /** Base URL of this Vigie, for links in notifications. */
@@ -96,9 +99,9 @@ const schema = z
       allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     },
     earlyWarningIntervalMs: env.EARLY_WARNING_INTERVAL_MS,
-    outbox: { relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 },
     classifierVersionPollMs: env.CLASSIFIER_VERSION_POLL_MS,
     reclassify: { batchSize: env.RECLASSIFY_BATCH_SIZE, pauseMs: env.RECLASSIFY_PAUSE_MS, lockMs: env.RECLASSIFY_LOCK_MS },
+    outbox: { relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 },
     digest: {
       cron: env.DIGEST_CRON,
       timezone: env.DIGEST_TIMEZONE,

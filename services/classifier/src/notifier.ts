@@ -46,10 +46,15 @@ async function startOutboxRelay(config: ClassifierConfig, models: Models, logger
   // lazyConnect: the first pass connects. A failed connect is retried by ioredis in the background.
   await redis.connect().catch(() => undefined);
   const queue = createTypedQueue(JOBS.alertEvent, redis, config.redis.queuePrefix, logger);
+  let lastSweep = 0;
   const task = startPeriodicTask(
     async () => {
+      // Crashed lifecycle changes are swept at most every 30 s (the age at which they count as crashed).
+      const rollForward = Date.now() - lastSweep >= 30_000;
+      if (rollForward) lastSweep = Date.now();
       const report = await relayPendingAlertEvents(models, (event) => queue.enqueue(event, { jobId: alertEventJobId(event) }), {
         isPermanent: (error) => error instanceof ZodError,
+        rollForward,
       });
       if (report.relayed || report.rolledForward || report.dead) log.debug({ ...report, error: undefined }, 'outbox relay pass');
       if (report.dead) log.error({ dead: report.dead }, 'alert events refused by the queue schema were set aside (alert_outbox.deadReason)');

@@ -13,6 +13,12 @@ export interface RelayOptions {
    * order is kept, and the row is tried again on the next pass.
    */
   readonly isPermanent?: (error: unknown) => boolean;
+  /**
+   * Roll forward lifecycle changes left unapplied by a crashed writer before relaying (default true). It reads
+   * alert_transitions, which grows with every action and which FerretDB v1 scans whole: callers that pass often
+   * sweep only now and then.
+   */
+  readonly rollForward?: boolean;
 }
 
 export interface RelayReport {
@@ -43,7 +49,7 @@ export async function relayPendingAlertEvents(
 ): Promise<RelayReport> {
   const now = options.now ?? (() => new Date());
   const batch = options.batch ?? 200;
-  const rolledForward = await rollForwardStaleTransitions(models, now());
+  const rolledForward = options.rollForward === false ? 0 : await rollForwardStaleTransitions(models, now());
   const rows = await models.alertOutbox
     .find({ relayedAt: null, deadReason: null })
     .sort({ recordedAt: 1, order: 1 })
