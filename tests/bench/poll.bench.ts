@@ -190,10 +190,29 @@ async function main(): Promise<void> {
     await queue.close();
     watcher.disconnect();
     const written = summaries.filter((r) => r.sourceWritten).length;
+    // Where the per-host interval is enforced: the limiter's grant times (Redis clock), per host.
+    const hostOf = new Map((await models.sources.find({}, { url: 1 }).lean()).map((s) => [String(s._id), new URL(s.url!).hostname]));
+    const grants = new Map<string, number[]>();
+    for (const r of summaries) {
+      if (r.timings?.hostGrantedAt == null) continue;
+      const h = hostOf.get(r.sourceId) ?? '?';
+      grants.set(h, [...(grants.get(h) ?? []), r.timings.hostGrantedAt]);
+    }
+    let minGrantGapMs = Infinity;
+    for (const ts of grants.values()) {
+      ts.sort((a, b) => a - b);
+      for (let i = 1; i < ts.length; i++) minGrantGapMs = Math.min(minGrantGapMs, ts[i]! - ts[i - 1]!);
+    }
     const recorded = await models.sources.countDocuments({ 'health.lastFetchAt': { $gte: now } });
     const items = await models.items.countDocuments({});
     const distinctItems = new Set((await models.items.find({}, { sourceId: 1, guid: 1 }).lean()).map((i) => `${String(i.sourceId)}|${i.guid}`)).size;
     const failures = await models.sources.countDocuments({ 'health.consecutiveFailures': { $gt: 0 } });
+    for (const step of collector.shutdownSteps) await step.run().catch(() => undefined);
+    const cleanup = await connectMongo(mongoUrl, { dbName, appName: 'bench-cleanup' });
+    await cleanup.dropDatabase();
+    await cleanup.close();
+    await connection.close();
+
     const row = (name: string, ms: number, n: number, notes: string) => `| ${name} | ${n} | ${(ms / 1000).toFixed(2)} | ${((n / ms) * 1000).toFixed(0)} | ${notes} |`;
     process.stdout.write(
       [
@@ -206,7 +225,7 @@ async function main(): Promise<void> {
         row('Vigie collector (schedulers → worker → fetch → parse → FerretDB)', pipelineMs, polled, `per host ≤ 2 in flight, 1 start / 2 s; ${notModified} × 304, ${hits - notModified} × 200, ${items} items stored (${distinctItems} distinct, ${expectedItems} expected), ${written} source documents written, ${livePolled} liveness records in Redis, ${recorded} documents with this poll's time, ${failures} sources failing; scheduler sync ${(scheduledMs / 1000).toFixed(2)} s included`),
         '',
         `Target: ${FEEDS} feeds in < 30 s → ${pipelineMs < 30_000 && polled >= FEEDS ? 'met' : 'NOT met'}. Floor set by politeness alone: ${(((FEEDS / HOSTS - 1) * 2) + 0).toFixed(0)} s.`,
-        `Politeness observed by the servers: at most ${maxInFlightPerHost} request(s) in flight on one host (limit 2); shortest gap between two request starts on one host ${minStartGapMs === Infinity ? '—' : `${(minStartGapMs / 1000).toFixed(2)} s`} (limit 2 s). ${maxInFlightPerHost <= 2 && minStartGapMs >= 1_950 ? 'Limits held.' : 'LIMITS BROKEN.'}`,
+        `Politeness: at most ${maxInFlightPerHost} request(s) in flight on one host as seen by the servers (limit 2); shortest gap between two starts granted on one host ${minGrantGapMs === Infinity ? '—' : `${(minGrantGapMs / 1000).toFixed(3)} s`} by the limiter's clock (limit 2 s), ${minStartGapMs === Infinity ? '—' : `${(minStartGapMs / 1000).toFixed(2)} s`} between arrivals at the server (grant-to-wire latency varies). ${maxInFlightPerHost <= 2 && minGrantGapMs >= 2_000 ? 'Limits held.' : 'LIMITS BROKEN.'}`,
         `Nothing lost or duplicated: ${items === expectedItems && distinctItems === items ? 'yes' : 'NO'} (${items} stored, ${distinctItems} distinct, ${expectedItems} expected). Outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; job starts ${starts} for ${done.length} completed jobs (re-delays by the host limiter); queue wait p50 ${(pct(queueWaitMs, 50) / 1000).toFixed(1)} s, p95 ${(pct(queueWaitMs, 95) / 1000).toFixed(1)} s.`,
         '',
         'Per-poll steps (completed jobs; ms):',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, type Job, type Worker } from 'bullmq';
 import { Types } from 'mongoose';
 import { JOBS } from '@vigie/contracts';
-import { saveClassification, type Models } from '@vigie/db';
+import { saveClassification, upsertFeedItems, type Models, type NewItem } from '@vigie/db';
 import { createTypedQueue, createTypedWorker, newSourceRevision, publishSourceRevision, readSourceLiveness, recordSourceLiveness, type JobContext } from '@vigie/runtime';
 import { collectFeed, createHostLimiter, createSourceStore, sweepStalePending, type CollectDeps } from '@vigie/collector';
 import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
@@ -307,14 +307,48 @@ describe('web sources and cross-source dedup', () => {
   });
 });
 
+describe('feed items stored concurrently (merged reads)', () => {
+  it('six feeds carrying the same story at once: each item stored once, every copy linked to the single oldest root', async () => {
+    const text = 'Des tirs ont été entendus près du camp de déplacés de Bulengo au nord de Goma tôt ce matin selon des habitants';
+    const story = (guid: string, n: number): NewItem => ({
+      guid,
+      url: `https://site${n}.example/bulengo`,
+      canonicalUrl: `https://site${n}.example/bulengo`,
+      title: 'Tirs près de Bulengo',
+      text,
+      author: null,
+      publishedAt: new Date('2026-03-02T06:00:00Z'),
+      language: 'fr',
+      languageConfidence: 0.9,
+      media: [],
+      contentHash: `bulengo-${n}`,
+      simhash: n % 2 === 0 ? 'a5a5a5a5a5a5a5a5' : 'a5a5a5a5a5a5a5a4',
+      warnings: [],
+    });
+    const sources = await Promise.all(Array.from({ length: 6 }, (_, n) => makeSource(`Bulengo ${n}`, `${base}/bulengo-${n}.xml`)));
+    const runs = await Promise.all(sources.map((sourceId, n) => upsertFeedItems(ctx.models, sourceId, [story(`b-${n}`, n), story(`b-${n}-bis`, n + 10)], new Date())));
+    expect(runs.flat().map((r) => r.outcome)).toEqual(Array(12).fill('created'));
+    const stored = await ctx.models.items.find({ sourceId: { $in: sources } }).sort({ _id: 1 }).lean();
+    expect(stored).toHaveLength(12);
+    const oldest = stored[0]!;
+    expect(oldest.nearDuplicateOf).toBeNull();
+    // Whatever the interleaving, every other copy points at the oldest one, never at another copy.
+    for (const copy of stored.slice(1)) expect(String(copy.nearDuplicateOf)).toBe(String(oldest._id));
+    // Again, all at once: nothing new, nothing duplicated.
+    const again = await Promise.all(sources.map((sourceId, n) => upsertFeedItems(ctx.models, sourceId, [story(`b-${n}`, n), story(`b-${n}-bis`, n + 10)], new Date())));
+    expect(again.flat().map((r) => r.outcome)).toEqual(Array(12).fill('unchanged'));
+    expect(await ctx.models.items.countDocuments({ sourceId: { $in: sources } })).toBe(12);
+  });
+});
+
 describe('per-host politeness (shared through Redis)', () => {
   it('grants at most N concurrent fetches and one start per interval per host, independently per host', async () => {
     const limiter = createHostLimiter(ctx.redis, ctx.queuePrefix, { maxConcurrent: 2, minIntervalMs: 60_000, leaseTtlMs: 30_000 });
-    expect(await limiter.tryAcquire('a.example', 'l1')).toEqual({ kind: 'granted' });
+    expect(await limiter.tryAcquire('a.example', 'l1')).toMatchObject({ kind: 'granted' });
     const second = await limiter.tryAcquire('a.example', 'l2');
     expect(second.kind).toBe('rate');
     expect(second.kind !== 'granted' && second.waitMs).toBeGreaterThan(50_000);
-    expect(await limiter.tryAcquire('b.example', 'l3')).toEqual({ kind: 'granted' });
+    expect(await limiter.tryAcquire('b.example', 'l3')).toMatchObject({ kind: 'granted' });
 
     const burst = createHostLimiter(ctx.redis, `${ctx.queuePrefix}:burst`, { maxConcurrent: 2, minIntervalMs: 0, leaseTtlMs: 30_000 });
     expect((await burst.tryAcquire('c.example', 'x1')).kind).toBe('granted');

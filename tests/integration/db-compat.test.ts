@@ -176,7 +176,7 @@ describe('MongoDB-wire compatibility', () => {
       { ordered: false },
     );
     expect(result.modifiedCount).toBe(40);
-    const stored = await ctx.models.sources.find({ name: /^bulk / }, { name: 1, 'health.itemsLastFetch': 1 }).lean();
+    const stored = await ctx.models.sources.find({ name: /^bulk / }).lean();
     expect(stored.map((s) => s.health?.itemsLastFetch).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 });

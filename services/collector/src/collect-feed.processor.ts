@@ -56,6 +56,8 @@ export interface CollectTimings {
   itemsMs: number;
   /** The source write (when any) and the liveness record. */
   recordMs: number;
+  /** When the per-host limiter granted this fetch (Redis clock, ms since the epoch); null without a limiter. */
+  hostGrantedAt: number | null;
 }
 
 export interface CollectSummary {
@@ -123,7 +125,7 @@ export function articleToNewItem(sourceUrl: string, fetched: Pick<FetchOk, 'fina
  */
 export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ctx: JobContext): Promise<CollectSummary> {
   const { models } = deps;
-  const timings: CollectTimings = { loadMs: 0, hostWaitMs: 0, fetchMs: 0, parseMs: 0, itemsMs: 0, recordMs: 0 };
+  const timings: CollectTimings = { loadMs: 0, hostWaitMs: 0, fetchMs: 0, parseMs: 0, itemsMs: 0, recordMs: 0, hostGrantedAt: null };
   const summary = (outcome: CollectSummary['outcome'], extra: Partial<CollectSummary> = {}): CollectSummary => ({
     sourceId: payload.sourceId,
     outcome,
@@ -152,7 +154,7 @@ export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ct
   const host = hostKey(source.url);
   const leaseId = randomUUID();
   t = performance.now();
-  if (deps.hostLimiter && host) await acquireHost(deps.hostLimiter, host, leaseId, ctx);
+  if (deps.hostLimiter && host) timings.hostGrantedAt = await acquireHost(deps.hostLimiter, host, leaseId, ctx);
   timings.hostWaitMs = performance.now() - t;
   try {
     const result = await pollSource(deps, source, log, summary, timings);
@@ -164,10 +166,10 @@ export async function collectFeed(deps: CollectDeps, payload: CollectFeedJob, ct
 }
 
 /** Waits briefly in-process, else moves the job back to delayed (never drops it, never holds a slot long). */
-async function acquireHost(limiter: HostLimiter, host: string, leaseId: string, ctx: JobContext): Promise<void> {
+async function acquireHost(limiter: HostLimiter, host: string, leaseId: string, ctx: JobContext): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const decision = await limiter.tryAcquire(host, leaseId);
-    if (decision.kind === 'granted') return;
+    if (decision.kind === 'granted') return decision.at;
     const delay = retryDelayMs(decision);
     if (delay > IN_PROCESS_WAIT_MS || !ctx.job.token) {
       if (!ctx.job.token) throw new Error(`host ${host} is busy and this job cannot be re-delayed (no lock token)`);

@@ -15,7 +15,8 @@ export interface PolitenessLimits {
 }
 
 export type HostDecision =
-  | { readonly kind: 'granted' }
+  /** `at`: Redis' clock when the start was granted (ms since the epoch) — where the per-host interval is enforced. */
+  | { readonly kind: 'granted'; readonly at: number }
   | { readonly kind: 'busy'; readonly waitMs: number }
   | { readonly kind: 'rate'; readonly waitMs: number };
 
@@ -34,7 +35,7 @@ if now < nextAllowed then return {2, nextAllowed - now} end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
 if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[2], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3])) end
-return {0, 0}
+return {0, now}
 `;
 
 export interface HostLimiter {
@@ -46,9 +47,10 @@ export function createHostLimiter(redis: Redis, prefix: string, limits: Politene
   const keys = (host: string) => [`${prefix}:politeness:${host}:leases`, `${prefix}:politeness:${host}:next`];
   return {
     async tryAcquire(host, leaseId) {
-      const [code, wait] = (await redis.eval(ACQUIRE, 2, ...keys(host), leaseId, limits.maxConcurrent, limits.minIntervalMs, limits.leaseTtlMs)) as [number, number];
-      if (code === 0) return { kind: 'granted' };
-      return { kind: code === 1 ? 'busy' : 'rate', waitMs: Math.max(0, wait) };
+      // [0, grant time] or [1 busy | 2 rate, wait ms]
+      const [code, value] = (await redis.eval(ACQUIRE, 2, ...keys(host), leaseId, limits.maxConcurrent, limits.minIntervalMs, limits.leaseTtlMs)) as [number, number];
+      if (code === 0) return { kind: 'granted', at: value };
+      return { kind: code === 1 ? 'busy' : 'rate', waitMs: Math.max(0, value) };
     },
     async release(host, leaseId) {
       await redis.zrem(keys(host)[0]!, leaseId);
