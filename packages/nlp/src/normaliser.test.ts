@@ -95,6 +95,14 @@ describe('tokenise (scanner)', () => {
     expect(spans('a😀b')).toEqual(['a', 'b']);
   });
 
+  it('merges spelled-out runs only with four letters or more, one separator, and capitals when spaced', () => {
+    expect(normaliseText('U.N.I.F.I.L et M-O-N-U-S-C-O')).toBe('unifil et monusco');
+    expect(normaliseText('A.B.C x')).toBe('a b c x');
+    expect(normaliseText('y a t i l')).toBe('y a t i l');
+    expect(normaliseText('M.O-N.U')).toBe('m o n u');
+    expect(tokenise('x M.O.N.U.S.C.O y').tokens.map((t) => [t.start, t.end])).toEqual([[0, 1], [2, 15], [16, 17]]);
+  });
+
   it('gives tokens of the same surface the same lexeme id, and spelled-out runs none', () => {
     const t = tokenise('MONUSCO monusco MONUSCO M.O.N.U.S.C.O');
     const [a, b, c, d] = t.tokens;

@@ -195,40 +195,61 @@ export function isArabiziToken(norm: string): boolean {
 const ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
 const LATIN_LETTER = /[a-zA-Z\u00c0-\u024f\u0253-\u0254\u025b\u0272\u014b]/;
 
-interface RawToken {
-  start: number;
-  end: number;
-  text: string;
+/**
+ * Raw tokens of the text being tokenised, as parallel arrays reused from text to text (no object per token): offsets
+ * into the cleaned text and the FNV-1a hash of the token's code units, which is the interning key.
+ */
+let rawStart: Int32Array = new Int32Array(1024);
+let rawEnd: Int32Array = new Int32Array(1024);
+let rawHash: Int32Array = new Int32Array(1024);
+let rawCount = 0;
+
+function pushRaw(start: number, end: number, hash: number): void {
+  if (rawCount === rawStart.length) {
+    const grow = (a: Int32Array): Int32Array => {
+      const g = new Int32Array(a.length * 2);
+      g.set(a);
+      return g;
+    };
+    rawStart = grow(rawStart);
+    rawEnd = grow(rawEnd);
+    rawHash = grow(rawHash);
+  }
+  rawStart[rawCount] = start;
+  rawEnd[rawCount] = end;
+  rawHash[rawCount] = hash;
+  rawCount++;
+}
+
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /**
- * Merge spaced-out or dotted acronyms back into one token: M.O.N.U.S.C.O, m-o-n-u-s-c-o, M O N U S C O. A run needs
+ * Spelled-out or dotted acronyms merged back into one token: M.O.N.U.S.C.O, m-o-n-u-s-c-o, M O N U S C O. A run needs
  * at least four single characters and one repeated separator; the spaced form must be upper case so French "y a"
- * or Bambara single-letter words are never glued together.
+ * or Bambara single-letter words are never glued together. Returns the run's last raw index, or -1 when raw token
+ * `i` starts no run; `out.text` receives the merged text.
  */
-function mergeSpelledOut(raw: RawToken[], text: string): RawToken[] {
-  const out: RawToken[] = [];
-  let i = 0;
-  while (i < raw.length) {
-    const first = raw[i]!;
-    if (first.text.length === 1) {
-      const sep = text.slice(first.end, raw[i + 1]?.start ?? first.end);
-      if (sep.length === 1 && /[.\-_*·• ]/.test(sep)) {
-        let j = i;
-        while (j + 1 < raw.length && raw[j + 1]!.text.length === 1 && text.slice(raw[j]!.end, raw[j + 1]!.start) === sep) j++;
-        const run = raw.slice(i, j + 1);
-        const upper = run.every((t) => t.text === t.text.toUpperCase());
-        if (run.length >= 4 && (sep !== ' ' || upper)) {
-          out.push({ start: first.start, end: run[run.length - 1]!.end, text: run.map((t) => t.text).join('') });
-          i = j + 1;
-          continue;
-        }
-      }
-    }
-    out.push(first);
-    i++;
+function spelledOutRun(text: string, i: number, out: { text: string }): number {
+  if (rawEnd[i]! - rawStart[i]! !== 1 || i + 1 >= rawCount) return -1;
+  const sep = text.slice(rawEnd[i]!, rawStart[i + 1]!);
+  if (sep.length !== 1 || !/[.\-_*·• ]/.test(sep)) return -1;
+  let j = i;
+  while (j + 1 < rawCount && rawEnd[j + 1]! - rawStart[j + 1]! === 1 && text.slice(rawEnd[j]!, rawStart[j + 1]!) === sep) j++;
+  if (j - i + 1 < 4) return -1;
+  let joined = '';
+  let upper = true;
+  for (let k = i; k <= j; k++) {
+    const ch = text[rawStart[k]!]!;
+    if (ch !== ch.toUpperCase()) upper = false;
+    joined += ch;
   }
-  return out;
+  if (sep === ' ' && !upper) return -1;
+  out.text = joined;
+  return j;
 }
 
 interface TokenForms {
@@ -241,6 +262,9 @@ interface TokenForms {
   arabiziSignal: boolean;
   /** Arabizi skeleton of the surface, computed on first use in an Arabizi text. */
   skeleton: string | undefined;
+  /** The raw token text (the cache key) and its FNV-1a hash. */
+  surface: string;
+  hash: number;
 }
 
 // Token normalisation runs a dozen regexes; words repeat (Zipf), so results are memoised in a bounded cache that
@@ -248,7 +272,8 @@ interface TokenForms {
 //
 // The cache doubles as the interning table: every distinct surface gets a small integer id, so the matcher and the
 // feature extractor can memoise their own per-token work in arrays indexed by that id instead of hashing the word
-// again (one string hash per token per text instead of one per consumer and form). The cache is only cleared
+// again. It is an open-addressing table keyed by the hash the scanner computes while reading the token, compared in
+// place against the text, so a known token costs no substring and no string hashing. The cache is only cleared
 // between texts, and each clearing starts a new generation, so ids in one text never mix generations.
 const TOKEN_CACHE_LIMIT = 100_000;
 let tokenCacheLimit = TOKEN_CACHE_LIMIT;
@@ -258,21 +283,33 @@ export function setTokenInterningLimit(limit: number): void {
   if (!process.env.VITEST) throw new Error('setTokenInterningLimit is for tests only');
   tokenCacheLimit = Math.min(limit, TOKEN_CACHE_LIMIT);
 }
-const tokenCache = new Map<string, TokenForms>();
-const skeletonCache = new Map<string, string>();
-let generation = 0;
 
 /** Upper bound (exclusive) of {@link Token.lexeme} ids, so consumers can size their memo arrays. */
 export const LEXEME_LIMIT = TOKEN_CACHE_LIMIT + MAX_TEXT_CHARS;
+const SLOT_BITS = 18; // 2^18 slots ≥ 2 × LEXEME_LIMIT: the table stays under half full
+const tokenSlots = new Int32Array(1 << SLOT_BITS).fill(-1);
+const tokenForms: TokenForms[] = [];
+const skeletonCache = new Map<string, string>();
+let generation = 0;
 
-function normaliseTokenCached(text: string): TokenForms {
-  let v = tokenCache.get(text);
-  if (!v) {
-    const f = normaliseToken(text);
-    const arabiziSignal = f.script === 'latin' && (isArabiziToken(f.norm) || (f.alts.length > 0 && f.alts.some(isArabiziToken)));
-    v = { norm: f.norm, alts: f.alts, script: f.script, id: tokenCache.size, arabiziSignal, skeleton: undefined };
-    tokenCache.set(text, v);
+/** The cached forms of the token `text.slice(start, end)` whose hash is `hash`, normalising it on first sight. */
+function normaliseTokenCached(text: string, start: number, end: number, hash: number): TokenForms {
+  const mask = (1 << SLOT_BITS) - 1;
+  const len = end - start;
+  let slot = Math.imul(hash, 0x9e3779b1) >>> (32 - SLOT_BITS);
+  for (;;) {
+    const idx = tokenSlots[slot]!;
+    if (idx === -1) break;
+    const f = tokenForms[idx]!;
+    if (f.hash === hash && f.surface.length === len && text.startsWith(f.surface, start)) return f;
+    slot = (slot + 1) & mask;
   }
+  const surface = start === 0 && end === text.length ? text : text.slice(start, end);
+  const f = normaliseToken(surface);
+  const arabiziSignal = f.script === 'latin' && (isArabiziToken(f.norm) || (f.alts.length > 0 && f.alts.some(isArabiziToken)));
+  const v: TokenForms = { norm: f.norm, alts: f.alts, script: f.script, id: tokenForms.length, arabiziSignal, skeleton: undefined, surface, hash };
+  tokenSlots[slot] = v.id;
+  tokenForms.push(v);
   return v;
 }
 
@@ -332,9 +369,12 @@ function tokenCharWidth(s: string, i: number): number {
   return ASTRAL_TOKEN_CHAR.test(s.slice(i, i + 2)) ? 2 : 0;
 }
 
-/** Raw tokens of a cleaned text: maximal runs of letters, marks, digits and @ $ € (the same set as `/[\p{L}\p{M}\p{N}@$€]+/u`). */
-function scanTokens(text: string): RawToken[] {
-  const out: RawToken[] = [];
+/**
+ * Raw tokens of a cleaned text into the raw arrays: maximal runs of letters, marks, digits and @ $ € (the same set as
+ * `/[\p{L}\p{M}\p{N}@$€]+/u`), each hashed while it is read.
+ */
+function scanTokens(text: string): void {
+  rawCount = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -344,29 +384,46 @@ function scanTokens(text: string): RawToken[] {
       continue;
     }
     const start = i;
-    do i += w;
-    while (i < n && (w = tokenCharWidth(text, i)) > 0);
-    out.push({ start, end: i, text: text.slice(start, i) });
+    let h = 0x811c9dc5;
+    do {
+      h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      if (w === 2) h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
+      i += w;
+    } while (i < n && (w = tokenCharWidth(text, i)) > 0);
+    pushRaw(start, i, h);
   }
-  return out;
 }
 
 /** Tokenise and normalise a text; the core of every later step. Never throws. */
 export function tokenise(raw: string): NormalisedText {
   const { cleaned, truncated, notes } = cleanText(typeof raw === 'string' ? raw : String(raw ?? ''));
   // Clear the interning cache only between texts, so all tokens of one text share a generation.
-  if (tokenCache.size >= tokenCacheLimit) {
-    tokenCache.clear();
+  if (tokenForms.length >= tokenCacheLimit) {
+    tokenSlots.fill(-1);
+    tokenForms.length = 0;
     generation++;
   }
-  const merged = mergeSpelledOut(scanTokens(cleaned), cleaned);
+  scanTokens(cleaned);
   const tokens: Token[] = [];
   const scriptCounts = { latin: 0, arabic: 0, other: 0 };
   let arabiziSignals = 0;
   let latinTokens = 0;
   const forms: TokenForms[] = [];
-  for (const r of merged) {
-    const f = normaliseTokenCached(r.text);
+  const run = { text: '' };
+  for (let i = 0; i < rawCount; i++) {
+    const start = rawStart[i]!;
+    let end = rawEnd[i]!;
+    let f: TokenForms;
+    // A spelled-out run ("M.O.N.U.S.C.O") has a surface that differs from its cache key; the Arabizi skeleton is read
+    // from the surface, so such tokens get no shared id (-1) and consumers take their uncached path.
+    let spelled = false;
+    const last = spelledOutRun(cleaned, i, run);
+    if (last >= 0) {
+      f = normaliseTokenCached(run.text, 0, run.text.length, fnv(run.text));
+      end = rawEnd[last]!;
+      i = last;
+      spelled = true;
+    } else f = normaliseTokenCached(cleaned, start, end, rawHash[i]!);
     const { norm, script } = f;
     if (!norm) continue;
     scriptCounts[script] += norm.length;
@@ -374,10 +431,7 @@ export function tokenise(raw: string): NormalisedText {
       latinTokens++;
       if (f.arabiziSignal) arabiziSignals++;
     }
-    // A spelled-out run ("M.O.N.U.S.C.O") has a surface that differs from its cache key; the Arabizi skeleton is read
-    // from the surface, so such tokens get no shared id (-1) and consumers take their uncached path.
-    const spelled = r.end - r.start !== r.text.length;
-    tokens.push({ norm, alts: f.alts, arabizi: undefined, start: r.start, end: r.end, script, lexeme: spelled ? -1 : f.id });
+    tokens.push({ norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : f.id });
     forms.push(f);
   }
   // Arabizi is a text-level decision: two signals, or one in a very short text. Only then do plain Latin words
@@ -390,7 +444,7 @@ export function tokenise(raw: string): NormalisedText {
       let sk: string;
       if (t.lexeme >= 0) {
         const f = forms[i]!;
-        sk = f.skeleton ??= arabiziSkeleton(foldLatin(cleaned.slice(t.start, t.end)));
+        sk = f.skeleton ??= arabiziSkeleton(foldLatin(f.surface));
       } else sk = arabiziSkeletonCached(cleaned.slice(t.start, t.end));
       if (sk.length >= 2) t.arabizi = sk;
     }
