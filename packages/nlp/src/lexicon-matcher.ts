@@ -153,6 +153,8 @@ export class LexiconMatcher {
   /** Dedupe stamps of (entry, start token): an entry is recorded once per start; see {@link LexiconMatcher.match}. */
   private readonly stamp: Int32Array;
   private stampCounter = 0;
+  /** Children of the root by key id, as an array: every token's keys are looked up there, most find nothing. */
+  private readonly rootChild: (TrieNode | undefined)[];
 
   constructor(entries: readonly MatcherEntry[]) {
     this.entries = entries;
@@ -164,6 +166,8 @@ export class LexiconMatcher {
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
     this.groups = groups.length;
     this.stamp = new Int32Array(entries.length);
+    this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
+    for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;
   }
 
   private lexiconKey(t: Token, lang: string): string {
@@ -318,8 +322,8 @@ export class LexiconMatcher {
   match(text: NormalisedText): Match[] {
     const { tokens, cleaned } = text;
     const n = tokens.length;
-    const rootNext = this.root.next;
-    if (!rootNext || n === 0) return [];
+    const rootChild = this.rootChild;
+    if (!this.root.next || n === 0) return [];
     if (text.generation !== this.lexemeGeneration) {
       // The normaliser cleared its interning table: lexeme ids now name other words.
       this.lexemeGeneration = text.generation;
@@ -391,7 +395,7 @@ export class LexiconMatcher {
       cur = ++this.stampCounter;
       for (let q = 0; q < tk.ids.length; q++) {
         const k = tk.ids[q]!;
-        const c = rootNext.get(k);
+        const c = rootChild[k];
         if (c) walk(c, i, i + 1, 0, viaOf(k, tk.inexact[q]!, V_EXACT));
       }
     }
