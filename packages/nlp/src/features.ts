@@ -232,6 +232,18 @@ function startText(): void {
   }
 }
 
+// Lexicon-group feature ids, by group name: a handful of groups, matched dozens of times per text.
+const lexIds = new Map<string, number>();
+
+function lexFeatureId(group: string): number {
+  let id = lexIds.get(group);
+  if (id === undefined) {
+    id = hashString(group, SEED_LEX) & 0x3fffffff;
+    if (lexIds.size < 10_000) lexIds.set(group, id);
+  }
+  return id;
+}
+
 /** Extract hashed features from a normalised text. */
 export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): FeatureVector {
   const charMin = opts.charMin ?? 3;
@@ -286,7 +298,7 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
     if (count === 1) for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]!);
     else for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]! * count);
   }
-  if (opts.matches) for (const m of opts.matches) accAdd(intern(hashString(m.group, SEED_LEX) & 0x3fffffff), Math.min(2, m.weight) * lexWeight);
+  if (opts.matches) for (const m of opts.matches) accAdd(intern(lexFeatureId(m.group)), Math.min(2, m.weight) * lexWeight);
   const n = accSize;
   // One backing buffer for the three arrays: typed-array allocation is a visible cost at thousands of vectors a second.
   const buf = new ArrayBuffer(n * 12);
