@@ -232,6 +232,28 @@ function startText(): void {
   }
 }
 
+/** `1 + ln(c) / 2` for whole c below 256, computed with the same expression as the general case. */
+const SUBLINEAR = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c) * 0.5);
+
+/**
+ * Feature vectors' arrays are carved from shared slabs: allocating an ArrayBuffer per vector (zeroed, tracked as
+ * external memory) was a visible cost at thousands of vectors a second. A slab lives as long as any vector in it.
+ */
+const SLAB_BYTES = 1 << 20;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function carve(bytes: number): [ArrayBuffer, number] {
+  if (bytes > SLAB_BYTES >> 2) return [new ArrayBuffer(bytes), 0];
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const off = slabUsed;
+  slabUsed += bytes;
+  return [slab, off];
+}
+
 // Lexicon-group feature ids, by group name: a handful of groups, matched dozens of times per text.
 const lexIds = new Map<string, number>();
 
@@ -300,18 +322,18 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   }
   if (opts.matches) for (const m of opts.matches) accAdd(intern(lexFeatureId(m.group)), Math.min(2, m.weight) * lexWeight);
   const n = accSize;
-  // One backing buffer for the three arrays: typed-array allocation is a visible cost at thousands of vectors a second.
-  const buf = new ArrayBuffer(n * 12);
-  const ids = new Uint32Array(buf, 0, n);
-  const values = new Float32Array(buf, n * 4, n);
-  const dense = new Int32Array(buf, n * 8, n);
+  const [buf, off] = carve(n * 12);
+  const ids = new Uint32Array(buf, off, n);
+  const values = new Float32Array(buf, off + n * 4, n);
+  const dense = new Int32Array(buf, off + n * 8, n);
   dense.set(accUsed.subarray(0, n));
   let norm = 0;
   for (let i = 0; i < n; i++) {
     const d = dense[i]!;
     const c = accVals[d]!;
-    // Sub-linear term frequency, then L2 normalisation so long texts do not dominate.
-    const v = c > 1 ? 1 + Math.log(c) * 0.5 : c;
+    // Sub-linear term frequency, then L2 normalisation so long texts do not dominate. Small whole counts (the hate
+    // layer's n-grams) read the same value from a table.
+    const v = c > 1 ? (c < SUBLINEAR.length && c === Math.floor(c) ? SUBLINEAR[c]! : 1 + Math.log(c) * 0.5) : c;
     ids[i] = featureIdOf[d]!;
     values[i] = v;
     norm += v * v;
