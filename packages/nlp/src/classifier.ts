@@ -6,6 +6,7 @@
  * severity and harm. Everything heavy (trie, model tables) is built once in {@link createClassifier}; a new
  * catalogue or model means a new classifier object, which is how an edited catalogue is hot-swapped.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Stance } from '@vigie/contracts';
 import { loadCatalogue } from './catalogue.js';
@@ -242,7 +243,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const harmModel = bank && mj?.harm ? bank.models[mj.s1 ? 3 : 2]! : null;
   const hate = hj ? new SoftmaxModel(hj) : null;
   const blend = mj?.blend ?? LEXICON_ONLY_BLEND;
-  const modelHash = [narrativeModel?.hash ?? 'lexicon', hate?.hash ?? 'nohate'].join('.');
+  // The whole model file (every head and the blend: thresholds change results as much as weights) names the version;
+  // a retrain that only re-tunes the blend still gets a new classifierVersion.
+  const modelHash = [mj ? createHash('sha256').update(JSON.stringify(mj)).digest('hex').slice(0, 10) : 'lexicon', hate?.hash ?? 'nohate'].join('.');
   const version = `${cat.version}+${modelHash}`;
 
   // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from

@@ -1,6 +1,6 @@
 /**
  * Floors on the labelled dev set and the public hate-speech sets: the figures actually reached (see data/README.md),
- * so a regression fails the build. They are floors, not the targets of issue 4, which are not all met yet.
+ * so a regression fails the build. The dev-set targets of issue 4 are met and are the floors; OSACT4 A (target 0.85) is not.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,13 +17,12 @@ describe.runIf(hasDev)('dev set floors', () => {
     const { examples } = readLabelledJsonl(DEFAULT_DEV_URL);
     expect(examples.length).toBeGreaterThan(300);
     const rep = evaluate(examples, createClassifier());
-    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.88);
-    // 0.966 → 0.914 when the model was retrained with the 309-item hard-negative batch (the rules keep S1 evidence out
-    // of their gates); a known regression below the 0.95 target, see data/README.md.
-    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.91);
-    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.75);
-    // 0.132 → 0.088 with the hard-negative batch, criticism lexicon and model-only gate: a ceiling, not the 0.05 target.
-    expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.09);
+    // 2026-11-26 (181-item S1/hard-negative batch, inflected calls not counted as calls): F1 0.901, S1 0.983, macro-F1
+    // 0.779, false alarms 0.039; the floors sit at or beyond the issue-4 targets (≥ 0.85, ≥ 0.95, ≥ 0.75, ≤ 0.05).
+    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.89);
+    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.95);
+    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.76);
+    expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.05);
   }, 60_000);
 });
 
@@ -33,8 +32,9 @@ describe.runIf(existsSync(datasets))('generic hate layer floors', () => {
     const corpora = loadHateCorpora(datasets)!;
     const model = loadHateModel()!;
     const h = evaluateHateLayer(model, corpora);
-    expect(h.osactA).toBeGreaterThanOrEqual(0.83);
-    expect(h.osactB).toBeGreaterThanOrEqual(0.65);
+    // 0.844 and 0.706 with the 2^17-bucket model and CV-chosen thresholds; the 0.85 target for A is not met.
+    expect(h.osactA).toBeGreaterThanOrEqual(0.84);
+    expect(h.osactB).toBeGreaterThanOrEqual(0.7);
   }, 120_000);
 });
 

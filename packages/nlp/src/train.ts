@@ -67,7 +67,7 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
   let best = { blend: opts.blend ?? DEFAULT_BLEND, score: -Infinity };
   for (const threshold of [0.45, 0.5, 0.6]) {
     for (const harmPresence of [0.6, 0.75, 2]) {
-      for (const s1Threshold of [0.25, 0.4]) {
+      for (const s1Threshold of [0.15, 0.25, 0.4]) {
         for (const modelOnlyHarm of [0, 0.45, 0.5, 0.55]) {
           const blend: BlendParams = {
             ...(opts.blend ?? DEFAULT_BLEND),
