@@ -55,8 +55,14 @@ export async function relayPendingAlertEvents(
     .sort({ recordedAt: 1, order: 1 })
     .limit(batch)
     .lean();
-  let relayed = 0;
   let dead = 0;
+  // Marked together after the pass (or at its first failure): one write instead of one per row, which matters on
+  // FerretDB v1 where every update costs a table round trip. A crash before the mark re-enqueues the same job
+  // ids, which BullMQ ignores.
+  const done: string[] = [];
+  const markDone = async () => {
+    if (done.length) await models.alertOutbox.updateMany({ _id: { $in: done } }, { $set: { relayedAt: now() }, $inc: { relayAttempts: 1 } });
+  };
   for (const row of rows) {
     const event: AlertEventJob = {
       alertId: String(row.alertId),
@@ -72,11 +78,12 @@ export async function relayPendingAlertEvents(
         dead++;
         continue;
       }
+      await markDone();
       await models.alertOutbox.updateOne({ _id: row._id }, { $inc: { relayAttempts: 1 } });
-      return { relayed, dead, rolledForward, more: true, error };
+      return { relayed: done.length, dead, rolledForward, more: true, error };
     }
-    await models.alertOutbox.updateOne({ _id: row._id }, { $set: { relayedAt: now() }, $inc: { relayAttempts: 1 } });
-    relayed++;
+    done.push(row._id);
   }
-  return { relayed, dead, rolledForward, more: rows.length === batch, error: null };
+  await markDone();
+  return { relayed: done.length, dead, rolledForward, more: rows.length === batch, error: null };
 }
