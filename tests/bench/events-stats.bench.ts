@@ -39,7 +39,7 @@ for (let i = 0; i < EVENTS; i++) {
   await recordAlertEvent(models, { alertId: alertIds[i % alertIds.length]!, type: 'transition', at: new Date().toISOString(), ref: String(Math.floor(i / alertIds.length) + 1) });
 }
 const recordMs = ms(t0);
-rows.push(`| record one event (upsert on its key) | ${(recordMs / EVENTS).toFixed(1)} ms each (${EVENTS} sequential) |`);
+rows.push(`| record one event (insert, _id = event key) | ${(recordMs / EVENTS).toFixed(1)} ms each (${EVENTS} sequential) |`);
 
 const dead = createRedisConnection('redis://127.0.0.1:1', 'producer', { retryStrategy: () => null });
 dead.on('error', () => {});
