@@ -388,4 +388,16 @@ describe('re-classification', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 240_000);
+
+  it('vigie reclassify starts a run and follows it to the end (the bar draws on a terminal only); bad options exit 2', async () => {
+    const bad = await runVigie(ctx, 'reclassify', '--mission', 'ATLANTIS', '--since', 'yesterday');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--mission must be one of/);
+    expect(bad.stderr).toMatch(/--since must be an ISO-8601 date/);
+    const total = await ctx.models.items.countDocuments({ missions: 'MONUSCO' });
+    const res = await runVigie(ctx, 'reclassify', '--mission', 'MONUSCO');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/re-classification run [a-f0-9]{24} queued/);
+    expect(JSON.parse(res.stdout.trim())).toMatchObject({ status: 'completed', total, done: total, errors: 0 });
+  }, 120_000);
 });
