@@ -3,7 +3,7 @@
  * Latin-script languages Vigie watches. It is a weight, not a gate: matching runs every lexicon on every text.
  */
 import type { Language } from '@vigie/contracts';
-import type { NormalisedText } from './normaliser.js';
+import { LEXEME_LIMIT, type NormalisedText } from './normaliser.js';
 
 const PROFILES: Record<'en' | 'fr' | 'sw' | 'ln' | 'bm' | 'sg', ReadonlySet<string>> = {
   en: new Set('the and of to is are in that for with they this we not on have from will their by it was be our you who what has were them'.split(' ')),
@@ -18,17 +18,41 @@ const PROFILE_LIST = Object.entries(PROFILES) as [keyof typeof PROFILES, Readonl
 const BM = PROFILE_LIST.findIndex(([l]) => l === 'bm');
 const BAMBARA_LETTERS = /[ɛɔɲŋ]/;
 
+const BAMBARA_BIT = 1 << PROFILE_LIST.length;
+
+/** Bit i: the word is in profile i; {@link BAMBARA_BIT}: it has a Bambara letter. */
+function profileBits(norm: string): number {
+  let bits = 0;
+  for (let i = 0; i < PROFILE_LIST.length; i++) if (PROFILE_LIST[i]![1].has(norm)) bits |= 1 << i;
+  if (BAMBARA_LETTERS.test(norm)) bits |= BAMBARA_BIT;
+  return bits;
+}
+
+const memo = new Int8Array(LEXEME_LIMIT).fill(-1);
+let memoGeneration = -1;
+
 /** Guess the language of a normalised text; `und` when there is too little to go on. */
 export function identifyLanguage(nt: NormalisedText): Language {
   const { latin, arabic } = nt.scriptCounts;
   if (arabic > 0 && arabic >= latin) return 'ar';
   if (nt.arabizi) return 'ar';
   if (latin === 0) return 'und';
-  // Indexed counts over a hoisted profile list: Object.entries per token allocated ~1,000 arrays per 1 KB text.
+  // Indexed counts over a hoisted profile list: Object.entries per token allocated ~1,000 arrays per 1 KB text. Which
+  // profiles a word is in (and whether it has Bambara letters) is memoised per interned token (lexeme id).
   const scores = new Float64Array(PROFILE_LIST.length);
+  if (nt.generation !== memoGeneration) {
+    memo.fill(-1);
+    memoGeneration = nt.generation;
+  }
   for (const t of nt.tokens) {
-    for (let i = 0; i < PROFILE_LIST.length; i++) if (PROFILE_LIST[i]![1].has(t.norm)) scores[i]! += 1;
-    if (BAMBARA_LETTERS.test(t.norm)) scores[BM]! += 2;
+    let bits = t.lexeme >= 0 ? memo[t.lexeme]! : -1;
+    if (bits === -1) {
+      bits = profileBits(t.norm);
+      if (t.lexeme >= 0) memo[t.lexeme] = bits;
+    }
+    if (bits === 0) continue;
+    for (let i = 0; i < PROFILE_LIST.length; i++) if (bits & (1 << i)) scores[i]! += 1;
+    if (bits & BAMBARA_BIT) scores[BM]! += 2;
   }
   const ranked = PROFILE_LIST.map(([lang], i) => [lang, scores[i]!] as const).sort((a, b) => b[1] - a[1]);
   const [best, second] = ranked;
