@@ -16,7 +16,14 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
-import { MISSION_CODES, NARRATIVE_KEYS, SEVERITIES, SEVERITY_RANK, timeBuckets, JOBS } from '@vigie/contracts';
+import {
+  MISSION_CODES,
+  NARRATIVE_KEYS,
+  SEVERITIES,
+  SEVERITY_RANK,
+  timeBuckets,
+  JOBS,
+} from '@vigie/contracts';
 import { connectMongo, createModels, ensureIndexes, generateKey } from '@vigie/db';
 import { ensureRedis, startFerretDb } from '@vigie/devstack';
 import { createLogger } from '@vigie/runtime';
@@ -34,7 +41,9 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 const dir = DATA_DIR ?? mkdtempSync(join(tmpdir(), 'vigie-bench-api-'));
 mkdirSync(dir, { recursive: true });
 const redis = await ensureRedis({ url: process.env.REDIS_URL, dataDir: join(dir, 'redis'), progress: log });
-const ferret = process.env.BENCH_MONGO_URL ? null : await startFerretDb({ dataDir: join(dir, 'ferretdb'), progress: log });
+const ferret = process.env.BENCH_MONGO_URL
+  ? null
+  : await startFerretDb({ dataDir: join(dir, 'ferretdb'), progress: log });
 const mongoUrl = process.env.BENCH_MONGO_URL ?? ferret!.url;
 const backend = ferret ? 'FerretDB v1.24.2 (SQLite)' : 'MongoDB (BENCH_MONGO_URL)';
 // A reused database is named by its sizes; a throw-away one by the time.
@@ -43,7 +52,9 @@ const prefix = `vigiebench:${Date.now()}`;
 const connection = await connectMongo(mongoUrl, { dbName, appName: 'bench' });
 const models = createModels(connection);
 // `{_id}` is the one filter FerretDB pushes down on SQLite: the load marker is read by it.
-const meta = connection.db!.collection<{ _id: string; items: number; alerts: number; loadSeconds: number }>('bench_meta');
+const meta = connection.db!.collection<{ _id: string; items: number; alerts: number; loadSeconds: number }>(
+  'bench_meta',
+);
 const marker = await meta.findOne({ _id: 'loaded' });
 
 function pick<T>(list: readonly T[], i: number): T {
@@ -51,7 +62,12 @@ function pick<T>(list: readonly T[], i: number): T {
 }
 
 /** Inserts `total` generated documents in batches, `parallel` batches in flight, with progress lines. */
-async function load(what: string, total: number, make: (i: number) => object, insert: (docs: object[]) => Promise<unknown>) {
+async function load(
+  what: string,
+  total: number,
+  make: (i: number) => object,
+  insert: (docs: object[]) => Promise<unknown>,
+) {
   const BATCH = 5_000;
   const parallel = 3;
   const started = performance.now();
@@ -69,7 +85,9 @@ async function load(what: string, total: number, make: (i: number) => object, in
       if (done - lastReport >= 50_000 || done === total) {
         lastReport = done;
         const s = (performance.now() - started) / 1000;
-        log(`  ${what} ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${Math.round(done / s).toLocaleString('en-US')}/s, ${s.toFixed(0)} s)`);
+        log(
+          `  ${what} ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${Math.round(done / s).toLocaleString('en-US')}/s, ${s.toFixed(0)} s)`,
+        );
       }
     }
   }
@@ -83,7 +101,9 @@ if (marker && marker.items === ITEMS && marker.alerts === ALERTS) {
 } else {
   if (marker) await connection.dropDatabase();
   await ensureIndexes(models);
-  log(`Loading ${ITEMS.toLocaleString('en-US')} items and ${ALERTS.toLocaleString('en-US')} alerts into ${backend}…`);
+  log(
+    `Loading ${ITEMS.toLocaleString('en-US')} items and ${ALERTS.toLocaleString('en-US')} alerts into ${backend}…`,
+  );
   const loadStarted = performance.now();
   const sourceIds = Array.from({ length: 200 }, () => new Types.ObjectId());
   const now = Date.now();
@@ -153,7 +173,16 @@ if (marker && marker.items === ITEMS && marker.alerts === ALERTS) {
 }
 
 const adminKey = generateKey().key;
-const env = { REDIS_URL: redis.url, MONGO_URL: mongoUrl, MONGO_DB: dbName, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', PORT: '0', VIGIE_BOOTSTRAP_ADMIN_KEY: adminKey, RATE_LIMIT_PER_MINUTE: '100000' };
+const env = {
+  REDIS_URL: redis.url,
+  MONGO_URL: mongoUrl,
+  MONGO_DB: dbName,
+  QUEUE_PREFIX: prefix,
+  LOG_LEVEL: 'silent',
+  PORT: '0',
+  VIGIE_BOOTSTRAP_ADMIN_KEY: adminKey,
+  RATE_LIMIT_PER_MINUTE: '100000',
+};
 const logger = createLogger({ service: 'bench', version: 'bench', level: 'silent' });
 const heapMb = () => Math.round(process.memoryUsage().heapUsed / 1e6);
 const heapBefore = heapMb();
@@ -162,7 +191,9 @@ const readModel = api.alertReadModel;
 if (readModel) {
   log('Waiting for the alert list read model to load…');
   while (!readModel.ready) await new Promise((r) => setTimeout(r, 200));
-  log(`  loaded ${readModel.stats().size.toLocaleString('en-US')} alerts in ${readModel.stats().lastRebuildMs} ms; heap ${heapBefore} → ${heapMb()} MB`);
+  log(
+    `  loaded ${readModel.stats().size.toLocaleString('en-US')} alerts in ${readModel.stats().lastRebuildMs} ms; heap ${heapBefore} → ${heapMb()} MB`,
+  );
 }
 const heapWithReadModel = heapMb();
 // The database path, for comparison: the same API without the read model.
@@ -172,7 +203,10 @@ const rawApi = readModel ? await startApi(loadApiConfig(env), logger) : api;
 async function once(base: string, path: string, timeoutMs: number): Promise<number | null> {
   const started = performance.now();
   try {
-    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${adminKey}` }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${base}${path}`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`${path} answered ${res.status}`);
     return performance.now() - started;
@@ -199,16 +233,44 @@ const SINGLE_TIMEOUT_MS = 120_000;
  * cannot be served on this machine and the rate run would only pile up queries FerretDB keeps working on long after
  * the run (skewing every later figure), so it is reported and skipped.
  */
-async function scenario(name: string, path: string, servedBy: string, base = api.url, probeFirst = false): Promise<Row> {
+async function scenario(
+  name: string,
+  path: string,
+  servedBy: string,
+  base = api.url,
+  probeFirst = false,
+): Promise<Row> {
   let single: number | null | undefined;
   if (probeFirst) {
     single = await once(base, path, SINGLE_TIMEOUT_MS);
     if (single === null || single > 1_000) {
-      return { name, servedBy, single, note: single === null ? `one request alone: no answer in ${SINGLE_TIMEOUT_MS / 1000} s; rate run skipped` : `one request alone takes ${(single / 1000).toFixed(1)} s; rate run skipped` };
+      return {
+        name,
+        servedBy,
+        single,
+        note:
+          single === null
+            ? `one request alone: no answer in ${SINGLE_TIMEOUT_MS / 1000} s; rate run skipped`
+            : `one request alone takes ${(single / 1000).toFixed(1)} s; rate run skipped`,
+      };
     }
   }
-  const result = await autocannon({ url: `${base}${path}`, headers: { authorization: `Bearer ${adminKey}` }, connections: 20, overallRate: RATE, duration: SECONDS });
-  return { name, servedBy, single, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.timeouts + result.non2xx };
+  const result = await autocannon({
+    url: `${base}${path}`,
+    headers: { authorization: `Bearer ${adminKey}` },
+    connections: 20,
+    overallRate: RATE,
+    duration: SECONDS,
+  });
+  return {
+    name,
+    servedBy,
+    single,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
 }
 
 const TRIAGE = '/api/v1/alerts?sort=triage&status=open&limit=50';
@@ -218,10 +280,17 @@ const alertPath = readModel ? 'API read model' : 'database';
 const rows: Row[] = [
   await scenario('baseline: /healthz (no database)', '/healthz', '—'),
   await scenario('alert triage queue', TRIAGE, alertPath, api.url, !readModel),
-  await scenario('alert triage queue, page 3 (cursor)', await cursorPath(TRIAGE, 2), alertPath, api.url, !readModel),
+  await scenario(
+    'alert triage queue, page 3 (cursor)',
+    await cursorPath(TRIAGE, 2),
+    alertPath,
+    api.url,
+    !readModel,
+  ),
   await scenario('alert list, one mission', MISSION_LIST, alertPath, api.url, !readModel),
 ];
-for (const r of rows) log(`  ${r.name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps?.toFixed(0)} req/s, ${r.errors} errors`);
+for (const r of rows)
+  log(`  ${r.name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps?.toFixed(0)} req/s, ${r.errors} errors`);
 
 /** The path of the page after `pages` pages of `path` (follows nextCursor). */
 async function cursorPath(path: string, pages: number): Promise<string> {
@@ -235,67 +304,98 @@ async function cursorPath(path: string, pages: number): Promise<string> {
   return current;
 }
 
-log('Measuring item → alert…');
-const classifier = await startClassifier(loadClassifierConfig(env), createLogger({ service: 'bench-classifier', version: 'bench', level: process.env.BENCH_LOG_LEVEL ?? 'silent' }));
-const producer = new Redis(redis.url, { maxRetriesPerRequest: null });
-const classifyQueue = new Queue(JOBS.classifyItem.queue, { connection: producer, prefix });
-const source = await models.sources.create({ name: 'bench source', kind: 'rss', url: 'https://news.example/feed' });
-const latencies: number[] = [];
-const stored: number[] = [];
 const LIVE_ITEMS = Number(process.env.BENCH_LIVE_ITEMS ?? 20);
-const LIVE_TIMEOUT_MS = 120_000;
-let timeouts = 0;
-for (let i = 0; i < LIVE_ITEMS; i++) {
-  const at = new Date();
-  const b = timeBuckets(at);
-  const item = await models.items.create({
-    sourceId: source._id,
-    guid: `live-${i}`,
-    title: `Live ${i}`,
-    text: `Rendez-vous demain à 7h au rond-point n°${i} pour brûler la base de la MONUSCO à Goma !`,
-    collectedAt: at,
-    publishedAt: at,
-    contentHash: `live-${i}`,
-    quarterHour: b.quarterHour,
-    hour: b.hour,
-    day: b.day,
-    week: b.week,
+let classifier: Awaited<ReturnType<typeof startClassifier>> | null = null;
+if (LIVE_ITEMS > 0) {
+  log('Measuring item → alert…');
+  classifier = await startClassifier(
+    loadClassifierConfig(env),
+    createLogger({
+      service: 'bench-classifier',
+      version: 'bench',
+      level: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    }),
+  );
+  const producer = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const classifyQueue = new Queue(JOBS.classifyItem.queue, { connection: producer, prefix });
+  const source = await models.sources.create({
+    name: 'bench source',
+    kind: 'rss',
+    url: 'https://news.example/feed',
   });
-  const started = performance.now();
-  await classifyQueue.add(JOBS.classifyItem.queue, { itemId: String(item._id) });
-  // When the evidence link is in the database (the classifier's part), apart from when the API lists it.
-  let storedAt: number | null = null;
-  for (;;) {
-    if (storedAt === null && (await models.alertItems.exists({ itemId: item._id }))) storedAt = performance.now() - started;
-    const res = await fetch(`${api.url}/api/v1/alerts?mission=MONUSCO&status=open&sort=recent&limit=5`, { headers: { authorization: `Bearer ${adminKey}` } });
-    const body = (await res.json()) as { data?: { evidence: { itemId: string }[] }[] };
-    if (!res.ok) throw new Error(`the API answered ${res.status} while polling for the alert: ${JSON.stringify(body)}`);
-    if ((body.data ?? []).some((a) => a.evidence.some((e) => e.itemId === String(item._id)))) break;
-    if (performance.now() - started > LIVE_TIMEOUT_MS) {
-      const stored = await models.items.findById(item._id).lean();
-      log(`  item ${String(item._id)} not in an alert after ${LIVE_TIMEOUT_MS / 1000} s (item status ${stored?.status}, harmful ${stored?.harmful}); counted at that time`);
-      timeouts++;
-      break;
+  const latencies: number[] = [];
+  const stored: number[] = [];
+  const LIVE_TIMEOUT_MS = 120_000;
+  let timeouts = 0;
+  for (let i = 0; i < LIVE_ITEMS; i++) {
+    const at = new Date();
+    const b = timeBuckets(at);
+    const item = await models.items.create({
+      sourceId: source._id,
+      guid: `live-${i}`,
+      title: `Live ${i}`,
+      text: `Rendez-vous demain à 7h au rond-point n°${i} pour brûler la base de la MONUSCO à Goma !`,
+      collectedAt: at,
+      publishedAt: at,
+      contentHash: `live-${i}`,
+      quarterHour: b.quarterHour,
+      hour: b.hour,
+      day: b.day,
+      week: b.week,
+    });
+    const started = performance.now();
+    await classifyQueue.add(JOBS.classifyItem.queue, { itemId: String(item._id) });
+    // When the evidence link is in the database (the classifier's part), apart from when the API lists it.
+    let storedAt: number | null = null;
+    for (;;) {
+      if (storedAt === null && (await models.alertItems.exists({ itemId: item._id })))
+        storedAt = performance.now() - started;
+      const res = await fetch(`${api.url}/api/v1/alerts?mission=MONUSCO&status=open&sort=recent&limit=5`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
+      const body = (await res.json()) as { data?: { evidence: { itemId: string }[] }[] };
+      if (!res.ok)
+        throw new Error(
+          `the API answered ${res.status} while polling for the alert: ${JSON.stringify(body)}`,
+        );
+      if ((body.data ?? []).some((a) => a.evidence.some((e) => e.itemId === String(item._id)))) break;
+      if (performance.now() - started > LIVE_TIMEOUT_MS) {
+        const stored = await models.items.findById(item._id).lean();
+        log(
+          `  item ${String(item._id)} not in an alert after ${LIVE_TIMEOUT_MS / 1000} s (item status ${stored?.status}, harmful ${stored?.harmful}); counted at that time`,
+        );
+        timeouts++;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
     }
-    await new Promise((r) => setTimeout(r, 20));
+    latencies.push(performance.now() - started);
+    stored.push(storedAt ?? latencies.at(-1)!);
+    log(
+      `  item ${i + 1}/${LIVE_ITEMS}: in the database after ${((storedAt ?? NaN) / 1000).toFixed(1)} s, listed by the API after ${(latencies.at(-1)! / 1000).toFixed(1)} s`,
+    );
   }
-  latencies.push(performance.now() - started);
-  stored.push(storedAt ?? latencies.at(-1)!);
-  log(`  item ${i + 1}/${LIVE_ITEMS}: in the database after ${((storedAt ?? NaN) / 1000).toFixed(1)} s, listed by the API after ${(latencies.at(-1)! / 1000).toFixed(1)} s`);
-}
-latencies.sort((a, b) => a - b);
-stored.sort((a, b) => a - b);
-const quantile = (list: number[], q: number) => list[Math.min(list.length - 1, Math.floor(q * list.length))]!;
-const p = (q: number) => quantile(latencies, q);
+  latencies.sort((a, b) => a - b);
+  stored.sort((a, b) => a - b);
+  const quantile = (list: number[], q: number) =>
+    list[Math.min(list.length - 1, Math.floor(q * list.length))]!;
+  const p = (q: number) => quantile(latencies, q);
 
-console.log(`Item → alert visible in the API (${LIVE_ITEMS} items, classify job enqueued → alert evidence listed): p50 ${p(0.5).toFixed(0)} ms, p95 ${p(0.95).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms${timeouts ? `; ${timeouts} not visible within ${LIVE_TIMEOUT_MS / 1000} s (counted at ${LIVE_TIMEOUT_MS / 1000} s)` : ''}.`);
-console.log(`Of which the classifier's part (job enqueued → evidence stored): p50 ${quantile(stored, 0.5).toFixed(0)} ms, p95 ${quantile(stored, 0.95).toFixed(0)} ms.`);
+  console.log(
+    `Item → alert visible in the API (${LIVE_ITEMS} items, classify job enqueued → alert evidence listed): p50 ${p(0.5).toFixed(0)} ms, p95 ${p(0.95).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms${timeouts ? `; ${timeouts} not visible within ${LIVE_TIMEOUT_MS / 1000} s (counted at ${LIVE_TIMEOUT_MS / 1000} s)` : ''}.`,
+  );
+  console.log(
+    `Of which the classifier's part (job enqueued → evidence stored): p50 ${quantile(stored, 0.5).toFixed(0)} ms, p95 ${quantile(stored, 0.95).toFixed(0)} ms.`,
+  );
 
-await classifyQueue.close();
-producer.disconnect();
-if (readModel) {
-  const st = readModel.stats();
-  console.log(`Read model during item → alert: ${st.refreshes} single-alert reloads (alert events and writes).`);
+  await classifyQueue.close();
+  producer.disconnect();
+  if (readModel) {
+    const st = readModel.stats();
+    console.log(
+      `Read model during item → alert: ${st.refreshes} single-alert reloads (alert events and writes).`,
+    );
+  }
 }
 
 // Database-path scenarios last: a request FerretDB cannot answer in time keeps it busy after the client gives up,
@@ -303,22 +403,45 @@ if (readModel) {
 log('Measuring the database path…');
 if (readModel) {
   rows.push(await scenario('alert triage queue, database path', TRIAGE, 'database', rawApi.url, true));
-  rows.push(await scenario('alert list, one mission, database path', MISSION_LIST, 'database', rawApi.url, true));
+  rows.push(
+    await scenario('alert list, one mission, database path', MISSION_LIST, 'database', rawApi.url, true),
+  );
 }
-rows.push(await scenario('item search, mission × narrative', '/api/v1/items?mission=MONUSCO&narrative=collusion_armed_groups&limit=50', 'database', api.url, true));
+rows.push(
+  await scenario(
+    'item search, mission × narrative',
+    '/api/v1/items?mission=MONUSCO&narrative=collusion_armed_groups&limit=50',
+    'database',
+    api.url,
+    true,
+  ),
+);
 rows.push(await scenario('item list, newest', '/api/v1/items?limit=50', 'database', api.url, true));
 const fmt = (v: number | null | undefined) => (v === undefined ? '—' : v === null ? 'timeout' : v.toFixed(0));
-console.log(`Data: ${ITEMS.toLocaleString('en-US')} items, ${ALERTS.toLocaleString('en-US')} alerts on ${backend}; loaded in ${loadSeconds.toFixed(0)} s. ${RATE} requests/s for ${SECONDS} s per scenario, 20 connections, Node ${process.version}.\n`);
+console.log(
+  `Data: ${ITEMS.toLocaleString('en-US')} items, ${ALERTS.toLocaleString('en-US')} alerts on ${backend}; loaded in ${loadSeconds.toFixed(0)} s. ${RATE} requests/s for ${SECONDS} s per scenario, 20 connections, Node ${process.version}.\n`,
+);
 console.log('| scenario | served by | one request alone, ms | p50 ms | p99 ms | achieved req/s | errors |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(r.note ? `| ${r.name} | ${r.servedBy} | ${fmt(r.single)} | ${r.note} | | | |` : `| ${r.name} | ${r.servedBy} | ${fmt(r.single)} | ${r.p50} | ${r.p99} | ${r.rps!.toFixed(0)} | ${r.errors} |`);
+  console.log(
+    r.note
+      ? `| ${r.name} | ${r.servedBy} | ${fmt(r.single)} | ${r.note} | | | |`
+      : `| ${r.name} | ${r.servedBy} | ${fmt(r.single)} | ${r.p50} | ${r.p99} | ${r.rps!.toFixed(0)} | ${r.errors} |`,
+  );
 }
 if (readModel) {
   const st = readModel.stats();
-  console.log(`\nRead model: ${st.size.toLocaleString('en-US')} alerts, rebuilt in ${st.lastRebuildMs} ms, heap ${heapBefore} → ${heapWithReadModel} MB; list requests from memory ${st.hits.toLocaleString('en-US')}, from the database (not loaded yet) ${st.misses}: hit rate ${((100 * st.hits) / Math.max(1, st.hits + st.misses)).toFixed(1)} %.`);
+  console.log(
+    `\nRead model: ${st.size.toLocaleString('en-US')} alerts, rebuilt in ${st.lastRebuildMs} ms, heap ${heapBefore} → ${heapWithReadModel} MB; list requests from memory ${st.hits.toLocaleString('en-US')}, from the database (not loaded yet) ${st.misses}: hit rate ${((100 * st.hits) / Math.max(1, st.hits + st.misses)).toFixed(1)} %.`,
+  );
 }
-for (const step of [...classifier.shutdownSteps, ...api.shutdownSteps, ...(rawApi === api ? [] : rawApi.shutdownSteps)]) await step.run().catch(() => {});
+for (const step of [
+  ...(classifier?.shutdownSteps ?? []),
+  ...api.shutdownSteps,
+  ...(rawApi === api ? [] : rawApi.shutdownSteps),
+])
+  await step.run().catch(() => {});
 if (!DATA_DIR) await connection.dropDatabase().catch(() => {});
 await connection.close();
 await ferret?.stop();
