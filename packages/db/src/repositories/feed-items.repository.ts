@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
-import { timeBuckets } from '@vigie/contracts';
 import type { Models } from '../models.js';
 import { isDuplicateKeyError } from '../errors.js';
 import {
   NEAR_DUPLICATE_MAX_DISTANCE,
   NEAR_DUPLICATE_WINDOW_MS,
-  simhashBands,
+  itemContentFields,
+  simBandsOf,
   simhashDistance,
   upsertItem,
   type NewItem,
@@ -62,7 +62,7 @@ export async function upsertFeedItems(models: Models, sourceId: string, items: r
     const links = { dupChecked: true, nearDuplicateOf: root?.id ?? null, duplicateReason: root?.reason ?? null, storyId: root?.id ?? oid };
     if (p.kind === 'new') {
       try {
-        await models.items.create({ _id: oid, ...feedItemContent(p.item, collectedAt), ...links, sourceId: source, guid: p.item.guid, collectedAt, status: 'pending' });
+        await models.items.create({ _id: oid, ...itemContentFields(p.item, collectedAt), ...links, sourceId: source, guid: p.item.guid, collectedAt, status: 'pending' });
       } catch (error) {
         // Another worker stored this guid between our read and our insert: its row decides, as in upsertItem.
         if (!isDuplicateKeyError(error)) throw error;
@@ -71,7 +71,7 @@ export async function upsertFeedItems(models: Models, sourceId: string, items: r
       }
       results.set(p.item.guid, { itemId: id, outcome: 'created', pending: true, nearDuplicateOf: root ? String(root.id) : null, contentHash: p.item.contentHash });
     } else if (p.kind === 'edit') {
-      await models.items.updateOne({ _id: oid }, { $set: { ...feedItemContent(p.item, collectedAt), ...links, status: 'pending' } });
+      await models.items.updateOne({ _id: oid }, { $set: { ...itemContentFields(p.item, collectedAt), ...links, status: 'pending' } });
       results.set(p.item.guid, { itemId: id, outcome: 'edited', pending: true, nearDuplicateOf: root ? String(root.id) : null, contentHash: p.item.contentHash });
     } else {
       await models.items.updateOne({ _id: oid }, { $set: links });
@@ -80,7 +80,7 @@ export async function upsertFeedItems(models: Models, sourceId: string, items: r
     roots.set(id, root);
     written.push({ item: p.item, id: oid });
     // Later items of this batch may be copies of this one (or of its root).
-    pool.push({ _id: oid, sourceId: source, guid: p.item.guid, contentHash: p.item.contentHash, status: 'pending', dupChecked: true, nearDuplicateOf: root?.id ?? null, canonicalUrl: p.item.canonicalUrl, simhash: p.item.simhash, simBands: bandsOf(p.item), collectedAt });
+    pool.push({ _id: oid, sourceId: source, guid: p.item.guid, contentHash: p.item.contentHash, status: 'pending', dupChecked: true, nearDuplicateOf: root?.id ?? null, canonicalUrl: p.item.canonicalUrl, simhash: p.item.simhash, simBands: simBandsOf(p.item), collectedAt });
   }
   for (const p of plans) {
     if (p.kind !== 'unchanged') continue;
@@ -96,7 +96,7 @@ export async function upsertFeedItems(models: Models, sourceId: string, items: r
     for (const w of [...written].sort((a, b) => cmpId(a.id, b.id))) {
       const before = roots.get(String(w.id)) ?? null;
       const root = findRoot(w.id, w.item, settled, since);
-      settled.push({ _id: w.id, sourceId: source, guid: w.item.guid, contentHash: w.item.contentHash, status: 'pending', dupChecked: true, nearDuplicateOf: root?.id ?? null, canonicalUrl: w.item.canonicalUrl, simhash: w.item.simhash, simBands: bandsOf(w.item), collectedAt });
+      settled.push({ _id: w.id, sourceId: source, guid: w.item.guid, contentHash: w.item.contentHash, status: 'pending', dupChecked: true, nearDuplicateOf: root?.id ?? null, canonicalUrl: w.item.canonicalUrl, simhash: w.item.simhash, simBands: simBandsOf(w.item), collectedAt });
       if (String(root?.id ?? '') === String(before?.id ?? '')) continue;
       await models.items.updateOne({ _id: w.id }, { $set: { nearDuplicateOf: root?.id ?? null, duplicateReason: root?.reason ?? null, storyId: root?.id ?? w.id } });
       const r = results.get(w.item.guid);
@@ -126,13 +126,6 @@ interface Root {
 }
 
 const cmpId = (a: Types.ObjectId, b: Types.ObjectId) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
-
-/** Texts shorter than this many words are not compared by simhash (same rule as upsertItem's). */
-const MIN_WORDS_FOR_SIMHASH = 8;
-function bandsOf(item: Pick<NewItem, 'simhash' | 'title' | 'text'>): number[] {
-  const words = `${item.title} ${item.text}`.split(/\s+/).filter(Boolean).length;
-  return (words >= MIN_WORDS_FOR_SIMHASH ? simhashBands(item.simhash) : null) ?? [];
-}
 
 /** What one caller needs read: its feed's stored items (when `own`), and duplicate candidates of its items. */
 interface CandidateQuery {
@@ -164,7 +157,7 @@ function readCandidates(models: Models, since: Date, items: readonly NewItem[], 
   const query: CandidateQuery = {
     own: own ? { sourceId: own.sourceId, guids: new Set(own.guids) } : null,
     urls: new Set(items.map((i) => i.canonicalUrl).filter((u): u is string => !!u)),
-    bands: new Set(items.flatMap((i) => bandsOf(i))),
+    bands: new Set(items.flatMap((i) => simBandsOf(i))),
     since,
   };
   if (!query.own && query.urls.size === 0 && query.bands.size === 0) return Promise.resolve([]);
@@ -231,7 +224,7 @@ function findRoot(id: Types.ObjectId, item: NewItem, pool: readonly CandidateRow
     for (const c of pool) if (c.canonicalUrl === item.canonicalUrl && String(c._id) !== self && (!first || cmpId(c._id, first._id) < 0)) first = c;
     if (first && String(first._id) < self) return { id: first.nearDuplicateOf ?? first._id, reason: 'canonical_url' };
   }
-  const bands = new Set(bandsOf(item));
+  const bands = new Set(simBandsOf(item));
   if (bands.size === 0 || !item.simhash) return null;
   let best: CandidateRow | null = null;
   for (const c of pool) {
@@ -241,29 +234,4 @@ function findRoot(id: Types.ObjectId, item: NewItem, pool: readonly CandidateRow
     if (!best || cmpId(c._id, best._id) < 0) best = c;
   }
   return best ? { id: best.nearDuplicateOf ?? best._id, reason: 'simhash' } : null;
-}
-
-/** The stored content fields of an item (what an edit replaces). */
-function feedItemContent(item: NewItem, collectedAt: Date) {
-  const buckets = timeBuckets(item.publishedAt ?? collectedAt);
-  return {
-    url: item.url,
-    canonicalUrl: item.canonicalUrl,
-    title: item.title,
-    text: item.text,
-    author: item.author,
-    publishedAt: item.publishedAt,
-    language: item.language,
-    languageConfidence: item.languageConfidence,
-    media: [...item.media],
-    contentHash: item.contentHash,
-    simhash: item.simhash,
-    simBands: bandsOf(item),
-    warnings: [...item.warnings],
-    declaredMissions: [...(item.declaredMissions ?? [])],
-    quarterHour: buckets.quarterHour,
-    hour: buckets.hour,
-    day: buckets.day,
-    week: buckets.week,
-  };
 }

@@ -82,31 +82,8 @@ export function classifyJobId(itemId: string, contentHash: string): string {
  * marks it pending again. Safe to repeat any number of times: the unique index decides, not the caller.
  */
 export async function upsertItem(models: Models, sourceId: string, item: NewItem, collectedAt: Date): Promise<UpsertResult> {
-  const effective = item.publishedAt ?? collectedAt;
-  const buckets = timeBuckets(effective);
-  const content = {
-    url: item.url,
-    canonicalUrl: item.canonicalUrl,
-    title: item.title,
-    text: item.text,
-    author: item.author,
-    publishedAt: item.publishedAt,
-    language: item.language,
-    languageConfidence: item.languageConfidence,
-    media: [...item.media],
-    contentHash: item.contentHash,
-    simhash: item.simhash,
-    ...bandFields(item),
-    dupChecked: false,
-    nearDuplicateOf: null,
-    duplicateReason: null,
-    warnings: [...item.warnings],
-    declaredMissions: [...(item.declaredMissions ?? [])],
-    quarterHour: buckets.quarterHour,
-    hour: buckets.hour,
-    day: buckets.day,
-    week: buckets.week,
-  };
+  // A new or edited item's near-duplicate check is (re)done by linkDuplicate.
+  const content = { ...itemContentFields(item, collectedAt), dupChecked: false, nearDuplicateOf: null, duplicateReason: null };
   const sourceObjectId = new Types.ObjectId(sourceId);
   let inserted;
   try {
@@ -145,9 +122,39 @@ export async function upsertItem(models: Models, sourceId: string, item: NewItem
   };
 }
 
-function bandFields(item: Pick<NewItem, 'simhash' | 'title' | 'text'>) {
+/** The SimHash bands an item is looked up by: none for texts under MIN_WORDS_FOR_SIMHASH words or without a hash. */
+export function simBandsOf(item: Pick<NewItem, 'simhash' | 'title' | 'text'>): number[] {
   const words = `${item.title} ${item.text}`.split(/\s+/).filter(Boolean).length;
-  return { simBands: (words >= MIN_WORDS_FOR_SIMHASH ? simhashBands(item.simhash) : null) ?? [] };
+  return (words >= MIN_WORDS_FOR_SIMHASH ? simhashBands(item.simhash) : null) ?? [];
+}
+
+/**
+ * The stored content fields of an item — what an edit replaces — with its SimHash bands and its time buckets (of
+ * `publishedAt`, else `collectedAt`). Shared by {@link upsertItem} and the batched `upsertFeedItems`, which add
+ * their own near-duplicate link fields.
+ */
+export function itemContentFields(item: NewItem, collectedAt: Date) {
+  const buckets = timeBuckets(item.publishedAt ?? collectedAt);
+  return {
+    url: item.url,
+    canonicalUrl: item.canonicalUrl,
+    title: item.title,
+    text: item.text,
+    author: item.author,
+    publishedAt: item.publishedAt,
+    language: item.language,
+    languageConfidence: item.languageConfidence,
+    media: [...item.media],
+    contentHash: item.contentHash,
+    simhash: item.simhash,
+    simBands: simBandsOf(item),
+    warnings: [...item.warnings],
+    declaredMissions: [...(item.declaredMissions ?? [])],
+    quarterHour: buckets.quarterHour,
+    hour: buckets.hour,
+    day: buckets.day,
+    week: buckets.week,
+  };
 }
 
 /**
@@ -171,12 +178,12 @@ export async function linkDuplicate(models: Models, itemId: string, item: Pick<N
     // Only an item older than this one can be its root: two items racing each other both pick the older.
     if (first && String(first._id) < itemId) root = { id: first.nearDuplicateOf ?? first._id, reason: 'canonical_url' };
   }
-  const bands = bandFields(item);
-  if (!root && bands.simBands.length > 0 && item.simhash) {
+  const bands = simBandsOf(item);
+  if (!root && bands.length > 0 && item.simhash) {
     const since = new Date(Date.now() - NEAR_DUPLICATE_WINDOW_MS);
     const candidates = await models.items
       .find(
-        { simBands: { $in: bands.simBands }, collectedAt: { $gte: since }, _id: { $ne: self } },
+        { simBands: { $in: bands }, collectedAt: { $gte: since }, _id: { $ne: self } },
         { _id: 1, simhash: 1, nearDuplicateOf: 1 },
       )
       .sort({ collectedAt: -1 })
