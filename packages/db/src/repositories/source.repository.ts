@@ -7,8 +7,20 @@ import { isDuplicateKeyError } from '../errors.js';
 /** The name manual intake files pasted text under when none is given. */
 export const DEFAULT_MANUAL_SOURCE_NAME = 'Manual intake';
 
-/** The configurable fields of a source, as stored (health, HTTP and schedule state are the collector's). */
-function configFields(s: SourceInput) {
+/**
+ * The configurable fields of a source, as stored (health, HTTP and schedule state are the collector's): what an
+ * import compares and writes, and what the API's audit diff shows. Takes a source as parsed (`SourceInput`) or as
+ * stored; the field types follow the argument's.
+ */
+export function sourceConfigFields<K extends string, M extends string, L extends string>(s: {
+  kind: K;
+  url?: string | null;
+  missions: readonly M[];
+  languages: readonly L[];
+  pollIntervalSec: number;
+  enabled: boolean;
+  tags: readonly string[];
+}) {
   return {
     kind: s.kind,
     url: s.url ?? null,
@@ -36,10 +48,10 @@ export async function upsertSourcesByName(models: Models, sources: readonly Sour
   let updated = 0;
   let unchanged = 0;
   for (const s of sources) {
-    const fields = configFields(s);
+    const fields = sourceConfigFields(s);
     const before = await models.sources.findOne({ name: s.name }, { kind: 1, url: 1, missions: 1, languages: 1, pollIntervalSec: 1, enabled: 1, tags: 1 }).lean();
     // Compared here rather than trusting modifiedCount: mongoose's timestamps make every update "modify" updatedAt.
-    if (before && JSON.stringify(configFields({ ...s, ...before, url: before.url ?? null } as SourceInput)) === JSON.stringify(fields)) {
+    if (before && JSON.stringify(sourceConfigFields({ ...s, ...before, url: before.url ?? null } as SourceInput)) === JSON.stringify(fields)) {
       unchanged++;
       continue;
     }

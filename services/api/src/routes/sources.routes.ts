@@ -3,7 +3,7 @@ import { Types, type QueryFilter } from 'mongoose';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ConflictError, ForbiddenError, MissionCode, NotFoundError, SOURCE_KIND_VALUES, SourceInput, ValidationError } from '@vigie/contracts';
-import { decodeCursor, deleteSource, encodeCursor, isDuplicateKeyError, type Models, type SourceDoc } from '@vigie/db';
+import { decodeCursor, deleteSource, encodeCursor, isDuplicateKeyError, sourceConfigFields, type Models, type SourceDoc } from '@vigie/db';
 import { mergeLiveness, newSourceRevision, publishSourceRevision, readSourceLiveness, type SourceLiveness } from '@vigie/runtime';
 import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { auditWrite } from '../middleware/audit.js';
@@ -75,16 +75,7 @@ export function sourceToDto(s: SourceLean, live?: SourceLiveness | null) {
 
 /** What the API lets people change, as stored: used for the audit diff. */
 function configOf(s: SourceLean | SourceInput) {
-  return {
-    name: s.name,
-    kind: s.kind,
-    url: s.url ?? null,
-    missions: [...s.missions],
-    languages: [...s.languages],
-    pollIntervalSec: s.pollIntervalSec,
-    enabled: s.enabled,
-    tags: [...s.tags],
-  };
+  return { name: s.name, ...sourceConfigFields(s) };
 }
 
 function diff(before: Record<string, unknown> | null, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
