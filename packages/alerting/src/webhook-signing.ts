@@ -7,7 +7,7 @@
  * may appear while a secret is rotated (one per active secret).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { MissionCode, NarrativeKey, Severity } from '@vigie/contracts';
+import { slackEscape, webhookLinkUrl, type MissionCode, type NarrativeKey, type Severity } from '@vigie/contracts';
 import type { AlertStatus } from './alert-lifecycle.js';
 import type { DetectionKind } from './spike-detector.js';
 
@@ -239,15 +239,6 @@ export function describeEvent(event: AlertEvent): BilingualText {
   return { en, fr, countsEn, countsFr };
 }
 
-function safeUrl(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The Vigie JSON payload (schema version 1): dates as ISO strings, plus the EN/FR text. */
 export interface JsonAlertEvent {
   readonly schemaVersion: 1;
@@ -288,15 +279,10 @@ export function toJsonEvent(event: AlertEvent): JsonAlertEvent {
   };
 }
 
-/** Slack mrkdwn treats &, < and > as control characters; everything interpolated goes through this. */
-function slackEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** A Slack incoming-webhook message (Block Kit), `text` as the notification fallback. */
 export function toSlackMessage(event: AlertEvent): { text: string; blocks: Record<string, unknown>[] } {
   const t = describeEvent(event);
-  const url = safeUrl(event.alert.url);
+  const url = webhookLinkUrl(event.alert.url);
   const blocks: Record<string, unknown>[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(t.en)}*\n${slackEscape(t.fr)}` } },
     {
@@ -341,7 +327,7 @@ export function toSlackMessage(event: AlertEvent): { text: string; blocks: Recor
 export function toTeamsMessage(event: AlertEvent): Record<string, unknown> {
   const t = describeEvent(event);
   const a = event.alert;
-  const url = safeUrl(a.url);
+  const url = webhookLinkUrl(a.url);
   const body: Record<string, unknown>[] = [
     {
       type: 'TextBlock',

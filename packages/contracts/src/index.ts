@@ -6,3 +6,4 @@ export * from './time-buckets.js';
 export * from './sources.js';
 export * from './api.js';
 export * from './stream.js';
+export * from './webhook-text.js';

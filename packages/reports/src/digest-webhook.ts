@@ -1,3 +1,4 @@
+import { slackEscape, webhookLinkUrl } from '@vigie/contracts';
 import type { Digest } from './digest.js';
 import { narrativeLabel, t, type ReportLang } from './i18n.js';
 
@@ -112,18 +113,6 @@ export function toDigestJson(e: DigestWebhookEvent) {
   };
 }
 
-function safeUrl(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Slack mrkdwn treats &, < and > as control characters. */
-const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 const BUTTONS: readonly { lang: ReportLang; text: string }[] = [
   { lang: 'en', text: 'Read (EN)' },
   { lang: 'fr', text: 'Lire (FR)' },
@@ -131,8 +120,8 @@ const BUTTONS: readonly { lang: ReportLang; text: string }[] = [
 
 export function toDigestSlack(e: DigestWebhookEvent): { text: string; blocks: Record<string, unknown>[] } {
   const { en, fr } = e.digests;
-  const buttons = BUTTONS.map((b) => ({ ...b, url: safeUrl(e.links.html[b.lang]) })).filter((b) => b.url);
-  const dashboard = safeUrl(e.links.dashboard);
+  const buttons = BUTTONS.map((b) => ({ ...b, url: webhookLinkUrl(e.links.html[b.lang]) })).filter((b) => b.url);
+  const dashboard = webhookLinkUrl(e.links.dashboard);
   const blocks: Record<string, unknown>[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(digestHeadline(en))}*\n${slackEscape(digestSummary(en))}` } },
     { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(digestHeadline(fr))}*\n${slackEscape(digestSummary(fr))}` } },
@@ -149,8 +138,8 @@ export function toDigestTeams(e: DigestWebhookEvent): Record<string, unknown> {
   const { en, fr } = e.digests;
   const c = digestCounts(en);
   const actions = [
-    ...BUTTONS.map((b) => ({ title: b.text, url: safeUrl(e.links.html[b.lang]) })),
-    { title: 'Dashboard / Tableau de bord', url: safeUrl(e.links.dashboard) },
+    ...BUTTONS.map((b) => ({ title: b.text, url: webhookLinkUrl(e.links.html[b.lang]) })),
+    { title: 'Dashboard / Tableau de bord', url: webhookLinkUrl(e.links.dashboard) },
   ]
     .filter((a): a is { title: string; url: string } => a.url !== null)
     .map((a) => ({ type: 'Action.OpenUrl', ...a }));
