@@ -41,6 +41,17 @@ export interface EarlyWarningInput {
   readonly detectedAt: Date | null;
 }
 
+/** A past alert of the same mission × narrative and the responses published for it (brief and prebunk brief). */
+export interface RelatedAlertInput {
+  readonly id: string;
+  readonly status: string;
+  readonly severity: string;
+  readonly firstSeenAt: Date;
+  readonly resolvedAt: Date | null;
+  readonly outcome: string | null;
+  readonly responses: readonly ResponseInput[];
+}
+
 export interface BriefData {
   readonly alert: {
     readonly id: string;
@@ -69,15 +80,7 @@ export interface BriefData {
   readonly places: readonly { readonly key: string; readonly count: number }[];
   /** Matched lexicon terms with how many items matched them; `kind` is the narrative key or `_call_to_act`/`_target`. */
   readonly matchedTerms: readonly { readonly term: string; readonly kind: string; readonly count: number }[];
-  readonly related: readonly {
-    readonly id: string;
-    readonly status: string;
-    readonly severity: string;
-    readonly firstSeenAt: Date;
-    readonly resolvedAt: Date | null;
-    readonly outcome: string | null;
-    readonly responses: readonly ResponseInput[];
-  }[];
+  readonly related: readonly RelatedAlertInput[];
   readonly responses: readonly ResponseInput[];
   readonly now: Date;
 }

@@ -9,7 +9,7 @@ export { isoWeekStart, weeksEndingWith, previousIsoWeek, digestWindow, ISO_WEEK_
 export { REPORT_LANGS, t, term, type ReportLang, type MessageKey } from './i18n.js';
 export { columnChart, barChart, sparkline, type BarPoint } from './svg.js';
 export { responseEffect, EFFECT_WINDOWS, type EffectSeriesRow, type EffectRow, type ResponseEffect, type WindowFigures, type EffectWindowKey } from './effect.js';
-export { buildBrief, spreadSeries, type Brief, type BriefData, type BriefItemInput, type NarrativeInfo, type ResponseInput, type EarlyWarningInput } from './brief.js';
+export { buildBrief, spreadSeries, type Brief, type BriefData, type BriefItemInput, type NarrativeInfo, type ResponseInput, type RelatedAlertInput, type EarlyWarningInput } from './brief.js';
 export { renderBriefMarkdown, renderBriefHtml } from './render-brief.js';
 export { buildPrebunkBrief, PREBUNK_DAYS, type PrebunkBrief, type PrebunkData, type PrebunkNarrative, type PrebunkNarrativeInput, type PrebunkPastAlert } from './prebunk.js';
 export { renderPrebunkMarkdown, renderPrebunkHtml } from './render-prebunk.js';

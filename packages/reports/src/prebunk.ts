@@ -1,4 +1,4 @@
-import type { NarrativeInfo, ResponseInput } from './brief.js';
+import type { NarrativeInfo, RelatedAlertInput } from './brief.js';
 import { narrativeLabel, type ReportLang } from './i18n.js';
 
 /**
@@ -8,15 +8,8 @@ import { narrativeLabel, type ReportLang } from './i18n.js';
  * and the approved counter-messaging to get out first.
  */
 
-export interface PrebunkPastAlert {
-  readonly id: string;
-  readonly status: string;
-  readonly severity: string;
-  readonly firstSeenAt: Date;
-  readonly resolvedAt: Date | null;
-  readonly outcome: string | null;
+export interface PrebunkPastAlert extends RelatedAlertInput {
   readonly itemCount: number;
-  readonly responses: readonly ResponseInput[];
 }
 
 export interface PrebunkNarrativeInput {

@@ -100,6 +100,29 @@ function responseData(r: { _id: unknown; alertId: unknown; mission: string; narr
   };
 }
 
+/**
+ * The five latest alerts of a mission × narrative (newest first; `except` left out), each with its responses
+ * (oldest first): "what happened the last times and what was done", for the response and prebunk briefs.
+ */
+async function pastAlertsWithResponses(models: Models, mission: MissionCode, narrative: NarrativeKey, except?: Types.ObjectId) {
+  const alerts = await models.alerts
+    .find({ mission, narrative, ...(except ? { _id: { $ne: except } } : {}) }, { status: 1, severity: 1, firstSeenAt: 1, resolvedAt: 1, outcome: 1, itemCount: 1 })
+    .sort({ firstSeenAt: -1 })
+    .limit(5)
+    .lean();
+  const responses = alerts.length ? (await models.responses.find({ alertId: { $in: alerts.map((a) => a._id) } }).sort({ createdAt: 1 }).lean()).map(responseData) : [];
+  return alerts.map((a) => ({
+    id: String(a._id),
+    status: a.status ?? 'open',
+    severity: a.severity,
+    firstSeenAt: a.firstSeenAt,
+    resolvedAt: a.resolvedAt ?? null,
+    outcome: a.outcome ?? null,
+    itemCount: a.itemCount ?? 0,
+    responses: responses.filter((r) => r.alertId === String(a._id)),
+  }));
+}
+
 const countBy = (values: Iterable<string>) => {
   const m = new Map<string, number>();
   for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
@@ -144,12 +167,7 @@ export async function loadBriefData(models: Models, alertId: string, missions: r
   const published = responses.filter((r) => r.status === 'published' && r.publishedAt).map((r) => r.publishedAt!.getTime());
   const series = published.length ? await effectSeries(models, mission, narrative, new Date(Math.min(...published) - 8 * DAY), new Date(now.getTime() + HOUR)) : [];
 
-  const relatedAlerts = await models.alerts
-    .find({ mission, narrative, _id: { $ne: alert._id } }, { status: 1, severity: 1, firstSeenAt: 1, resolvedAt: 1, outcome: 1 })
-    .sort({ firstSeenAt: -1 })
-    .limit(5)
-    .lean();
-  const relatedResponses = relatedAlerts.length ? (await models.responses.find({ alertId: { $in: relatedAlerts.map((a) => a._id) } }).sort({ createdAt: 1 }).lean()).map(responseData) : [];
+  const related = await pastAlertsWithResponses(models, mission, narrative, alert._id);
 
   const ew = alert.earlyWarning as { kind?: string; observed?: number; expected?: number; ratio?: number; reasons?: string[]; detectedAt?: Date } | null;
   return {
@@ -188,15 +206,8 @@ export async function loadBriefData(models: Models, alertId: string, missions: r
       const [kind, term] = key.split('\u0000') as [string, string];
       return { term, kind, count };
     }),
-    related: relatedAlerts.map((a) => ({
-      id: String(a._id),
-      status: a.status ?? 'open',
-      severity: a.severity,
-      firstSeenAt: a.firstSeenAt,
-      resolvedAt: a.resolvedAt ?? null,
-      outcome: a.outcome ?? null,
-      responses: relatedResponses.filter((r) => r.alertId === String(a._id)),
-    })),
+    // The response brief does not show item counts.
+    related: related.map(({ itemCount: _itemCount, ...a }) => a),
     responses,
     now,
   };
@@ -402,27 +413,13 @@ export async function loadPrebunkData(models: Models, taskId: string, missions: 
     ]);
     const names = await models.sources.find({ _id: { $in: sourceRows.map((s) => s._id) } }, { name: 1 }).lean();
     const nameOf = new Map(names.map((s) => [String(s._id), s.name]));
-    const past = await models.alerts
-      .find({ mission, narrative }, { status: 1, severity: 1, firstSeenAt: 1, resolvedAt: 1, outcome: 1, itemCount: 1 })
-      .sort({ firstSeenAt: -1 })
-      .limit(5)
-      .lean();
-    const pastResponses = past.length ? (await models.responses.find({ alertId: { $in: past.map((a) => a._id) } }).sort({ createdAt: 1 }).lean()).map(responseData) : [];
+    const pastAlerts = await pastAlertsWithResponses(models, mission, narrative);
     const stored = storedLines.find((m) => m.narrative === narrative);
     narratives.push({
       key: narrative,
       volume,
       topSources: sourceRows.map((r) => ({ name: nameOf.get(String(r._id)) ?? String(r._id), count: r.n })),
-      pastAlerts: past.map((a) => ({
-        id: String(a._id),
-        status: a.status ?? 'open',
-        severity: a.severity,
-        firstSeenAt: a.firstSeenAt,
-        resolvedAt: a.resolvedAt ?? null,
-        outcome: a.outcome ?? null,
-        itemCount: a.itemCount ?? 0,
-        responses: pastResponses.filter((r) => r.alertId === String(a._id)),
-      })),
+      pastAlerts,
       storedCounterMessaging: { en: lines(stored?.en), fr: lines(stored?.fr) },
     });
   }
