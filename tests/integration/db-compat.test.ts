@@ -2,9 +2,9 @@
  * Proves that every query shape Vigie relies on works on the server in use (FerretDB v1 locally, MongoDB 7 in
  * production). If one of these fails after an upgrade, the feature built on it is broken.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Types } from 'mongoose';
-import { dedupKeyFor, recordEvidence, upsertFeedItems, upsertItem, type NewItem } from '@vigie/db';
+import { dedupKeyFor, isFerretDb, recordEvidence, upsertFeedItems, upsertItem, type NewItem } from '@vigie/db';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
@@ -178,5 +178,34 @@ describe('MongoDB-wire compatibility', () => {
     expect(result.modifiedCount).toBe(40);
     const stored = await ctx.models.sources.find({ name: /^bulk / }).lean();
     expect(stored.map((s) => s.health?.itemsLastFetch).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('tells FerretDB from MongoDB by buildInfo.ferretdbVersion (what turns the document locks on)', async () => {
+    const info = await ctx.connection.db!.admin().command({ buildInfo: 1 });
+    const ferret = inject('mongoServer').startsWith('FerretDB');
+    expect(typeof info.ferretdbVersion === 'string').toBe(ferret);
+    if (ferret) expect(info.ferretdbVersion).toMatch(/^v1\./);
+    expect(await isFerretDb(ctx.connection)).toBe(ferret);
+  });
+
+  it('loses concurrent updates to one document on FerretDB v1 (why alert writers take a document lock)', async () => {
+    // Measured on FerretDB v1.24.2, SQLite and PostgreSQL backends (2026-11-26): an update reads the document,
+    // applies the operators in Go and writes the whole document back, outside any transaction, so of several
+    // concurrent updates to one document the last write wins — 49 of 50 documents lost at least one of 4 updates.
+    // If this starts failing after an upgrade, FerretDB made updates atomic and the lock (document-lock.ts) can go.
+    const collection = ctx.connection.db!.collection<{ _id: string; n: number; x?: number; y?: number }>('lost_updates');
+    const ids = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    await collection.insertMany(ids.map((_id) => ({ _id, n: 0 })));
+    for (const _id of ids) {
+      await Promise.all([
+        collection.updateOne({ _id }, { $set: { x: 1 } }),
+        collection.updateOne({ _id }, { $set: { y: 1 } }),
+        collection.updateOne({ _id }, { $inc: { n: 1 } }),
+        collection.updateOne({ _id }, { $inc: { n: 1 } }),
+      ]);
+    }
+    const lost = (await collection.find({}).toArray()).filter((d) => d.x !== 1 || d.y !== 1 || d.n !== 2).length;
+    if (await isFerretDb(ctx.connection)) expect(lost).toBeGreaterThan(0);
+    else expect(lost).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { isFerretDb, setDocumentLockMode, type DocumentLockMode } from './document-lock.js';
 
 // Queries must never silently drop unknown filter keys: strictQuery rejects them at the model level, which is
 // also a guard against operator injection through unexpected fields.
@@ -6,9 +7,13 @@ mongoose.set('strictQuery', true);
 
 /**
  * Opens a dedicated mongoose connection (never the global one, so tests can hold several). Fails fast when the
- * server does not answer; callers wrap this in connectWithRetry.
+ * server does not answer; callers wrap this in connectWithRetry. Asks the server once whether it is FerretDB,
+ * which decides whether alert writes take document locks (`documentLocks`, default `auto`; see document-lock.ts).
  */
-export async function connectMongo(url: string, options: { dbName?: string; appName: string }): Promise<Connection> {
+export async function connectMongo(
+  url: string,
+  options: { dbName?: string; appName: string; documentLocks?: DocumentLockMode },
+): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
     dbName: options.dbName,
     appName: options.appName,
@@ -19,6 +24,8 @@ export async function connectMongo(url: string, options: { dbName?: string; appN
   });
   try {
     await connection.asPromise();
+    setDocumentLockMode(connection, options.documentLocks ?? 'auto');
+    if ((options.documentLocks ?? 'auto') === 'auto') await isFerretDb(connection);
   } catch (error) {
     await connection.close().catch(() => {});
     throw error;

@@ -2,6 +2,17 @@ export { connectMongo, pingMongo } from './connection.js';
 export { createModels, ensureIndexes, type Models } from './models.js';
 export { encodeCursor, decodeCursor, type CursorPosition } from './cursor.js';
 export { isDuplicateKeyError } from './errors.js';
+export {
+  withDocumentLock,
+  documentLocksEnabled,
+  isFerretDb,
+  setDocumentLockMode,
+  DocumentLockTimeoutError,
+  DOCUMENT_LOCK_MODES,
+  DOCUMENT_LOCKS_COLLECTION,
+  type DocumentLockMode,
+  type DocumentLockOptions,
+} from './document-lock.js';
 export { SOURCE_KINDS, type SourceKind, type SourceDoc } from './schemas/source.schema.js';
 export { ITEM_STATUSES, type ItemDoc } from './schemas/item.schema.js';
 export { ALERT_STATUSES, type AlertStatus, type AlertDoc } from './schemas/alert.schema.js';
@@ -10,6 +21,7 @@ export type { AuditEntryDoc } from './schemas/audit.schema.js';
 export { upsertItem, saveClassification, type NewItem, type UpsertResult, type UpsertOutcome } from './repositories/item.repository.js';
 export {
   recordEvidence,
+  withAlertWriteLock,
   dedupKeyFor,
   applyAlertTransition,
   findRecentlyResolved,
@@ -81,6 +93,7 @@ export {
   saveReclassifyProgress,
   finishReclassifyRun,
   storeClassifierParts,
+  saveClassifierVersion,
   loadClassifierParts,
   classifierPartsOf,
   BLOB_CHUNK_BYTES,

@@ -1,6 +1,6 @@
 import { isSilenced, webhookEventTypeFor, type AlertEventType } from '@vigie/alerting';
 import { alertEventKey, type AlertEventJob } from '@vigie/contracts';
-import { activeSilences, isDuplicateKeyError } from '@vigie/db';
+import { activeSilences, isDuplicateKeyError, withAlertWriteLock } from '@vigie/db';
 import type { JobContext } from '@vigie/runtime';
 import { alertEventFor, fanOut, type NotifyDeps, type StoredAlert } from './notification-fanout.js';
 
@@ -59,11 +59,12 @@ export async function processAlertEvent(deps: NotifyDeps, payload: AlertEventJob
     await activeSilences(deps.models, now),
     now,
   );
+  // Under the alert's write lock: on FerretDB v1 a concurrent evidence write would otherwise undo this (or this it).
   if (silencedBy.length > 0) {
-    await deps.models.alerts.updateOne({ _id: alert._id }, { $set: { silencedBy, silencedAt: now } });
+    await withAlertWriteLock(deps.models, alert.dedupKey, () => deps.models.alerts.updateOne({ _id: alert._id }, { $set: { silencedBy, silencedAt: now } }));
     ctx.log.info({ alertId: payload.alertId, silencedBy, event: key }, 'notification silenced');
   } else if (type && (alert.silencedBy?.length ?? 0) > 0) {
-    await deps.models.alerts.updateOne({ _id: alert._id }, { $set: { silencedBy: [], silencedAt: null } });
+    await withAlertWriteLock(deps.models, alert.dedupKey, () => deps.models.alerts.updateOne({ _id: alert._id }, { $set: { silencedBy: [], silencedAt: null } }));
   }
 
   if (type && silencedBy.length === 0) {

@@ -8,7 +8,7 @@ import {
   type SpikeReport,
 } from '@vigie/alerting';
 import type { MissionCode, NarrativeKey } from '@vigie/contracts';
-import { activePairs, countSeries, dedupKeyFor, isDuplicateKeyError, windowBreakdown, type Models } from '@vigie/db';
+import { activePairs, countSeries, dedupKeyFor, isDuplicateKeyError, windowBreakdown, withAlertWriteLock, type Models } from '@vigie/db';
 import type { Logger } from '@vigie/runtime';
 
 const HOUR_MS = 3_600_000;
@@ -130,9 +130,12 @@ async function storeSignal(models: Models, report: SpikeReport, factor: number, 
     { upsert: true },
   );
   if (alert && result.upsertedId) {
-    await models.alerts.updateOne(
-      { _id: alert._id },
-      { $set: { earlyWarning: { kind: report.kind, key, detectedAt: now, observed: d.observed, expected: d.expected, ratio: d.ratio, reasons: [...d.reasons] } } },
+    // The open alert's openKey is its dedupKey: the same write lock as evidence and transitions.
+    await withAlertWriteLock(models, dedupKeyFor(mission, narrative), () =>
+      models.alerts.updateOne(
+        { _id: alert._id },
+        { $set: { earlyWarning: { kind: report.kind, key, detectedAt: now, observed: d.observed, expected: d.expected, ratio: d.ratio, reasons: [...d.reasons] } } },
+      ),
     );
   }
   return Boolean(result.upsertedId);

@@ -7,7 +7,7 @@ import {
   type RateCapState,
 } from '@vigie/alerting';
 import { SEVERITY_RANK, type AlertEventJob, type Severity } from '@vigie/contracts';
-import type { PendingNotificationDoc } from '@vigie/db';
+import { withAlertWriteLock, type PendingNotificationDoc } from '@vigie/db';
 import type { Types } from 'mongoose';
 import type { Logger } from '@vigie/runtime';
 import { alertEventFor, fanOut, type NotifyDeps, type StoredAlert } from './notification-fanout.js';
@@ -132,9 +132,12 @@ export async function scanEscalations(
       await emit({ alertId: d.alertId, type: 'escalated', at: now.toISOString(), ref: `${cycle}-${level}` });
     }
     const from = alert.escalationLevel ?? 0;
-    await deps.models.alerts.updateOne(
-      { _id: alert._id, status: 'open', escalationLevel: from === 0 ? { $in: [0, null] } : from },
-      { $set: { escalationLevel: d.level } },
+    // The guard is atomic on FerretDB v1 only under the alert's write lock (its updates are read-modify-write).
+    await withAlertWriteLock(deps.models, alert.dedupKey, () =>
+      deps.models.alerts.updateOne(
+        { _id: alert._id, status: 'open', escalationLevel: from === 0 ? { $in: [0, null] } : from },
+        { $set: { escalationLevel: d.level } },
+      ),
     );
     log.info({ alertId: d.alertId, levels: d.levels, targets: d.targets, overdueMs: d.overdueMs }, 'alert escalated');
   }

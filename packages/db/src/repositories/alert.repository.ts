@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { SEVERITIES, SEVERITY_RANK, type MissionCode, type NarrativeKey, type Severity } from '@vigie/contracts';
 import type { Models } from '../models.js';
 import { isDuplicateKeyError } from '../errors.js';
+import { withDocumentLock } from '../document-lock.js';
 import { recordAlertEvent } from './alert-outbox.repository.js';
 
 /** How many evidence rows an alert document keeps inline; the complete list lives in alert_items. */
@@ -33,11 +34,26 @@ export interface EvidenceResult {
 }
 
 /**
+ * Runs `fn`, which writes the alert document(s) of `dedupKey`, under that key's document lock (FerretDB only; a
+ * no-op on MongoDB — see document-lock.ts). Every writer of an alert document goes through this with the alert's
+ * `dedupKey`, which never changes: evidence (including the upsert that opens the alert), lifecycle transitions,
+ * silences, escalation and early-warning links. Not re-entrant.
+ */
+export function withAlertWriteLock<T>(models: Models, dedupKey: string, fn: () => Promise<T>): Promise<T> {
+  return withDocumentLock(models, `alert:${dedupKey}`, fn);
+}
+
+/**
  * Opens the alert for `dedupKey` if none is open, and adds the item as evidence. Every step uses idempotent
  * operators ($setOnInsert, $addToSet, $min, $max, a recount), so a retry after a crash at any point converges
- * to the same document and never double-counts.
+ * to the same document and never double-counts. The whole call holds the key's write lock: on FerretDB v1 the
+ * steps would otherwise overwrite each other's changes when workers add evidence to one alert at once.
  */
 export async function recordEvidence(models: Models, input: EvidenceInput): Promise<EvidenceResult> {
+  return withAlertWriteLock(models, input.dedupKey, () => recordEvidenceLocked(models, input));
+}
+
+async function recordEvidenceLocked(models: Models, input: EvidenceInput): Promise<EvidenceResult> {
   const rank = SEVERITY_RANK[input.severity];
   const { alertId, created } = await openAlert(models, input, rank);
   const itemId = new Types.ObjectId(input.item.id);
@@ -222,7 +238,7 @@ export async function applyAlertTransition(models: Models, write: AlertTransitio
     throw error;
   }
   try {
-    await applyRecorded(models, id, write.expectedSeq, set, write.history, write.event ?? null);
+    await applyRecorded(models, id, current.dedupKey, write.expectedSeq, set, write.history, write.event ?? null);
   } catch (error) {
     // The reopened alert cannot take its key back: withdraw the change so the slot is free again.
     if (isDuplicateKeyError(error)) await models.alertTransitions.deleteOne({ _id: transitionId });
@@ -231,11 +247,20 @@ export async function applyAlertTransition(models: Models, write: AlertTransitio
   return models.alerts.findById(id).lean();
 }
 
-async function applyRecorded(models: Models, alertId: Types.ObjectId, seq: number, set: Record<string, unknown>, history: unknown, event: RecordedEvent | null) {
-  // The history-length guard makes a repeated application (writer and roll-forward racing) a no-op.
+async function applyRecorded(
+  models: Models,
+  alertId: Types.ObjectId,
+  dedupKey: string,
+  seq: number,
+  set: Record<string, unknown>,
+  history: unknown,
+  event: RecordedEvent | null,
+) {
+  // The history-length guard makes a repeated application (writer and roll-forward racing) a no-op — on FerretDB
+  // only under the write lock, where a conditional update is otherwise not atomic.
   // Alerts opened by an upsert may have no history array yet (mongoose drops empty arrays from $setOnInsert).
   const guard = seq === 0 ? { $or: [{ history: { $size: 0 } }, { history: { $exists: false } }] } : { history: { $size: seq } };
-  await models.alerts.updateOne({ _id: alertId, ...guard }, { $set: set, $push: { history } });
+  await withAlertWriteLock(models, dedupKey, () => models.alerts.updateOne({ _id: alertId, ...guard }, { $set: set, $push: { history } }));
   await markApplied(models, alertId, seq, event);
 }
 
@@ -257,7 +282,7 @@ export async function rollForwardTransitions(models: Models, alertId: string, no
     .lean();
   let applied = 0;
   for (const t of pending) {
-    const alert = await models.alerts.findOne({ _id: id }, { history: 1 }).lean();
+    const alert = await models.alerts.findOne({ _id: id }, { history: 1, dedupKey: 1 }).lean();
     if (!alert) break;
     const length = alert.history?.length ?? 0;
     const event = (t.event as RecordedEvent | null | undefined) ?? null;
@@ -267,7 +292,7 @@ export async function rollForwardTransitions(models: Models, alertId: string, no
       continue;
     }
     if (length < t.seq) break;
-    await applyRecorded(models, id, t.seq, t.set as Record<string, unknown>, t.history, event);
+    await applyRecorded(models, id, alert.dedupKey, t.seq, t.set as Record<string, unknown>, t.history, event);
     applied++;
   }
   return applied;
