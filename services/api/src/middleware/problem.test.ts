@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import express from 'express';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '@vigie/contracts';
+import { DocumentLockTimeoutError } from '@vigie/db';
 import { createLogger } from '@vigie/runtime';
 import { notFoundHandler, problemHandler } from './problem.js';
 
@@ -18,7 +19,7 @@ async function run(thrown: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}/boom`);
   const body = (await res.json()) as Record<string, unknown>;
   server.close();
-  return { status: res.status, type: res.headers.get('content-type'), body };
+  return { status: res.status, type: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body };
 }
 
 describe('problem+json', () => {
@@ -36,5 +37,13 @@ describe('problem+json', () => {
     const internal = await run(new Error('db password is hunter2'));
     expect(internal.status).toBe(500);
     expect(JSON.stringify(internal.body)).not.toContain('hunter2');
+  });
+
+  it('answers a lock timeout with a retryable 503 that names no lock holder', async () => {
+    const busy = await run(new DocumentLockTimeoutError('alert:MONUSCO:x', 30_000, 'classifier-host-1'));
+    expect(busy.status).toBe(503);
+    expect(busy.retryAfter).toBe('5');
+    expect(busy.body.type).toBe('https://vigie.dev/problems/busy');
+    expect(JSON.stringify(busy.body)).not.toContain('classifier-host-1');
   });
 });

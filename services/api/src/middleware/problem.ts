@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, ValidationError, VigieError } from '@vigie/contracts';
+import { DocumentLockTimeoutError } from '@vigie/db';
 import type { Logger } from '@vigie/runtime';
 
 /** RFC 9457 problem details. `type` URIs are stable and documented in the README. */
@@ -33,6 +34,10 @@ function toProblem(error: unknown): Problem {
   if (error instanceof ForbiddenError) return { type: `${TYPE_BASE}forbidden`, title: 'Forbidden', status: 403, detail: error.message };
   if (error instanceof NotFoundError) return { type: `${TYPE_BASE}not-found`, title: 'Not found', status: 404, detail: error.message };
   if (error instanceof ConflictError) return { type: `${TYPE_BASE}conflict`, title: 'Conflict', status: 409, detail: error.message };
+  // Another writer held the alert's write lock (FerretDB only) for too long: the change was not made; retrying is safe.
+  if (error instanceof DocumentLockTimeoutError) {
+    return { type: `${TYPE_BASE}busy`, title: 'Busy', status: 503, detail: 'Another change to this record is still being written. Nothing was changed; try again in a few seconds.' };
+  }
   if (error instanceof VigieError && error.code === 'rate_limited') {
     return { type: `${TYPE_BASE}rate-limited`, title: 'Too many requests', status: 429, detail: error.message };
   }
@@ -58,6 +63,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(error);
     problem.instance = req.originalUrl.split('?')[0];
     problem.requestId = String(req.id ?? '');
+    if (problem.status === 503) res.setHeader('Retry-After', '5');
     if (problem.status >= 500) logger.error({ err: error, requestId: req.id }, 'request failed');
     res.status(problem.status).type('application/problem+json').json(problem);
   };
