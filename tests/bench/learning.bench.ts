@@ -15,12 +15,11 @@ import {
   activeClassifierPointer,
   classifierPartsOf,
   connectMongo,
-  createClassifierVersion,
   createModels,
   createReclassifyRun,
   ensureIndexes,
   loadClassifierParts,
-  storeClassifierParts,
+  saveClassifierVersion,
   upsertItem,
 } from '@vigie/db';
 import { ensureRedis, startFerretDb } from '@vigie/devstack';
@@ -47,9 +46,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // 1. Store the built-in bundle as a version (gzip, content-addressed chunks).
 const bundle = loadBuiltinBundle();
 let t0 = performance.now();
-const parts = await storeClassifierParts(models, bundleParts(bundle));
-const hash = bundleHash(parts);
-const { version } = await createClassifierVersion(models, { hash, label: versionLabel(bundle.catalogue.version, hash), catalogueVersion: bundle.catalogue.version, parts, source: 'builtin', author: 'bench', at: new Date() });
+const { version } = await saveClassifierVersion(
+  models,
+  bundleParts(bundle),
+  (hashes) => {
+    const hash = bundleHash(hashes);
+    return { hash, label: versionLabel(bundle.catalogue.version, hash) };
+  },
+  () => ({ catalogueVersion: bundle.catalogue.version, source: 'builtin', author: 'bench', at: new Date() }),
+);
 rows.push(['store a version (catalogue + 2.7 MB model + hate model, first time)', `${ms(t0).toFixed(0)} ms`]);
 const stored = await models.classifierBlobs.find({}, { data: 1 }).lean();
 rows.push(['stored size (gzip, all parts)', `${(stored.reduce((s, b) => s + (b.data as unknown as { buffer: Uint8Array }).buffer.byteLength, 0) / 1024).toFixed(0)} KiB in ${stored.length} chunk(s)`]);

@@ -5,11 +5,10 @@
 import {
   activeClassifierPointer,
   classifierPartsOf,
-  createClassifierVersion,
   findClassifierVersion,
   loadClassifierParts,
   setClassifierVersionFigures,
-  storeClassifierParts,
+  saveClassifierVersion,
   type ClassifierVersionLean,
   type Models,
 } from '@vigie/db';
@@ -65,21 +64,24 @@ export function classifierVersions(models: Models, opts: { devSet?: string | URL
   }
 
   async function save(bundle: ClassifierBundle, meta: Parameters<ClassifierVersions['save']>[1]) {
-    const parts = bundleParts(bundle);
-    const hashes = await storeClassifierParts(models, parts);
-    const hash = bundleHash(hashes);
-    return createClassifierVersion(models, {
-      hash,
-      label: versionLabel(bundle.catalogue.version, hash),
-      catalogueVersion: bundle.catalogue.version,
-      parts: hashes,
-      source: meta.source,
-      parentId: meta.parentId,
-      author: meta.author,
-      notes: meta.notes ?? '',
-      changes: meta.changes ?? [],
-      at: new Date(),
-    });
+    const { version, created } = await saveClassifierVersion(
+      models,
+      bundleParts(bundle),
+      (hashes) => {
+        const hash = bundleHash(hashes);
+        return { hash, label: versionLabel(bundle.catalogue.version, hash) };
+      },
+      () => ({
+        catalogueVersion: bundle.catalogue.version,
+        source: meta.source,
+        parentId: meta.parentId,
+        author: meta.author,
+        notes: meta.notes ?? '',
+        changes: meta.changes ?? [],
+        at: new Date(),
+      }),
+    );
+    return { version, created };
   }
 
   return {

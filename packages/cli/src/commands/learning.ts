@@ -12,7 +12,6 @@ import {
   activeClassifierPointer,
   classifierPartsOf,
   connectMongo,
-  createClassifierVersion,
   createModels,
   createReclassifyRun,
   ensureIndexes,
@@ -20,7 +19,7 @@ import {
   findReclassifyRun,
   loadClassifierParts,
   loadTriageDecisions,
-  storeClassifierParts,
+  saveClassifierVersion,
   type Models,
 } from '@vigie/db';
 import {
@@ -110,27 +109,35 @@ export async function trainFromDb(opts: TrainFromDbOptions): Promise<Record<stri
     const model = train(merged.base, merged.extra, { catalogue: active.bundle.catalogue, extraWeight: opts.extraWeight, ...(blend ? { blend } : {}) });
     process.stderr.write(`trained on ${merged.base.length} + ${merged.extra.length} examples in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const bundle: ClassifierBundle = { catalogue: active.bundle.catalogue, model, hateModel: active.bundle.hateModel };
-    const hashes = await storeClassifierParts(models, bundleParts(bundle));
-    const hash = bundleHash(hashes);
-    const label = versionLabel(bundle.catalogue.version, hash);
-    const candidate = buildVersionedClassifier(bundle, label);
-    const figures = figuresOf(evaluate(opts.dev, candidate));
-    const activeFigures = figuresOf(evaluate(opts.dev, buildVersionedClassifier(active.bundle, active.label)));
-    process.stderr.write(`\ndev set (${opts.dev.length} items):\n\n${formatFigures([{ name: `${active.label} (active)`, f: activeFigures }, { name: `${label} (new)`, f: figures }])}\n\n`);
     const trainedOn = { baseExamples: merged.base.length, triageExamples: merged.extra.length, ...merged.stats, extraWeight: opts.extraWeight, tuned: opts.tune };
-    const { version, created } = await createClassifierVersion(models, {
-      hash,
-      label,
-      catalogueVersion: bundle.catalogue.version,
-      parts: hashes,
-      source: 'train',
-      parentId: active.versionId,
-      author: 'vigie train --from-db',
-      notes: opts.notes ?? `Retrained with ${merged.extra.length} triage examples.`,
-      figures: { ...figures },
-      trainedOn,
-      at: new Date(),
-    });
+    const dev: { figures?: VersionFigures; active?: VersionFigures } = {};
+    const { version, created, label } = await saveClassifierVersion(
+      models,
+      bundleParts(bundle),
+      (hashes) => {
+        const hash = bundleHash(hashes);
+        return { hash, label: versionLabel(bundle.catalogue.version, hash) };
+      },
+      ({ label }) => {
+        // Evaluated under its label before it is stored, so the version carries its dev figures from the start.
+        const candidate = buildVersionedClassifier(bundle, label);
+        dev.figures = figuresOf(evaluate(opts.dev, candidate));
+        dev.active = figuresOf(evaluate(opts.dev, buildVersionedClassifier(active.bundle, active.label)));
+        process.stderr.write(`\ndev set (${opts.dev.length} items):\n\n${formatFigures([{ name: `${active.label} (active)`, f: dev.active }, { name: `${label} (new)`, f: dev.figures }])}\n\n`);
+        return {
+          catalogueVersion: bundle.catalogue.version,
+          source: 'train',
+          parentId: active.versionId,
+          author: 'vigie train --from-db',
+          notes: opts.notes ?? `Retrained with ${merged.extra.length} triage examples.`,
+          figures: { ...dev.figures },
+          trainedOn,
+          at: new Date(),
+        };
+      },
+    );
+    const figures = dev.figures!;
+    const activeFigures = dev.active!;
     process.stderr.write(`${created ? 'stored as draft' : 'identical to existing'} version ${String(version._id)} (${label})\n`);
     const summary: Record<string, unknown> = { versionId: String(version._id), label, created, figures, active: { label: active.label, figures: activeFigures }, trainedOn, activated: false };
     if (!opts.activate) return summary;

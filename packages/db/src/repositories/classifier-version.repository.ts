@@ -315,6 +315,24 @@ export async function storeClassifierParts(models: Models, parts: { catalogue: s
   };
 }
 
+/**
+ * Saves a classifier version: stores its parts (canonical JSON texts, each once, content-addressed), names it from
+ * their hashes with `identify` (@vigie/nlp's bundleHash and versionLabel: db does not depend on nlp), then inserts
+ * it — idempotent on content (an existing version with the same parts is returned, `created` false). `describe`
+ * gives the version's other fields and may use the label first (the CLI evaluates the candidate under it).
+ */
+export async function saveClassifierVersion(
+  models: Models,
+  parts: { catalogue: string; model: string | null; hateModel: string | null },
+  identify: (hashes: ClassifierPartHashes) => { hash: string; label: string },
+  describe: (identity: { hash: string; label: string }) => Omit<NewClassifierVersion, 'hash' | 'label' | 'parts'>,
+): Promise<{ version: ClassifierVersionLean; created: boolean; hash: string; label: string }> {
+  const hashes = await storeClassifierParts(models, parts);
+  const identity = identify(hashes);
+  const { version, created } = await createClassifierVersion(models, { ...describe(identity), ...identity, parts: hashes });
+  return { version, created, ...identity };
+}
+
 /** Loads a version's parts as parsed JSON (unvalidated: @vigie/nlp validates them when it builds the classifier). */
 export async function loadClassifierParts(models: Models, hashes: ClassifierPartHashes): Promise<{ catalogue: unknown; model: unknown; hateModel: unknown }> {
   const read = async (h: string | null) => (h === null ? null : (JSON.parse(await getClassifierBlob(models, h)) as unknown));
