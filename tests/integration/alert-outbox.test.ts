@@ -25,7 +25,7 @@ import {
 import { createLogger, createRedisConnection, createTypedQueue, type TypedQueue } from '@vigie/runtime';
 import { loadConfig as loadApiConfig, startApi, type RunningApi } from '@vigie/api';
 import { loadConfig, startClassifier, type RunningClassifier } from '@vigie/classifier';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const logger = createLogger({ service: 'outbox-test', version: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -204,11 +204,7 @@ describe('alert-event outbox (services)', () => {
     receiver = await startWebhookReceiver();
     classifier = await startClassifier(
       loadConfig({
-        REDIS_URL: ctx.redisUrl,
-        MONGO_URL: ctx.mongoUrl,
-        MONGO_DB: ctx.dbName,
-        QUEUE_PREFIX: ctx.queuePrefix,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        ...serviceEnv(ctx),
         CLASSIFIER_CONCURRENCY: '1',
         WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
         WEBHOOK_RETRY_BASE_MS: '50',

@@ -26,7 +26,7 @@ import { createLogger, createTypedQueue, type TypedQueue } from '@vigie/runtime'
 import { loadConfig as loadApiConfig, startApi, type RunningApi } from '@vigie/api';
 import { loadConfig, startClassifier, type RunningClassifier } from '@vigie/classifier';
 import { runVigie } from '../support/cli.js';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
 let api: RunningApi;
@@ -40,11 +40,7 @@ const serviceMain = fileURLToPath(new URL('../../services/classifier/src/main.ts
 
 function classifierEnv(): Record<string, string> {
   return {
-    REDIS_URL: ctx.redisUrl,
-    MONGO_URL: ctx.mongoUrl,
-    MONGO_DB: ctx.dbName,
-    QUEUE_PREFIX: ctx.queuePrefix,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...serviceEnv(ctx),
     NOTIFY_ENABLED: 'false',
     CLASSIFIER_VERSION_POLL_MS: '300',
     RECLASSIFY_BATCH_SIZE: '3',

@@ -13,7 +13,7 @@ import { createLogger, createRedisConnection, createTypedQueue, type TypedQueue 
 import { loadConfig as loadApiConfig, startApi, type RunningApi } from '@vigie/api';
 import { loadConfig as loadClassifierConfig } from '@vigie/classifier';
 import { startNotifier, type Notifier } from '../../services/classifier/src/notifier.js';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let ctx: TestContextHandles;
@@ -30,11 +30,7 @@ beforeAll(async () => {
   ctx = await openTestContext('notifyapi');
   receiver = await startWebhookReceiver();
   const env = {
-    REDIS_URL: ctx.redisUrl,
-    MONGO_URL: ctx.mongoUrl,
-    MONGO_DB: ctx.dbName,
-    QUEUE_PREFIX: ctx.queuePrefix,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...serviceEnv(ctx),
     PORT: '0',
     VIGIE_BOOTSTRAP_ADMIN_KEY: bootstrap,
     BODY_LIMIT: '16kb',

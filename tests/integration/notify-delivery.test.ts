@@ -11,7 +11,7 @@ import { dedupKeyFor, recordEvidence, upsertItem } from '@vigie/db';
 import { createLogger, createTypedQueue, type TypedQueue } from '@vigie/runtime';
 import { loadConfig, startClassifier, type RunningClassifier } from '@vigie/classifier';
 import { classifyItem } from '../../services/classifier/src/classify-item.processor.js';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let ctx: TestContextHandles;
@@ -45,11 +45,7 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   classifier = await startClassifier(
     loadConfig({
-      REDIS_URL: ctx.redisUrl,
-      MONGO_URL: ctx.mongoUrl,
-      MONGO_DB: ctx.dbName,
-      QUEUE_PREFIX: ctx.queuePrefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...serviceEnv(ctx),
       CLASSIFIER_CONCURRENCY: '1',
       WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
       WEBHOOK_RETRY_BASE_MS: '50',

@@ -11,7 +11,7 @@ import { dedupKeyFor, recordEvidence } from '@vigie/db';
 import { createLogger, createRedisConnection, createTypedQueue, type TypedQueue } from '@vigie/runtime';
 import { loadConfig } from '@vigie/classifier';
 import { startNotifier, type Notifier } from '../../services/classifier/src/notifier.js';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let ctx: TestContextHandles;
@@ -28,11 +28,7 @@ beforeAll(async () => {
   await workerRedis.connect();
   notifier = await startNotifier(
     loadConfig({
-      REDIS_URL: ctx.redisUrl,
-      MONGO_URL: ctx.mongoUrl,
-      MONGO_DB: ctx.dbName,
-      QUEUE_PREFIX: ctx.queuePrefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...serviceEnv(ctx),
       WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
       NOTIFY_GROUP_WAIT_MS: '2000',
       NOTIFY_FLUSH_INTERVAL_MS: '200',

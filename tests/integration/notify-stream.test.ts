@@ -12,7 +12,7 @@ import { createLogger, createRedisConnection, createTypedQueue, type TypedQueue 
 import { loadConfig as loadApiConfig, startApi, type RunningApi } from '@vigie/api';
 import { loadConfig as loadClassifierConfig } from '@vigie/classifier';
 import { startNotifier, type Notifier } from '../../services/classifier/src/notifier.js';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
 let api: RunningApi | undefined;
@@ -97,11 +97,7 @@ async function alertEvent(mission: MissionCode, narrative: NarrativeKey): Promis
 beforeAll(async () => {
   ctx = await openTestContext('notifysse');
   const env = {
-    REDIS_URL: ctx.redisUrl,
-    MONGO_URL: ctx.mongoUrl,
-    MONGO_DB: ctx.dbName,
-    QUEUE_PREFIX: ctx.queuePrefix,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...serviceEnv(ctx),
     PORT: '0',
     VIGIE_BOOTSTRAP_ADMIN_KEY: bootstrap,
     SSE_HEARTBEAT_MS: '1000',

@@ -3,7 +3,6 @@
  * edited through the API) with its prebunk task; seeded items, past alerts and responses for the narratives
  * expected to surge. Figures are hand-computed in the comments.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { timeBuckets, type MissionCode, type NarrativeKey } from '@vigie/contracts';
@@ -11,6 +10,7 @@ import { createApiKey, generateKey } from '@vigie/db';
 import { createLogger } from '@vigie/runtime';
 import { loadConfig, startApi, type RunningApi } from '@vigie/api';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
+import { callApi, loadCatalogue } from '../support/api-client.js';
 
 let ctx: TestContextHandles;
 let api: RunningApi;
@@ -19,9 +19,7 @@ let analyst: string;
 let unifilViewer: string;
 let unifilAdmin: string;
 const logger = createLogger({ service: 'prebunk-test', version: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const catalogue = JSON.parse(readFileSync(new URL('../../packages/nlp/data/catalogue.json', import.meta.url), 'utf8')) as {
-  narratives: Record<string, { counterMessaging: { en: string[]; fr: string[] }; definition: { en: string; fr: string } }>;
-};
+const catalogue = loadCatalogue();
 
 const DAY = 86_400_000;
 const TODAY = Math.floor(Date.now() / DAY) * DAY;
@@ -49,15 +47,7 @@ async function item(o: { source: string; at: Date; mission?: MissionCode; narrat
   });
 }
 
-async function call(key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
-}
+const call = (key: string, method: string, path: string, body?: unknown) => callApi(api.url, key, method, path, body);
 
 interface BriefJson {
   daysToMoment: number;

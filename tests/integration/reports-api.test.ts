@@ -2,7 +2,6 @@
  * Response briefs, responses and weekly digests through the API on real Redis and FerretDB: seeded items over
  * 8 weeks, alerts with a lifecycle, a published response. Figures are hand-computed in the comments.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { timeBuckets, SEVERITY_RANK, type MissionCode, type NarrativeKey, type Severity } from '@vigie/contracts';
@@ -10,6 +9,7 @@ import { createApiKey, generateKey } from '@vigie/db';
 import { createLogger } from '@vigie/runtime';
 import { loadConfig, startApi, type RunningApi } from '@vigie/api';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
+import { callApi, loadCatalogue } from '../support/api-client.js';
 
 let ctx: TestContextHandles;
 let api: RunningApi;
@@ -17,9 +17,7 @@ const admin = generateKey().key;
 let analyst: string;
 let minuscaAnalyst: string;
 const logger = createLogger({ service: 'reports-test', version: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const catalogue = JSON.parse(readFileSync(new URL('../../packages/nlp/data/catalogue.json', import.meta.url), 'utf8')) as {
-  narratives: Record<string, { counterMessaging: { en: string[]; fr: string[] }; definition: { en: string; fr: string } }>;
-};
+const catalogue = loadCatalogue();
 
 const HOUR = 3_600_000;
 const H0 = Math.floor(Date.now() / HOUR) * HOUR;
@@ -88,15 +86,7 @@ async function alert(o: { mission?: MissionCode; narrative: NarrativeKey; severi
   return String(id);
 }
 
-async function call(key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> & { data: Record<string, unknown>[] } };
-}
+const call = (key: string, method: string, path: string, body?: unknown) => callApi<Record<string, unknown> & { data: Record<string, unknown>[] }>(api.url, key, method, path, body);
 
 beforeAll(async () => {
   ctx = await openTestContext('reports');

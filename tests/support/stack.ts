@@ -71,3 +71,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
   }
   throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
+
+/**
+ * The environment a service started in-process by a test needs: this file's Redis, database and queue prefix, logs
+ * silent unless TEST_LOG_LEVEL is set. Spread it into the service's `loadConfig({ ...serviceEnv(ctx), … })`.
+ */
+export function serviceEnv(ctx: TestContextHandles) {
+  return { REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, QUEUE_PREFIX: ctx.queuePrefix, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' };
+}
