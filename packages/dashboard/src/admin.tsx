@@ -44,6 +44,21 @@ export function Field(props: { id: string; label: string; field: string; errors:
   );
 }
 
+/** A labelled <select> in a Field: one option per value, shown through `render` (default: the value itself). */
+export function SelectField(props: { id: string; label: string; field: string; errors: Errors; value: string; options: readonly string[]; render?: (v: string) => string; onChange: (v: string) => void }) {
+  return (
+    <Field id={props.id} label={props.label} field={props.field} errors={props.errors}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)} {...described(props.id, props.errors, props.field)}>
+        {props.options.map((x) => (
+          <option key={x} value={x}>
+            {props.render ? props.render(x) : x}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 /** A group of checkboxes in a fieldset (keyboard: Tab between boxes, Space to tick). */
 export function CheckGroup(props: { id: string; legend: string; field: string; errors: Errors; options: readonly string[]; render?: (v: string) => string; value: readonly string[]; onChange: (v: string[]) => void; hint?: string }) {
   const toggle = (o: string, on: boolean) => props.onChange(on ? [...props.value, o] : props.value.filter((v) => v !== o));
@@ -126,7 +141,8 @@ function useList<T>(path: string, version: number) {
   return state;
 }
 
-function Loading({ error }: { error: string | null }) {
+/** A list's placeholder until it arrives: "loading", or why it could not be loaded. */
+export function Loading({ error }: { error: string | null }) {
   const { t } = useApp();
   return error ? (
     <p class="error" role="alert">
@@ -439,24 +455,8 @@ export function WebhooksScreen() {
           </Field>
         </div>
         <div class="row">
-          <Field id="w-format" label={t('webhooks.format')} field="format" errors={submit.fields}>
-            <select id="w-format" value={f.format} onChange={(e) => set('format')((e.target as HTMLSelectElement).value)} {...described('w-format', submit.fields, 'format')}>
-              {FORMATS.map((x) => (
-                <option key={x} value={x}>
-                  {t(`webhooks.format.${x}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="w-severity" label={t('webhooks.minSeverity')} field="minSeverity" errors={submit.fields}>
-            <select id="w-severity" value={f.minSeverity} onChange={(e) => set('minSeverity')((e.target as HTMLSelectElement).value)} {...described('w-severity', submit.fields, 'minSeverity')}>
-              {SEVERITIES.map((x) => (
-                <option key={x} value={x}>
-                  {labelOf(t, 'severity', x)}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField id="w-format" label={t('webhooks.format')} field="format" errors={submit.fields} value={f.format} options={FORMATS} render={(x) => t(`webhooks.format.${x}` as MessageKey)} onChange={set('format')} />
+          <SelectField id="w-severity" label={t('webhooks.minSeverity')} field="minSeverity" errors={submit.fields} value={f.minSeverity} options={SEVERITIES} render={(x) => labelOf(t, 'severity', x)} onChange={set('minSeverity')} />
         </div>
         <CheckGroup id="w-events" legend={t('webhooks.events')} field="events" errors={submit.fields} options={WEBHOOK_EVENTS} render={(v) => t(`webhooks.event.${v}` as MessageKey)} value={f.events} onChange={set('events')} hint={t('webhooks.eventsHint')} />
         <CheckGroup id="w-missions" legend={t('form.missions')} field="missions" errors={submit.fields} options={MISSIONS} value={f.missions} onChange={set('missions')} hint={t('webhooks.missionsHint')} />
@@ -540,24 +540,8 @@ export function MomentForm({ editing, onDone, onCancel }: { editing: MomentDto |
         </Field>
       </div>
       <div class="row">
-        <Field id="m-mission" label={t('filter.mission')} field="mission" errors={submit.fields}>
-          <select id="m-mission" value={f.mission} onChange={(e) => set('mission')((e.target as HTMLSelectElement).value)} {...described('m-mission', submit.fields, 'mission')}>
-            {MISSIONS.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="m-kind" label={t('moments.kind')} field="kind" errors={submit.fields}>
-          <select id="m-kind" value={f.kind} onChange={(e) => set('kind')((e.target as HTMLSelectElement).value)} {...described('m-kind', submit.fields, 'kind')}>
-            {MOMENT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`moments.kind.${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="m-mission" label={t('filter.mission')} field="mission" errors={submit.fields} value={f.mission} options={MISSIONS} onChange={set('mission')} />
+        <SelectField id="m-kind" label={t('moments.kind')} field="kind" errors={submit.fields} value={f.kind} options={MOMENT_KINDS} render={(k) => t(`moments.kind.${k}` as MessageKey)} onChange={set('kind')} />
       </div>
       <div class="row">
         <Field id="m-before" label={t('moments.before')} field="windowBeforeDays" errors={submit.fields}>

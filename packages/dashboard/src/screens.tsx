@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, describeError, type Item, type Page } from './api.js';
 import { ItemCard } from './alert.js';
-import { DeleteMoment, MomentForm, type MomentDto } from './admin.js';
+import { DeleteMoment, Loading, MomentForm, type MomentDto } from './admin.js';
 import { LineChart, PALETTE } from './chart.js';
 import { useApp } from './context.js';
 import { LANGUAGES, MISSIONS, NARRATIVES, Select } from './filters.js';
@@ -30,17 +30,6 @@ function useGet<T>(path: string | null, version = 0): { data: T | null; error: s
   return state;
 }
 
-function Status({ error }: { error: string | null }) {
-  const { t } = useApp();
-  return error ? (
-    <p class="error" role="alert">
-      {error}
-    </p>
-  ) : (
-    <p>{t('common.loading')}</p>
-  );
-}
-
 export function ItemsScreen() {
   const { t, client } = useApp();
   const [f, setF] = useState({ mission: '', narrative: '', language: '', severity: '', harmful: 'true' });
@@ -66,7 +55,7 @@ export function ItemsScreen() {
         <Select id="i-harmful" label={t('filter.harmful')} value={f.harmful} options={['true', 'false']} render={(v) => (v === 'true' ? t('items.harmfulOnly') : t('items.notHarmful'))} onChange={set('harmful')} />
       </form>
       {!data ? (
-        <Status error={error} />
+        <Loading error={error} />
       ) : data.data.length === 0 ? (
         <p class="empty">{t('common.none')}</p>
       ) : (
@@ -114,7 +103,7 @@ export function TrendsScreen() {
         <Select id="t-mission" label={t('filter.mission')} value={mission} options={MISSIONS} allLabel="" onChange={setMission} />
       </form>
       {!series ? (
-        <Status error={error} />
+        <Loading error={error} />
       ) : series.length === 0 ? (
         <p class="empty">{t('common.none')}</p>
       ) : (
@@ -227,7 +216,7 @@ export function MomentsScreen() {
         </p>
       )}
       {!moments.data ? (
-        <Status error={moments.error} />
+        <Loading error={moments.error} />
       ) : moments.data.data.length === 0 ? (
         <p class="empty">{t('moments.empty')}</p>
       ) : (
@@ -257,7 +246,7 @@ export function MomentsScreen() {
       {admin && <MomentForm editing={editing} onDone={done} onCancel={() => setEditing(null)} />}
       <h2>{t('tasks.title')}</h2>
       {!tasks.data ? (
-        <Status error={tasks.error} />
+        <Loading error={tasks.error} />
       ) : tasks.data.data.length === 0 ? (
         <p class="empty">{t('tasks.empty')}</p>
       ) : (
@@ -329,7 +318,7 @@ export function DigestsScreen() {
         </p>
       )}
       {!list.data ? (
-        <Status error={list.error} />
+        <Loading error={list.error} />
       ) : list.data.data.length === 0 ? (
         <p class="empty">{t('digests.empty')}</p>
       ) : (
@@ -397,7 +386,7 @@ export function SourcesScreen() {
     <section aria-labelledby="sources-title">
       <h1 id="sources-title">{t('sources.title')}</h1>
       {!data ? (
-        <Status error={error} />
+        <Loading error={error} />
       ) : data.data.length === 0 ? (
         <p class="empty">{t('common.none')}</p>
       ) : (
