@@ -153,6 +153,13 @@ export function Loading({ error }: { error: string | null }) {
   );
 }
 
+/** A list's three states: loading (or why it failed) until `rows` arrive, `empty` when there are none, else `children`. */
+export function ListView<T>({ rows, error, empty, children }: { rows: T[] | null | undefined; error: string | null; empty: string; children: (rows: T[]) => ComponentChildren }) {
+  if (!rows) return <Loading error={error} />;
+  if (rows.length === 0) return <p class="empty">{empty}</p>;
+  return <>{children(rows)}</>;
+}
+
 const narrativeLabel = (t: ReturnType<typeof useApp>['t']) => (v: string) => labelOf(t, 'narrative', v);
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -223,44 +230,42 @@ export function SilencesScreen() {
           {notice}
         </p>
       )}
-      {!list.data ? (
-        <Loading error={list.error} />
-      ) : list.data.length === 0 ? (
-        <p class="empty">{t('silences.empty')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table data-testid="silences">
-            <thead>
-              <tr>
-                <th scope="col">{t('silences.reason')}</th>
-                <th scope="col">{t('silences.matchers')}</th>
-                <th scope="col">{t('silences.startsAt')}</th>
-                <th scope="col">{t('silences.endsAt')}</th>
-                <th scope="col">{t('silences.author')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('alert.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((s) => (
-                <tr key={s.id}>
-                  <td dir="auto">{s.reason}</td>
-                  <td dir="auto">{matchers(s)}</td>
-                  <td>{formatDateTime(s.startsAt, locale)}</td>
-                  <td>{formatDateTime(s.endsAt, locale)}</td>
-                  <td dir="auto">{s.author}</td>
-                  <td>
-                    <button type="button" class="secondary" disabled={submit.busy} onClick={() => void expire(s)} aria-label={t('silences.expireLabel', { reason: s.reason })}>
-                      {t('silences.expire')}
-                    </button>
-                  </td>
+      <ListView rows={list.data} error={list.error} empty={t('silences.empty')}>
+        {(rows) => (
+          <div class="table-wrap">
+            <table data-testid="silences">
+              <thead>
+                <tr>
+                  <th scope="col">{t('silences.reason')}</th>
+                  <th scope="col">{t('silences.matchers')}</th>
+                  <th scope="col">{t('silences.startsAt')}</th>
+                  <th scope="col">{t('silences.endsAt')}</th>
+                  <th scope="col">{t('silences.author')}</th>
+                  <th scope="col">
+                    <span class="sr-only">{t('alert.actions')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((s) => (
+                  <tr key={s.id}>
+                    <td dir="auto">{s.reason}</td>
+                    <td dir="auto">{matchers(s)}</td>
+                    <td>{formatDateTime(s.startsAt, locale)}</td>
+                    <td>{formatDateTime(s.endsAt, locale)}</td>
+                    <td dir="auto">{s.author}</td>
+                    <td>
+                      <button type="button" class="secondary" disabled={submit.busy} onClick={() => void expire(s)} aria-label={t('silences.expireLabel', { reason: s.reason })}>
+                        {t('silences.expire')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListView>
 
       <h2 id="silence-form-title">{t('silences.new')}</h2>
       <form class="edit" aria-labelledby="silence-form-title" onSubmit={(e) => void create(e)} noValidate>
@@ -410,38 +415,36 @@ export function WebhooksScreen() {
           <code>{secret.secret}</code>
         </div>
       )}
-      {!list.data ? (
-        <Loading error={list.error} />
-      ) : list.data.length === 0 ? (
-        <p class="empty">{t('webhooks.empty')}</p>
-      ) : (
-        <ul class="tasks" data-testid="webhooks">
-          {list.data.map((h) => (
-            <li key={h.id} class="card">
-              <div class="title-row">
-                <h2 class="card-title" dir="auto">
-                  {h.name} <span class={`badge ${h.enabled ? 'src-ok' : 'src-disabled'}`}>{h.enabled ? t('webhooks.enabled') : t('webhooks.disabled')}</span>
-                </h2>
-                <div class="actions">
-                  <button type="button" class="secondary" disabled={submit.busy} onClick={() => void toggle(h)}>
-                    {h.enabled ? t('webhooks.pause') : t('webhooks.resume')}
-                  </button>
-                  <button type="button" class="secondary" disabled={submit.busy || !h.enabled} title={h.enabled ? undefined : t('webhooks.testNeedsEnabled')} onClick={() => void test(h)}>
-                    {t('webhooks.test')}
-                  </button>
-                  <button type="button" class="secondary" aria-expanded={open === h.id} aria-controls={`log-${h.id}`} onClick={() => setOpen(open === h.id ? null : h.id)}>
-                    {t('webhooks.log')}
-                  </button>
+      <ListView rows={list.data} error={list.error} empty={t('webhooks.empty')}>
+        {(rows) => (
+          <ul class="tasks" data-testid="webhooks">
+            {rows.map((h) => (
+              <li key={h.id} class="card">
+                <div class="title-row">
+                  <h2 class="card-title" dir="auto">
+                    {h.name} <span class={`badge ${h.enabled ? 'src-ok' : 'src-disabled'}`}>{h.enabled ? t('webhooks.enabled') : t('webhooks.disabled')}</span>
+                  </h2>
+                  <div class="actions">
+                    <button type="button" class="secondary" disabled={submit.busy} onClick={() => void toggle(h)}>
+                      {h.enabled ? t('webhooks.pause') : t('webhooks.resume')}
+                    </button>
+                    <button type="button" class="secondary" disabled={submit.busy || !h.enabled} title={h.enabled ? undefined : t('webhooks.testNeedsEnabled')} onClick={() => void test(h)}>
+                      {t('webhooks.test')}
+                    </button>
+                    <button type="button" class="secondary" aria-expanded={open === h.id} aria-controls={`log-${h.id}`} onClick={() => setOpen(open === h.id ? null : h.id)}>
+                      {t('webhooks.log')}
+                    </button>
+                  </div>
                 </div>
-              </div>
-              <p class="meta">
-                <span dir="ltr">{h.url}</span> · {h.format} · {h.missions.length ? h.missions.join(', ') : t('webhooks.allMissions')} · ≥ {h.minSeverity} · {h.events.length ? h.events.join(', ') : t('webhooks.allAlertEvents')}
-              </p>
-              <div id={`log-${h.id}`}>{open === h.id && <Deliveries hook={h} version={version} />}</div>
-            </li>
-          ))}
-        </ul>
-      )}
+                <p class="meta">
+                  <span dir="ltr">{h.url}</span> · {h.format} · {h.missions.length ? h.missions.join(', ') : t('webhooks.allMissions')} · ≥ {h.minSeverity} · {h.events.length ? h.events.join(', ') : t('webhooks.allAlertEvents')}
+                </p>
+                <div id={`log-${h.id}`}>{open === h.id && <Deliveries hook={h} version={version} />}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </ListView>
 
       <h2 id="webhook-form-title">{t('webhooks.new')}</h2>
       <form class="edit" aria-labelledby="webhook-form-title" onSubmit={(e) => void create(e)} noValidate>

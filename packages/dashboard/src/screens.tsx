@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, describeError, type Item, type Page } from './api.js';
 import { ItemCard } from './alert.js';
-import { DeleteMoment, Loading, MomentForm, type MomentDto } from './admin.js';
+import { DeleteMoment, ListView, MomentForm, type MomentDto } from './admin.js';
 import { LineChart, PALETTE } from './chart.js';
 import { useApp } from './context.js';
 import { LANGUAGES, MISSIONS, NARRATIVES, Select } from './filters.js';
@@ -54,17 +54,15 @@ export function ItemsScreen() {
         <Select id="i-severity" label={t('filter.severity')} value={f.severity} options={SEVERITIES} onChange={set('severity')} />
         <Select id="i-harmful" label={t('filter.harmful')} value={f.harmful} options={['true', 'false']} render={(v) => (v === 'true' ? t('items.harmfulOnly') : t('items.notHarmful'))} onChange={set('harmful')} />
       </form>
-      {!data ? (
-        <Loading error={error} />
-      ) : data.data.length === 0 ? (
-        <p class="empty">{t('common.none')}</p>
-      ) : (
-        <div class="evidence">
-          {[...data.data, ...more.items].map((item) => (
-            <ItemCard key={item.id} item={item} heading="h2" />
-          ))}
-        </div>
-      )}
+      <ListView rows={data?.data} error={error} empty={t('common.none')}>
+        {(rows) => (
+          <div class="evidence">
+            {[...rows, ...more.items].map((item) => (
+              <ItemCard key={item.id} item={item} heading="h2" />
+            ))}
+          </div>
+        )}
+      </ListView>
       {more.cursor && (
         <button type="button" onClick={() => void loadMore()}>
           {t('common.more')}
@@ -102,29 +100,27 @@ export function TrendsScreen() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <Select id="t-mission" label={t('filter.mission')} value={mission} options={MISSIONS} allLabel="" onChange={setMission} />
       </form>
-      {!series ? (
-        <Loading error={error} />
-      ) : series.length === 0 ? (
-        <p class="empty">{t('common.none')}</p>
-      ) : (
-        <>
-          <LineChart
-            title={`${t('trends.title')} — ${mission}`}
-            series={series.map((s, i) => ({ label: labelOf(t, 'narrative', s.narrative), color: PALETTE[i % PALETTE.length]!, points: s.points }))}
-            formatTick={(ms) => formatDate(new Date(ms).toISOString(), locale)}
-          />
-          <ul class="legend" aria-label={t('trends.legend')}>
-            {series.map((s, i) => (
-              <li key={s.narrative}>
-                <svg width="24" height="10" aria-hidden="true">
-                  <line x1="0" y1="5" x2="24" y2="5" stroke={PALETTE[i % PALETTE.length]} stroke-width="3" />
-                </svg>{' '}
-                {labelOf(t, 'narrative', s.narrative)} ({s.points.reduce((n, p) => n + p.v, 0)})
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <ListView rows={series} error={error} empty={t('common.none')}>
+        {(rows) => (
+          <>
+            <LineChart
+              title={`${t('trends.title')} — ${mission}`}
+              series={rows.map((s, i) => ({ label: labelOf(t, 'narrative', s.narrative), color: PALETTE[i % PALETTE.length]!, points: s.points }))}
+              formatTick={(ms) => formatDate(new Date(ms).toISOString(), locale)}
+            />
+            <ul class="legend" aria-label={t('trends.legend')}>
+              {rows.map((s, i) => (
+                <li key={s.narrative}>
+                  <svg width="24" height="10" aria-hidden="true">
+                    <line x1="0" y1="5" x2="24" y2="5" stroke={PALETTE[i % PALETTE.length]} stroke-width="3" />
+                  </svg>{' '}
+                  {labelOf(t, 'narrative', s.narrative)} ({s.points.reduce((n, p) => n + p.v, 0)})
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </ListView>
     </section>
   );
 }
@@ -215,51 +211,47 @@ export function MomentsScreen() {
           {notice}
         </p>
       )}
-      {!moments.data ? (
-        <Loading error={moments.error} />
-      ) : moments.data.data.length === 0 ? (
-        <p class="empty">{t('moments.empty')}</p>
-      ) : (
-        <ol class="calendar">
-          {moments.data.data.map((m) => (
-            <li key={m.id}>
-              <time dateTime={m.date} class="date">
-                {formatDate(m.date, locale, 'UTC')}
-              </time>
-              <div class="grow">
-                <strong dir="auto">{m.title}</strong> · {m.mission} · {t(`moments.kind.${m.kind}` as MessageKey)}
-                <div class="hint">{t('moments.window', { before: m.windowBeforeDays, after: m.windowAfterDays })}</div>
-                {m.narratives.length > 0 && <div>{m.narratives.map((n) => labelOf(t, 'narrative', n)).join(', ')}</div>}
-              </div>
-              {admin && (
-                <div class="actions">
-                  <button type="button" class="secondary" onClick={() => setEditing(m)} aria-label={t('moments.editLabel', { title: m.title })}>
-                    {t('moments.editButton')}
-                  </button>
-                  <DeleteMoment moment={m} onDone={done} />
+      <ListView rows={moments.data?.data} error={moments.error} empty={t('moments.empty')}>
+        {(rows) => (
+          <ol class="calendar">
+            {rows.map((m) => (
+              <li key={m.id}>
+                <time dateTime={m.date} class="date">
+                  {formatDate(m.date, locale, 'UTC')}
+                </time>
+                <div class="grow">
+                  <strong dir="auto">{m.title}</strong> · {m.mission} · {t(`moments.kind.${m.kind}` as MessageKey)}
+                  <div class="hint">{t('moments.window', { before: m.windowBeforeDays, after: m.windowAfterDays })}</div>
+                  {m.narratives.length > 0 && <div>{m.narratives.map((n) => labelOf(t, 'narrative', n)).join(', ')}</div>}
                 </div>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
+                {admin && (
+                  <div class="actions">
+                    <button type="button" class="secondary" onClick={() => setEditing(m)} aria-label={t('moments.editLabel', { title: m.title })}>
+                      {t('moments.editButton')}
+                    </button>
+                    <DeleteMoment moment={m} onDone={done} />
+                  </div>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </ListView>
       {admin && <MomentForm editing={editing} onDone={done} onCancel={() => setEditing(null)} />}
       <h2>{t('tasks.title')}</h2>
-      {!tasks.data ? (
-        <Loading error={tasks.error} />
-      ) : tasks.data.data.length === 0 ? (
-        <p class="empty">{t('tasks.empty')}</p>
-      ) : (
-        <ul class="tasks">
-          {tasks.data.data.map((task) => (
-            <li key={task.id} class="card">
-              <strong dir="auto">{task.title}</strong> · {task.mission} · {t('tasks.due', { date: formatDate(task.dueAt, locale) })} · {['open', 'done', 'cancelled'].includes(task.status) ? t(`tasks.status.${task.status}` as MessageKey) : task.status}
-              <PrebunkBriefLinks task={task} />
-              <CounterMessages task={task} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <ListView rows={tasks.data?.data} error={tasks.error} empty={t('tasks.empty')}>
+        {(rows) => (
+          <ul class="tasks">
+            {rows.map((task) => (
+              <li key={task.id} class="card">
+                <strong dir="auto">{task.title}</strong> · {task.mission} · {t('tasks.due', { date: formatDate(task.dueAt, locale) })} · {['open', 'done', 'cancelled'].includes(task.status) ? t(`tasks.status.${task.status}` as MessageKey) : task.status}
+                <PrebunkBriefLinks task={task} />
+                <CounterMessages task={task} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </ListView>
     </section>
   );
 }
@@ -317,45 +309,43 @@ export function DigestsScreen() {
           {error}
         </p>
       )}
-      {!list.data ? (
-        <Loading error={list.error} />
-      ) : list.data.data.length === 0 ? (
-        <p class="empty">{t('digests.empty')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table data-testid="digests">
-            <thead>
-              <tr>
-                <th scope="col">{t('digests.week')}</th>
-                <th scope="col">{t('col.mission')}</th>
-                <th scope="col">{t('filter.language')}</th>
-                <th scope="col">{t('digests.generated')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('alert.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((d) => (
-                <tr key={d.id}>
-                  <td>{d.week}</td>
-                  <td>{d.mission === 'ALL' || d.mission === '*' ? t('digests.allMissions') : d.mission}</td>
-                  <td>{d.lang.toUpperCase()}</td>
-                  <td>{formatDateTime(d.generatedAt, locale)}</td>
-                  <td>
-                    <button type="button" class="secondary" onClick={() => void read(d)}>
-                      {t('digests.open')}
-                    </button>{' '}
-                    <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/digests/${d.id}?format=html`, `digest-${d.mission}-${d.week}-${d.lang}.html`).catch((e) => setError(describeError(e, t)))}>
-                      {t('digests.download')}
-                    </button>
-                  </td>
+      <ListView rows={list.data?.data} error={list.error} empty={t('digests.empty')}>
+        {(rows) => (
+          <div class="table-wrap">
+            <table data-testid="digests">
+              <thead>
+                <tr>
+                  <th scope="col">{t('digests.week')}</th>
+                  <th scope="col">{t('col.mission')}</th>
+                  <th scope="col">{t('filter.language')}</th>
+                  <th scope="col">{t('digests.generated')}</th>
+                  <th scope="col">
+                    <span class="sr-only">{t('alert.actions')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((d) => (
+                  <tr key={d.id}>
+                    <td>{d.week}</td>
+                    <td>{d.mission === 'ALL' || d.mission === '*' ? t('digests.allMissions') : d.mission}</td>
+                    <td>{d.lang.toUpperCase()}</td>
+                    <td>{formatDateTime(d.generatedAt, locale)}</td>
+                    <td>
+                      <button type="button" class="secondary" onClick={() => void read(d)}>
+                        {t('digests.open')}
+                      </button>{' '}
+                      <button type="button" class="secondary" onClick={() => void client.download(`/api/v1/digests/${d.id}?format=html`, `digest-${d.mission}-${d.week}-${d.lang}.html`).catch((e) => setError(describeError(e, t)))}>
+                        {t('digests.download')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListView>
       {open && (
         <article class="digest" aria-label={t('digests.title')}>
           {/* Focusable: the text scrolls, and keyboard users must be able to scroll it (axe scrollable-region-focusable). */}
@@ -385,44 +375,42 @@ export function SourcesScreen() {
   return (
     <section aria-labelledby="sources-title">
       <h1 id="sources-title">{t('sources.title')}</h1>
-      {!data ? (
-        <Loading error={error} />
-      ) : data.data.length === 0 ? (
-        <p class="empty">{t('common.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('sources.name')}</th>
-                <th scope="col">{t('sources.kind')}</th>
-                <th scope="col">{t('col.mission')}</th>
-                <th scope="col">{t('sources.state')}</th>
-                <th scope="col">{t('sources.lastFetch')}</th>
-                <th scope="col" class="num">{t('sources.failures')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((s) => {
-                const state = !s.enabled ? 'disabled' : s.health.consecutiveFailures > 0 ? 'failing' : 'ok';
-                return (
-                  <tr key={s.id}>
-                    <td dir="auto">{s.name}</td>
-                    <td>{s.kind}</td>
-                    <td>{s.missions.join(', ')}</td>
-                    <td>
-                      <span class={`badge src-${state}`}>{t(`sources.${state}`)}</span>
-                      {(s.health.disabledReason ?? s.health.lastError?.message) && <div class="hint">{s.health.disabledReason ?? s.health.lastError?.message}</div>}
-                    </td>
-                    <td>{formatDateTime(s.health.lastFetchAt, locale)}</td>
-                    <td class="num">{s.health.consecutiveFailures}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListView rows={data?.data} error={error} empty={t('common.none')}>
+        {(rows) => (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('sources.name')}</th>
+                  <th scope="col">{t('sources.kind')}</th>
+                  <th scope="col">{t('col.mission')}</th>
+                  <th scope="col">{t('sources.state')}</th>
+                  <th scope="col">{t('sources.lastFetch')}</th>
+                  <th scope="col" class="num">{t('sources.failures')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => {
+                  const state = !s.enabled ? 'disabled' : s.health.consecutiveFailures > 0 ? 'failing' : 'ok';
+                  return (
+                    <tr key={s.id}>
+                      <td dir="auto">{s.name}</td>
+                      <td>{s.kind}</td>
+                      <td>{s.missions.join(', ')}</td>
+                      <td>
+                        <span class={`badge src-${state}`}>{t(`sources.${state}`)}</span>
+                        {(s.health.disabledReason ?? s.health.lastError?.message) && <div class="hint">{s.health.disabledReason ?? s.health.lastError?.message}</div>}
+                      </td>
+                      <td>{formatDateTime(s.health.lastFetchAt, locale)}</td>
+                      <td class="num">{s.health.consecutiveFailures}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListView>
     </section>
   );
 }
