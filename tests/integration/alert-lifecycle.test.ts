@@ -35,7 +35,7 @@ function classification(overrides: Partial<Classification> = {}): Classification
 
 /** Stores an item and runs the real classify-item processor with a fixed engine (the classifier's own tests cover scoring). */
 async function ingest(guid: string, at: Date, result = classification()) {
-  const source = await ctx.models.sources.findOneAndUpdate({ name: 'lifecycle' }, { $setOnInsert: { name: 'lifecycle', kind: 'rss' } }, { upsert: true, new: true }).lean();
+  const source = await ctx.models.sources.findOneAndUpdate({ name: 'lifecycle' }, { $setOnInsert: { name: 'lifecycle', kind: 'rss' } }, { upsert: true, returnDocument: 'after' }).lean();
   const { itemId } = await upsertItem(
     ctx.models,
     String(source!._id),

@@ -29,7 +29,7 @@ function classification(narrative: 'expulsion_demand' | 'failure_to_protect'): C
 }
 
 async function seed(sourceName: string, at: Date, n: number, narrative: 'expulsion_demand' | 'failure_to_protect') {
-  const source = await ctx.models.sources.findOneAndUpdate({ name: sourceName }, { $setOnInsert: { name: sourceName, kind: 'rss' } }, { upsert: true, new: true }).lean();
+  const source = await ctx.models.sources.findOneAndUpdate({ name: sourceName }, { $setOnInsert: { name: sourceName, kind: 'rss' } }, { upsert: true, returnDocument: 'after' }).lean();
   for (let i = 0; i < n; i++) {
     const guid = `${sourceName}-${at.getTime()}-${i}`;
     const { itemId } = await upsertItem(

@@ -103,7 +103,7 @@ async function recordEvidenceLocked(models: Models, input: EvidenceInput): Promi
         $max: { lastSeenAt: input.seenAt },
       },
       // No projection: FerretDB v1's findAndModify does not implement `fields`.
-      { new: true },
+      { returnDocument: 'after' },
     )
     .lean()
     .orFail();

@@ -110,7 +110,7 @@ export function responsesRouter(models: Models): Router {
     const body = ResponsePatchBody.parse(req.body);
     const current = await responseInScope(models, req, id);
     if (current.status !== 'draft') throw new ConflictError(`This response is ${current.status}; only drafts can be edited. Draft a new response instead.`);
-    const updated = (await models.responses.findOneAndUpdate({ _id: current._id, status: 'draft' }, { $set: body }, { new: true }).lean()) as ResponseLean | null;
+    const updated = (await models.responses.findOneAndUpdate({ _id: current._id, status: 'draft' }, { $set: body }, { returnDocument: 'after' }).lean()) as ResponseLean | null;
     if (!updated) throw new ConflictError('This response changed while you were editing it; reload it and try again.');
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (body.channel !== undefined) changes.channel = { from: current.channel, to: body.channel };
@@ -125,7 +125,7 @@ export function responsesRouter(models: Models): Router {
     const current = await responseInScope(models, req, id);
     if (current.status !== 'draft') throw new ConflictError(`This response is already ${current.status}.`);
     const updated = (await models.responses
-      .findOneAndUpdate({ _id: current._id, status: 'draft' }, { $set: { status: 'approved', approvedBy: req.principal!.name, approvedAt: new Date() } }, { new: true })
+      .findOneAndUpdate({ _id: current._id, status: 'draft' }, { $set: { status: 'approved', approvedBy: req.principal!.name, approvedAt: new Date() } }, { returnDocument: 'after' })
       .lean()) as ResponseLean | null;
     if (!updated) throw new ConflictError('This response changed while you were approving it; reload it and try again.');
     await auditWrite(models, req, { action: 'response.approve', targetType: 'response', targetId: id, changes: { status: { from: 'draft', to: 'approved' } } });
@@ -141,7 +141,7 @@ export function responsesRouter(models: Models): Router {
     const publishedAt = body.publishedAt ?? new Date();
     if (current.approvedAt && publishedAt < current.approvedAt) throw new ValidationError('publishedAt is before the approval', [{ path: 'publishedAt', message: 'must not be before the approval time' }]);
     const updated = (await models.responses
-      .findOneAndUpdate({ _id: current._id, status: 'approved' }, { $set: { status: 'published', publishedAt, publishedBy: req.principal!.name } }, { new: true })
+      .findOneAndUpdate({ _id: current._id, status: 'approved' }, { $set: { status: 'published', publishedAt, publishedBy: req.principal!.name } }, { returnDocument: 'after' })
       .lean()) as ResponseLean | null;
     if (!updated) throw new ConflictError('This response changed while you were publishing it; reload it and try again.');
     await auditWrite(models, req, { action: 'response.publish', targetType: 'response', targetId: id, changes: { status: { from: 'approved', to: 'published' }, publishedAt: { from: null, to: publishedAt.toISOString() } } });
