@@ -105,23 +105,6 @@ export async function setClassifierVersionFigures(models: Models, id: string, fi
   await models.classifierVersions.updateOne({ _id: new Types.ObjectId(id) }, { $set: { figures } });
 }
 
-export interface ActiveClassifierVersion {
-  readonly seq: number;
-  readonly version: ClassifierVersionLean;
-  readonly at: Date;
-  readonly by: string;
-}
-
-/** The active version: the latest activation's. Null = none activated yet: the built-in version is live. */
-export async function activeClassifierVersion(models: Models): Promise<ActiveClassifierVersion | null> {
-  const last = await models.classifierActivations.find().sort({ _id: -1 }).limit(1).lean();
-  const a = last[0];
-  if (!a) return null;
-  const version = (await models.classifierVersions.findById(a.versionId).lean()) as ClassifierVersionLean | null;
-  if (!version) throw new Error(`activation ${a._id} points to missing classifier version ${String(a.versionId)}`);
-  return { seq: a._id, version, at: a.at, by: a.by };
-}
-
 /** Just the pointer (cheap enough to poll): the latest activation's sequence number and version id. */
 export async function activeClassifierPointer(models: Models): Promise<{ seq: number; versionId: string } | null> {
   const last = await models.classifierActivations.find({}, { _id: 1, versionId: 1 }).sort({ _id: -1 }).limit(1).lean();
