@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError } from 'bullmq';
-import { Types } from 'mongoose';
 import {
   canonicaliseUrl,
   decodeFeedBytes,
@@ -17,13 +16,13 @@ import {
   type NormalisedItem,
 } from '@vigie/feeds';
 import type { CollectFeedJob } from '@vigie/contracts';
-import { upsertFeedItems, type Models, type NewItem, type SourceDoc } from '@vigie/db';
+import { upsertFeedItems, type Models, type NewItem } from '@vigie/db';
 import { UnrecoverableError, type JobContext } from '@vigie/runtime';
 import { nextHealth, type FetchOutcome } from './source-health.js';
 import { adaptiveIntervalSec, nextFetchAt, pushHistory, shouldFetchUnconditionally } from './adaptive-interval.js';
 import { nextRedirectState } from './redirect-adoption.js';
 import { IN_PROCESS_WAIT_MS, retryDelayMs, type HostLimiter } from './politeness.js';
-import type { SourceStore } from './source-cache.js';
+import type { SourceLean, SourceStore } from './source-cache.js';
 import { planSourceWrite } from './source-write.js';
 
 export interface CollectDeps {
@@ -71,8 +70,6 @@ export interface CollectSummary {
   readonly sourceWritten: boolean;
   readonly timings: CollectTimings;
 }
-
-type SourceLean = SourceDoc & { _id: Types.ObjectId };
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
