@@ -1,6 +1,5 @@
 import { JOBS, classifierActivationChannel } from '@vigie/contracts';
-import { connectMongo, createModels, ensureIndexes, type Models } from '@vigie/db';
-import { finishReclassifyRun } from '@vigie/db';
+import { connectMongo, createModels, ensureIndexes, finishReclassifyRun, type Models } from '@vigie/db';
 import {
   connectWithRetry,
   createRedisConnection,
@@ -48,12 +47,14 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
   };
 
   const notifier = await startNotifier(config, { models, redis, logger });
-  const worker = createTypedWorker(
-    JOBS.classifyItem,
-    (payload, ctx) => classifyItem({ models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date(), emitAlertEvent: notifier.emitAlertEvent }, payload, ctx),
-    { connection: redis, prefix: config.redis.queuePrefix, logger, concurrency: config.concurrency },
-  );
+  // Shared by live classification and re-classification runs.
   const classifyDeps = { models, engine, alertMinScore: config.alertMinScore, reopenWindowMs: config.reopenWindowMs, now: () => new Date(), emitAlertEvent: notifier.emitAlertEvent };
+  const worker = createTypedWorker(JOBS.classifyItem, (payload, ctx) => classifyItem(classifyDeps, payload, ctx), {
+    connection: redis,
+    prefix: config.redis.queuePrefix,
+    logger,
+    concurrency: config.concurrency,
+  });
   // One run at a time per process; the lock decides how soon a run whose worker died is picked up again.
   const reclassifyWorker = createTypedWorker(JOBS.reclassifyItems, (payload, ctx) => reclassifyItems({ classify: classifyDeps, batchSize: config.reclassify.batchSize, pauseMs: config.reclassify.pauseMs }, payload, ctx), {
     connection: redis,
