@@ -8,7 +8,6 @@ export {
   isFerretDb,
   setDocumentLockMode,
   DocumentLockTimeoutError,
-  DOCUMENT_LOCK_MODES,
   DOCUMENT_LOCKS_COLLECTION,
   type DocumentLockMode,
   type DocumentLockOptions,
@@ -33,10 +32,9 @@ export {
   type EvidenceResult,
   type AlertTransitionWrite,
 } from './repositories/alert.repository.js';
-export { rollForwardStaleTransitions } from './repositories/alert.repository.js';
 export { recordAlertEvent, outboxBacklog, pruneRelayedAlertEvents } from './repositories/alert-outbox.repository.js';
 export { relayPendingAlertEvents, type RelayOptions, type RelayReport } from './repositories/alert-event-relay.js';
-export { topSources, topTerms, termsOf, statsMatch, rankByStories, MAX_TERMS_PER_ITEM, type StatsFilter, type RankedStat, type TopSource, type StoryRow } from './repositories/stats.repository.js';
+export { topSources, topTerms, type StatsFilter, type RankedStat, type TopSource, type StoryRow } from './repositories/stats.repository.js';
 export type { AlertOutboxDoc } from './schemas/alert-outbox.schema.js';
 export {
   createApiKey,
@@ -68,8 +66,6 @@ export {
 } from './repositories/source.repository.js';
 export { LABEL_VERDICTS, type LabelDoc } from './schemas/label.schema.js';
 export {
-  CLASSIFIER_VERSION_SOURCES,
-  RECLASSIFY_STATUSES,
   type ClassifierVersionSource,
   type ClassifierVersionDoc,
   type ReclassifyStatus,
@@ -95,7 +91,6 @@ export {
   saveClassifierVersion,
   loadClassifierParts,
   classifierPartsOf,
-  BLOB_CHUNK_BYTES,
   type ClassifierPartHashes,
   type ClassifierVersionLean,
   type ClassifierVersionStatus,
@@ -134,5 +129,5 @@ export {
   type ResponseDoc,
   type DigestDoc,
 } from './schemas/response.schema.js';
-export { loadBriefData, loadDigestData, loadPrebunkData, effectSeries, storeDigest, BRIEF_ITEM_CAP, PREBUNK_HISTORY_DAYS, type StoredDigestInput, type PrebunkSource, type BriefSource, type DigestSource, type DigestQuery, type EffectRowData, type ResponseData } from './repositories/reports.repository.js';
+export { loadBriefData, loadDigestData, loadPrebunkData, effectSeries, storeDigest, BRIEF_ITEM_CAP, type StoredDigestInput, type PrebunkSource, type BriefSource, type DigestSource, type DigestQuery, type EffectRowData, type ResponseData } from './repositories/reports.repository.js';
 export { upsertFeedItems } from './repositories/feed-items.repository.js';

@@ -10,8 +10,6 @@ export {
   recordSourceLiveness,
   readSourceLiveness,
   mergeLiveness,
-  decodeLiveness,
-  LIVENESS_TTL_MS,
   newSourceRevision,
   publishSourceRevision,
   readSourceRevision,
