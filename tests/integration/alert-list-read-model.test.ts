@@ -9,7 +9,7 @@ import { alertEventsChannel, MISSION_CODES, SEVERITIES, SEVERITY_RANK } from '@v
 import { createApiKey, generateKey } from '@vigie/db';
 import { createLogger } from '@vigie/runtime';
 import { loadConfig, startApi, type RunningApi } from '@vigie/api';
-import { eventually, openTestContext, type TestContextHandles } from '../support/stack.js';
+import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
 let fromMemory: RunningApi;
@@ -70,7 +70,7 @@ async function walk(api: RunningApi, query: string, key = admin) {
 beforeAll(async () => {
   ctx = await openTestContext('readmodel');
   await ctx.models.alerts.collection.insertMany(Array.from({ length: 90 }, (_, i) => makeAlert(i)));
-  const env = { REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, QUEUE_PREFIX: ctx.queuePrefix, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: admin };
+  const env = { ...serviceEnv(ctx), PORT: '0', VIGIE_BOOTSTRAP_ADMIN_KEY: admin };
   fromMemory = await startApi(loadConfig({ ...env, ALERT_READ_MODEL: 'true', ALERT_READ_MODEL_REBUILD_MINUTES: '0' }), logger);
   fromDb = await startApi(loadConfig(env), logger);
   scopedViewer = (await createApiKey(ctx.models, { name: 'goma', role: 'viewer', missions: ['MONUSCO'] })).key;

@@ -213,7 +213,7 @@ describe('alert-event outbox (services)', () => {
       logger,
     );
     api = await startApi(
-      loadApiConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, QUEUE_PREFIX: ctx.queuePrefix, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: admin }),
+      loadApiConfig({ ...serviceEnv(ctx), PORT: '0', VIGIE_BOOTSTRAP_ADMIN_KEY: admin }),
       logger,
     );
     analyst = (await createApiKey(ctx.models, { name: 'analyst', role: 'analyst' })).key;

@@ -8,7 +8,7 @@ import type { Classification, MatchedTerm, MissionCode, NarrativeKey } from '@vi
 import { createApiKey, generateKey, saveClassification, upsertItem } from '@vigie/db';
 import { createLogger } from '@vigie/runtime';
 import { loadConfig, startApi, type RunningApi } from '@vigie/api';
-import { openTestContext, type TestContextHandles } from '../support/stack.js';
+import { openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 
 let ctx: TestContextHandles;
 let api: RunningApi;
@@ -51,7 +51,7 @@ beforeAll(async () => {
   ctx = await openTestContext('statsapi');
   const admin = generateKey().key;
   api = await startApi(
-    loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, QUEUE_PREFIX: ctx.queuePrefix, PORT: '0', LOG_LEVEL: 'silent', VIGIE_BOOTSTRAP_ADMIN_KEY: admin }),
+    loadConfig({ ...serviceEnv(ctx), PORT: '0', VIGIE_BOOTSTRAP_ADMIN_KEY: admin }),
     createLogger({ service: 'stats-test', version: 'test', level: 'silent' }),
   );
   keys.admin = admin;
