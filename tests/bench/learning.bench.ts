@@ -23,7 +23,7 @@ import {
   upsertItem,
 } from '@vigie/db';
 import { ensureRedis, startFerretDb } from '@vigie/devstack';
-import { buildVersionedClassifier, bundleFromParts, bundleHash, bundleParts, loadBuiltinBundle, versionLabel } from '@vigie/nlp';
+import { buildVersionedClassifier, bundleFromParts, bundleParts, identifyBundle, loadBuiltinBundle } from '@vigie/nlp';
 import { createLogger, createRedisConnection, createTypedQueue } from '@vigie/runtime';
 import { JOBS } from '@vigie/contracts';
 import { loadConfig, startClassifier } from '@vigie/classifier';
@@ -49,10 +49,7 @@ let t0 = performance.now();
 const { version } = await saveClassifierVersion(
   models,
   bundleParts(bundle),
-  (hashes) => {
-    const hash = bundleHash(hashes);
-    return { hash, label: versionLabel(bundle.catalogue.version, hash) };
-  },
+  identifyBundle(bundle),
   () => ({ catalogueVersion: bundle.catalogue.version, source: 'builtin', author: 'bench', at: new Date() }),
 );
 rows.push(['store a version (catalogue + 2.7 MB model + hate model, first time)', `${ms(t0).toFixed(0)} ms`]);

@@ -49,6 +49,14 @@ export function versionLabel(catalogueVersion: string, hash: string): string {
   return `${catalogueVersion}+db.${hash.slice(0, 12)}`;
 }
 
+/** A stored version's identity from its parts' hashes: the `identify` step of @vigie/db's saveClassifierVersion. */
+export function identifyBundle(bundle: ClassifierBundle): (hashes: { catalogue: string; model: string | null; hateModel: string | null }) => { hash: string; label: string } {
+  return (hashes) => {
+    const hash = bundleHash(hashes);
+    return { hash, label: versionLabel(bundle.catalogue.version, hash) };
+  };
+}
+
 /** Texts every version must classify without throwing, with sane output, before it may replace a working one. */
 const SMOKE_INPUTS: readonly ClassifyInput[] = [
   { text: 'La MONUSCO arme les rebelles du M23, brûlons leur base de Munigi demain à 6h !', language: 'fr' },

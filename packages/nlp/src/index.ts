@@ -33,7 +33,7 @@ export {
   canonicalJson,
   partHash,
   bundleHash,
-  versionLabel,
+  identifyBundle,
   buildVersionedClassifier,
   BundleValidationError,
   figuresOf,

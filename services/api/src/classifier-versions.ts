@@ -20,10 +20,10 @@ import {
   bundleParts,
   evaluate,
   figuresOf,
+  identifyBundle,
   loadBuiltinBundle,
   partHash,
   readLabelledJsonl,
-  versionLabel,
   type Catalogue,
   type ClassifierBundle,
   type VersionFigures,
@@ -67,10 +67,7 @@ export function classifierVersions(models: Models, opts: { devSet?: string | URL
     const { version, created } = await saveClassifierVersion(
       models,
       bundleParts(bundle),
-      (hashes) => {
-        const hash = bundleHash(hashes);
-        return { hash, label: versionLabel(bundle.catalogue.version, hash) };
-      },
+      identifyBundle(bundle),
       () => ({
         catalogueVersion: bundle.catalogue.version,
         source: meta.source,

@@ -26,16 +26,15 @@ import {
   activationProblems,
   buildVersionedClassifier,
   bundleFromParts,
-  bundleHash,
   bundleParts,
   evaluate,
   figuresOf,
+  identifyBundle,
   loadBuiltinBundle,
   mergeTriageDecisions,
   termPrecision,
   train,
   tuneBlend,
-  versionLabel,
   type ClassifierBundle,
   type LabelledExample,
   type VersionFigures,
@@ -114,10 +113,7 @@ export async function trainFromDb(opts: TrainFromDbOptions): Promise<Record<stri
     const { version, created, label } = await saveClassifierVersion(
       models,
       bundleParts(bundle),
-      (hashes) => {
-        const hash = bundleHash(hashes);
-        return { hash, label: versionLabel(bundle.catalogue.version, hash) };
-      },
+      identifyBundle(bundle),
       ({ label }) => {
         // Evaluated under its label before it is stored, so the version carries its dev figures from the start.
         const candidate = buildVersionedClassifier(bundle, label);
