@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { Types, type QueryFilter } from 'mongoose';
 import { z } from 'zod';
-import { NarrativeKey, NotFoundError, Severity, SEVERITY_RANK } from '@vigie/contracts';
-import { ALERT_STATUSES, decodeCursor, encodeCursor, type AlertDoc, type Models } from '@vigie/db';
+import { NarrativeKey, NotFoundError, Severity, SEVERITY_RANK, type MissionCode } from '@vigie/contracts';
+import { ALERT_STATUSES, decodeCursor, encodeCursor, type AlertDoc, type AlertStatus, type Models } from '@vigie/db';
 import { allowedMissions, requireRole } from '../middleware/auth.js';
 import { AlertActionName, BulkActionBody, performAlertAction } from './alert-actions.js';
 import { csvEnum, isoDate, missionsQuery, objectId, paginationQuery } from './query.js';
 import { alertListReadModelOf } from '../read-models/alert-list.sync.js';
+import type { AlertListSelection, AlertListSort } from '../read-models/alert-list.index.js';
 import type { AlertEventRelay } from '../alert-events.js';
 
 export const AlertListQuery = z
@@ -77,59 +78,72 @@ export function alertToDto(a: AlertLean) {
   };
 }
 
+/** A list cursor as a position in the chosen order (`recent` cursors carry no rank). */
+function cursorPosition(sort: AlertListSort, cursor: string): NonNullable<AlertListSelection['after']> {
+  const c = decodeCursor(cursor);
+  if (sort === 'triage') {
+    const [rank, seen] = String(c.v).split('|');
+    return { rank: Number(rank), seen: new Date(Number(seen)).getTime(), id: c.id };
+  }
+  return { rank: 0, seen: new Date(Number(c.v)).getTime(), id: c.id };
+}
+
+/** A list selection as the validated query gives it (the read model takes any strings; the database query is typed). */
+type AlertQuerySelection = AlertListSelection & {
+  readonly missions: readonly MissionCode[] | null;
+  readonly narratives?: readonly NarrativeKey[] | undefined;
+  readonly statuses?: readonly AlertStatus[] | undefined;
+  readonly severities?: readonly Severity[] | undefined;
+};
+
+/** The database's answer to a list selection: the same filters, order and keyset as the read model's. */
+async function findAlertPage(models: Models, s: AlertQuerySelection): Promise<AlertLean[]> {
+  const filter: QueryFilter<AlertDoc> = {};
+  if (s.missions) filter.mission = { $in: [...s.missions] };
+  if (s.narratives?.length) filter.narrative = { $in: [...s.narratives] };
+  if (s.statuses?.length) filter.status = { $in: [...s.statuses] };
+  if (s.severities?.length) filter.severity = { $in: [...s.severities] };
+  if (s.from || s.to) filter.lastSeenAt = { ...(s.from ? { $gte: s.from } : {}), ...(s.to ? { $lte: s.to } : {}) };
+
+  const and: QueryFilter<AlertDoc>[] = [];
+  if (s.after) {
+    const id = new Types.ObjectId(s.after.id);
+    const t = new Date(s.after.seen);
+    if (s.sort === 'triage') {
+      const r = s.after.rank;
+      and.push({
+        $or: [{ severityRank: { $gt: r } }, { severityRank: r, lastSeenAt: { $lt: t } }, { severityRank: r, lastSeenAt: t, _id: { $lt: id } }],
+      });
+    } else {
+      and.push({ $or: [{ lastSeenAt: { $lt: t } }, { lastSeenAt: t, _id: { $lt: id } }] });
+    }
+  }
+  const sort: Record<string, 1 | -1> = s.sort === 'triage' ? { severityRank: 1, lastSeenAt: -1, _id: -1 } : { lastSeenAt: -1, _id: -1 };
+  return (await models.alerts
+    .find(and.length ? { $and: [filter, ...and] } : filter)
+    .sort(sort)
+    .limit(s.limit)
+    .lean()) as AlertLean[];
+}
+
 export function alertsRouter(models: Models, options: { relay?: Pick<AlertEventRelay, 'kick'> } = {}): Router {
   const router = Router();
 
   router.get('/', requireRole('viewer'), async (req, res) => {
     const q = AlertListQuery.parse(req.query);
-    const missions = allowedMissions(req.principal!, q.mission);
-    const filter: QueryFilter<AlertDoc> = {};
-    if (missions) filter.mission = { $in: missions };
-    if (q.narrative?.length) filter.narrative = { $in: q.narrative };
-    if (q.status?.length) filter.status = { $in: q.status };
-    if (q.severity?.length) filter.severity = { $in: q.severity };
-    if (q.from || q.to) filter.lastSeenAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
-
-    const and: QueryFilter<AlertDoc>[] = [];
-    let after: { rank: number; seen: number; id: string } | undefined;
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      const id = new Types.ObjectId(c.id);
-      if (q.sort === 'triage') {
-        const [rank, seen] = String(c.v).split('|');
-        const r = Number(rank);
-        const t = new Date(Number(seen));
-        after = { rank: r, seen: t.getTime(), id: c.id };
-        and.push({
-          $or: [{ severityRank: { $gt: r } }, { severityRank: r, lastSeenAt: { $lt: t } }, { severityRank: r, lastSeenAt: t, _id: { $lt: id } }],
-        });
-      } else {
-        const t = new Date(Number(c.v));
-        after = { rank: 0, seen: t.getTime(), id: c.id };
-        and.push({ $or: [{ lastSeenAt: { $lt: t } }, { lastSeenAt: t, _id: { $lt: id } }] });
-      }
-    }
-    // The in-memory read model (ALERT_READ_MODEL, for FerretDB) answers the same query once it is loaded.
-    const fromMemory =
-      alertListReadModelOf(req.app)?.page({
-        missions: missions ?? null,
-        narratives: q.narrative,
-        statuses: q.status,
-        severities: q.severity,
-        from: q.from,
-        to: q.to,
-        sort: q.sort,
-        after,
-        limit: q.limit + 1,
-      }) ?? null;
-    const sort: Record<string, 1 | -1> = q.sort === 'triage' ? { severityRank: 1, lastSeenAt: -1, _id: -1 } : { lastSeenAt: -1, _id: -1 };
-    const rows =
-      fromMemory ??
-      ((await models.alerts
-        .find(and.length ? { $and: [filter, ...and] } : filter)
-        .sort(sort)
-        .limit(q.limit + 1)
-        .lean()) as AlertLean[]);
+    const selection: AlertQuerySelection = {
+      missions: allowedMissions(req.principal!, q.mission),
+      narratives: q.narrative,
+      statuses: q.status,
+      severities: q.severity,
+      from: q.from,
+      to: q.to,
+      sort: q.sort,
+      after: q.cursor ? cursorPosition(q.sort, q.cursor) : undefined,
+      limit: q.limit + 1,
+    };
+    // The in-memory read model (ALERT_READ_MODEL, for FerretDB) answers the same selection once it is loaded.
+    const rows = alertListReadModelOf(req.app)?.page(selection) ?? (await findAlertPage(models, selection));
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor =
