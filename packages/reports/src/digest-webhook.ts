@@ -29,7 +29,7 @@ export interface DigestWebhookEvent {
 /** Receivers' cap on one Markdown text in the JSON body (Slack and Teams get the summary and links only). */
 export const DIGEST_WEBHOOK_MARKDOWN_MAX = 60_000;
 
-export interface DigestCounts {
+interface DigestCounts {
   readonly new: number;
   readonly escalating: number;
   readonly declining: number;
@@ -41,7 +41,7 @@ export interface DigestCounts {
   readonly coverageGaps: number;
 }
 
-export function digestCounts(d: Digest): DigestCounts {
+function digestCounts(d: Digest): DigestCounts {
   return {
     new: d.new.length,
     escalating: d.escalating.length,
@@ -58,7 +58,7 @@ export function digestCounts(d: Digest): DigestCounts {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Title line: "Weekly digest — MONUSCO — 2026-W40". */
-export function digestHeadline(d: Digest): string {
+function digestHeadline(d: Digest): string {
   return `${t(d.lang, 'digestTitle')} — ${d.mission ?? t(d.lang, 'allMissions')} — ${d.week}`;
 }
 
@@ -92,7 +92,7 @@ export function digestSummary(d: Digest): string {
 const cap = (s: string) => (s.length > DIGEST_WEBHOOK_MARKDOWN_MAX ? `${s.slice(0, DIGEST_WEBHOOK_MARKDOWN_MAX)}\n\n…` : s);
 
 /** The Vigie JSON payload (schema version 1). */
-export function toDigestJson(e: DigestWebhookEvent) {
+function toDigestJson(e: DigestWebhookEvent) {
   const en = e.digests.en;
   return {
     schemaVersion: 1 as const,
@@ -118,7 +118,7 @@ const BUTTONS: readonly { lang: ReportLang; text: string }[] = [
   { lang: 'fr', text: 'Lire (FR)' },
 ];
 
-export function toDigestSlack(e: DigestWebhookEvent): { text: string; blocks: Record<string, unknown>[] } {
+function toDigestSlack(e: DigestWebhookEvent): { text: string; blocks: Record<string, unknown>[] } {
   const { en, fr } = e.digests;
   const buttons = BUTTONS.map((b) => ({ ...b, url: webhookLinkUrl(e.links.html[b.lang]) })).filter((b) => b.url);
   const dashboard = webhookLinkUrl(e.links.dashboard);
@@ -134,7 +134,7 @@ export function toDigestSlack(e: DigestWebhookEvent): { text: string; blocks: Re
   return { text: `${digestHeadline(en)} | ${digestHeadline(fr)}`, blocks };
 }
 
-export function toDigestTeams(e: DigestWebhookEvent): Record<string, unknown> {
+function toDigestTeams(e: DigestWebhookEvent): Record<string, unknown> {
   const { en, fr } = e.digests;
   const c = digestCounts(en);
   const actions = [

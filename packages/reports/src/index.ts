@@ -30,14 +30,8 @@ export {
 export { renderDigestHtml, renderDigestMarkdown, digestToJson } from './render-digest.js';
 export {
   renderDigestWebhookBody,
-  toDigestJson,
-  toDigestSlack,
-  toDigestTeams,
   digestSummary,
-  digestHeadline,
-  digestCounts,
   DIGEST_WEBHOOK_MARKDOWN_MAX,
   type DigestWebhookEvent,
   type DigestWebhookFormat,
-  type DigestCounts,
 } from './digest-webhook.js';
