@@ -12,7 +12,7 @@
 export const LIVENESS_PERSIST_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** Reads a dotted path (`health.lastError`) from a plain (lean) document. */
-export function readPath(doc: unknown, path: string): unknown {
+function readPath(doc: unknown, path: string): unknown {
   let v: unknown = doc;
   for (const part of path.split('.')) {
     if (v === null || v === undefined || typeof v !== 'object') return undefined;
