@@ -75,9 +75,8 @@ const FEATURE_CAPACITY = 1 << 20;
 /** Cleared before a text once this many features are interned (one capped text adds far fewer than the headroom). */
 let featureReset = FEATURE_CAPACITY >> 1;
 
-/** Test hook: clear the feature table after `limit` features instead of the default half million (tests only). */
+/** Test hook: clear the feature table after `limit` features instead of the default half million (never more). */
 export function setFeatureInterningLimit(limit: number): void {
-  if (!process.env.VITEST) throw new Error('setFeatureInterningLimit is for tests only');
   featureReset = Math.min(limit, FEATURE_CAPACITY >> 1);
 }
 // Open addressing on typed arrays (ids are 30-bit, so -1 marks a free slot), at most a quarter full: a Map here was

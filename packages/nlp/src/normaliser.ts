@@ -278,9 +278,8 @@ interface TokenForms {
 const TOKEN_CACHE_LIMIT = 100_000;
 let tokenCacheLimit = TOKEN_CACHE_LIMIT;
 
-/** Test hook: clear the token interning table after `limit` distinct tokens instead of 100,000 (tests only). */
+/** Test hook: clear the token interning table after `limit` distinct tokens instead of 100,000 (never more). */
 export function setTokenInterningLimit(limit: number): void {
-  if (!process.env.VITEST) throw new Error('setTokenInterningLimit is for tests only');
   tokenCacheLimit = Math.min(limit, TOKEN_CACHE_LIMIT);
 }
 
