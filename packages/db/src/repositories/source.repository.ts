@@ -61,7 +61,9 @@ export async function upsertSourcesByName(models: Models, sources: readonly Sour
       {
         $set: {
           ...fields,
-          // A new revision token: collectors holding this source in memory see it differs and re-read it.
+          // A new revision token. The importer (CLI or sources file) has no Redis, so the token mirrored there is not
+          // bumped: a collector holding this source in memory keeps its copy until its next scheduler sync re-reads
+          // every enabled source (COLLECTOR_SYNC_INTERVAL_MS). API edits publish the token and apply at once.
           rev: randomUUID(),
           ...(urlChanged ? { 'http.etag': null, 'http.lastModified': null, 'http.bodyHash': null, 'http.redirectTo': null, 'http.redirectCount': 0 } : {}),
         },
