@@ -178,6 +178,49 @@ describe('rate limits', () => {
   });
 });
 
+describe('verified key cache', () => {
+  it('stops trusting a revoked key at once, in every API process, even with a long cache lifetime', async () => {
+    // Two API processes sharing Redis, each caching verified keys for 5 minutes: only the revocation
+    // announcement can make the second one refuse the key in time.
+    const env = { REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', QUEUE_PREFIX: `${ctx.queuePrefix}-keys`, API_KEY_CACHE_SECONDS: '300' };
+    const logger = createLogger({ service: 'api-test', version: 'test', level: 'silent' });
+    const first = await startApi(loadConfig({ ...env, VIGIE_BOOTSTRAP_ADMIN_KEY: bootstrap }), logger);
+    const second = await startApi(loadConfig(env), logger);
+    try {
+      const leaked = await createApiKey(ctx.models, { name: 'leaked laptop', role: 'analyst' });
+      const hit = (url: string, key: string) => fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+      // Used once on each process, so both hold it in their caches.
+      expect([await hit(first.url, leaked.key), await hit(second.url, leaked.key)]).toEqual([200, 200]);
+
+      const revoke = await fetch(`${first.url}/api/v1/keys/${leaked.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${bootstrap}` } });
+      expect(revoke.status).toBe(204);
+      expect(await hit(first.url, leaked.key)).toBe(401);
+      // The other process hears of it through Redis pub/sub: allow for delivery, far below the 300 s lifetime.
+      await expect.poll(() => hit(second.url, leaked.key), { timeout: 5_000, interval: 100 }).toBe(401);
+      // Other keys keep working (after a fresh database check).
+      expect(await hit(second.url, keys.viewer!)).toBe(200);
+    } finally {
+      for (const step of [...first.shutdownSteps, ...second.shutdownSteps]) await step.run();
+    }
+  });
+
+  it('lets a key revoked directly in the database work no longer than the cache lifetime', async () => {
+    const short = await startApi(
+      loadConfig({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, PORT: '0', LOG_LEVEL: 'silent', QUEUE_PREFIX: `${ctx.queuePrefix}-keys2`, API_KEY_CACHE_SECONDS: '1' }),
+      createLogger({ service: 'api-test', version: 'test', level: 'silent' }),
+    );
+    try {
+      const key = await createApiKey(ctx.models, { name: 'revoked by hand', role: 'viewer' });
+      const hit = () => fetch(`${short.url}/api/v1/me`, { headers: { authorization: `Bearer ${key.key}` } }).then((r) => r.status);
+      expect(await hit()).toBe(200);
+      await ctx.models.apiKeys.updateOne({ _id: key.id }, { $set: { revokedAt: new Date() } });
+      await expect.poll(hit, { timeout: 5_000, interval: 200 }).toBe(401);
+    } finally {
+      for (const step of short.shutdownSteps) await step.run();
+    }
+  });
+});
+
 describe('identity and CORS', () => {
   it('tells a key who it is', async () => {
     const me = await call('/api/v1/me', keys.monuscoViewer);

@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { closeStreams } from './routes/stream.routes.js';
 import { attachAlertListReadModel, startAlertListReadModel, type AlertListReadModel } from './read-models/alert-list.sync.js';
 import { startAlertEventRelay } from './alert-events.js';
+import { createVerifiedKeyCache, subscribeToKeyChanges } from './middleware/key-cache.js';
 
 export interface RunningApi extends RunningService {
   readonly url: string;
@@ -32,7 +33,9 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   await connectWithRetry('redis', () => redis.connect(), logger);
 
   const relay = startAlertEventRelay(models, redis, config.redis.queuePrefix, logger);
-  const app = createApp({ config, models, redis, logger, relay });
+  const keyCache = createVerifiedKeyCache({ ttlMs: config.http.keyCacheMs });
+  const stopKeyChanges = subscribeToKeyChanges(redis, config.redis.queuePrefix, keyCache, logger);
+  const app = createApp({ config, models, redis, logger, relay, keyCache });
   const alertReadModel = config.alertReadModel.enabled
     ? startAlertListReadModel({ models, redis, queuePrefix: config.redis.queuePrefix, logger, rebuildEveryMs: config.alertReadModel.rebuildEveryMs })
     : null;
@@ -58,6 +61,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       { name: 'close HTTP server', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
       // After the server: the last actions' events get their chance to reach the queue (else they wait in the outbox).
       { name: 'stop outbox relay', run: () => relay.stop() },
+      { name: 'stop API key change subscriber', run: () => stopKeyChanges() },
       { name: 'stop alert list read model', run: () => alertReadModel?.stop() ?? Promise.resolve() },
       { name: 'quit redis', run: () => redis.quit().catch(() => redis.disconnect()) },
       { name: 'disconnect database', run: () => connection.close() },

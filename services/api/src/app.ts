@@ -9,6 +9,7 @@ import type { Logger } from '@vigie/runtime';
 import type { ApiConfig } from './config.js';
 import { authenticate } from './middleware/auth.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
+import { announceKeyChange, createVerifiedKeyCache, type VerifiedKeyCache } from './middleware/key-cache.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 import { healthRouter } from './routes/health.routes.js';
 import { alertsRouter } from './routes/alerts.routes.js';
@@ -39,10 +40,12 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Publishes the alert events that lifecycle actions record in the outbox (absent: the classifier's relay does). */
   readonly relay?: Pick<AlertEventRelay, 'kick'>;
+  /** Recently verified API keys (startApi shares it with the key-change subscriber); default: a new one. */
+  readonly keyCache?: VerifiedKeyCache;
 }
 
 /** Builds the Express app; main.ts owns listening and shutdown, tests use it directly. */
-export function createApp({ config, models, redis, logger, relay }: AppDeps): Express {
+export function createApp({ config, models, redis, logger, relay, keyCache }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
@@ -87,7 +90,8 @@ export function createApp({ config, models, redis, logger, relay }: AppDeps): Ex
   // Swagger UI's assets come from the swagger-ui-dist package: nothing is loaded from outside the server.
   app.use('/docs', helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }), swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Vigie API' }));
   const v1 = express.Router();
-  v1.use(authenticate(models));
+  const verifiedKeys = keyCache ?? createVerifiedKeyCache({ ttlMs: config.http.keyCacheMs });
+  v1.use(authenticate(models, verifiedKeys));
   v1.use(rateLimitPerKey(redis, config.redis.queuePrefix, config.http.rateLimitPerMinute));
   // Who am I: the key's name, role and missions, so clients can adapt without probing.
   v1.get('/me', (req, res) => {
@@ -100,7 +104,7 @@ export function createApp({ config, models, redis, logger, relay }: AppDeps): Ex
   v1.use('/items', intakeRouter({ models, redis, config, logger }));
   v1.use('/items', itemsRouter(models));
   v1.use('/sources', sourcesRouter(models, { redis, prefix: config.redis.queuePrefix }));
-  v1.use('/keys', keysRouter(models));
+  v1.use('/keys', keysRouter(models, { onKeyChanged: () => announceKeyChange(redis, config.redis.queuePrefix, verifiedKeys, logger) }));
   v1.use('/audit', auditRouter(models));
   v1.use('/webhooks', webhooksRouter({ models, redis, config, logger }));
   v1.use('/silences', silencesRouter(models));

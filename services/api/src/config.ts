@@ -18,6 +18,12 @@ const schema = z
     CORS_ORIGINS: z.string().default(''),
     /** Maximum JSON body size. */
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('256kb'),
+    /**
+     * How long a verified API key is trusted without asking the database again, seconds (0: ask every request).
+     * Revocations through the API take effect at once in every API process; one made directly in the database
+     * takes at most this long.
+     */
+    API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
     /** Requests per minute per API key. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     /** Set when behind a reverse proxy, so client IPs in the audit log are right. */
@@ -54,6 +60,7 @@ const schema = z
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       bodyLimit: env.BODY_LIMIT,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      keyCacheMs: Math.round(env.API_KEY_CACHE_SECONDS * 1_000),
       trustProxy: env.TRUST_PROXY,
     },
     redis: { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX },

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AuthenticationError, ForbiddenError, type MissionCode } from '@vigie/contracts';
-import { verifyApiKey, type AuthenticatedKey, type Models, type Role } from '@vigie/db';
+import { hashKey, verifyApiKey, type AuthenticatedKey, type Models, type Role } from '@vigie/db';
+import type { VerifiedKeyCache } from './key-cache.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -19,14 +20,22 @@ function keyFromRequest(authorization: string | undefined, headerKey: string | s
   return null;
 }
 
-/** Authenticates `Authorization: Bearer <key>` (or `X-API-Key`). 401 when absent or wrong. */
-export function authenticate(models: Models): RequestHandler {
+/**
+ * Authenticates `Authorization: Bearer <key>` (or `X-API-Key`). 401 when absent or wrong. A key verified in the
+ * last few seconds is taken from `cache` (see key-cache.ts for why that is safe).
+ */
+export function authenticate(models: Models, cache: VerifiedKeyCache): RequestHandler {
   return async (req, _res, next) => {
     try {
       const key = keyFromRequest(req.headers.authorization, req.headers['x-api-key']);
       if (!key) throw new AuthenticationError();
-      const principal = await verifyApiKey(models, key);
-      if (!principal) throw new AuthenticationError('This API key is not valid or has been revoked. Ask an administrator for a new one.');
+      const keyHash = hashKey(key);
+      let principal = cache.get(keyHash) ?? null;
+      if (!principal) {
+        principal = await verifyApiKey(models, key);
+        if (!principal) throw new AuthenticationError('This API key is not valid or has been revoked. Ask an administrator for a new one.');
+        cache.remember(keyHash, principal);
+      }
       req.principal = principal;
       next();
     } catch (error) {

@@ -29,7 +29,12 @@ function keyToDto(k: { _id: Types.ObjectId; name: string; prefix: string; role: 
   };
 }
 
-export function keysRouter(models: Models): Router {
+export interface KeysRouterDeps {
+  /** Called after a key is revoked, so no API process keeps trusting it from its verified-key cache. */
+  readonly onKeyChanged: () => Promise<void>;
+}
+
+export function keysRouter(models: Models, { onKeyChanged }: KeysRouterDeps): Router {
   const router = Router();
   router.use(requireRole('admin'));
 
@@ -66,6 +71,7 @@ export function keysRouter(models: Models): Router {
     if (!key || (scope.length && !key.missions.every((m) => scope.includes(m as MissionCode)))) throw new NotFoundError(`No API key ${id}.`);
     if (!key.revokedAt) {
       await models.apiKeys.updateOne({ _id: key._id }, { $set: { revokedAt: new Date() } });
+      await onKeyChanged();
       await auditWrite(models, req, { action: 'key.revoke', targetType: 'api_key', targetId: id, changes: { revokedAt: { from: null, to: 'now' } } });
     }
     res.status(204).end();
