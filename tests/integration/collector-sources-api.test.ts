@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, type Job } from 'bullmq';
 import { createApiKey, generateKey } from '@vigie/db';
-import { createLogger, recordSourceLiveness } from '@vigie/runtime';
-import { loadConfig, startApi, type RunningApi } from '@vigie/api';
+import { createLogger, createRedisConnection, recordSourceLiveness } from '@vigie/runtime';
+import { createApp, loadConfig, startApi, type RunningApi } from '@vigie/api';
 import { collectFeed } from '@vigie/collector';
 import { openTestContext, type TestContextHandles } from '../support/stack.js';
 
@@ -201,6 +201,49 @@ describe('sources API', () => {
     expect((await call('DELETE', `/sources/${naharId}`, keys.admin)).status).toBe(404);
     const actions = (await ctx.models.audit.find({ targetType: 'source' }).lean()).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['source.disable', 'source.enable', 'source.delete']));
+  });
+});
+
+describe('sources API while Redis is unreachable', () => {
+  it('still lists sources (stored poll times, marked as such) and saves and audits changes', async () => {
+    const logger = createLogger({ service: 'api-test', version: 'test', level: 'silent' });
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:1', MONGO_URL: ctx.mongoUrl, MONGO_DB: ctx.dbName, QUEUE_PREFIX: ctx.queuePrefix, PORT: '0', LOG_LEVEL: 'silent' });
+    const deadRedis = createRedisConnection('redis://127.0.0.1:1', 'producer', { retryStrategy: () => null });
+    deadRedis.on('error', () => {});
+    const server = createServer(createApp({ config, models: ctx.models, redis: deadRedis, logger }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const send = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${keys.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    try {
+      const created = await send('POST', '/sources', { name: 'Actualite.cd (outage)', url: 'https://actualite.cd/rss', missions: ['MONUSCO'], languages: ['fr'] });
+      expect(created.status).toBe(201);
+      const id = String(created.body.id);
+
+      const list = await send('GET', '/sources?mission=MONUSCO');
+      expect(list.status).toBe(200);
+      const shown = (list.body.data as Json[]).find((s) => s.id === id);
+      expect(shown?.health).toMatchObject({ pollTimesCurrent: false });
+
+      const disabled = await send('POST', `/sources/${id}/disable`, { reason: 'outage drill' });
+      expect(disabled.status).toBe(200);
+      expect(disabled.body).toMatchObject({ enabled: false, health: { pollTimesCurrent: false } });
+      expect(await ctx.models.audit.exists({ action: 'source.disable', targetId: id })).toBeTruthy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      deadRedis.disconnect();
+    }
+  });
+
+  it('marks poll times as current when Redis answers', async () => {
+    const list = await call('GET', '/sources', keys.admin);
+    expect((list.body.data as Json[]).every((s) => (s.health as Json).pollTimesCurrent === true)).toBe(true);
   });
 });
 

@@ -366,15 +366,17 @@ interface Source {
   missions: string[];
   languages: string[];
   enabled: boolean;
-  health: { lastFetchAt: string | null; lastStatus: number | string | null; consecutiveFailures: number; lastError: { message: string | null } | null; disabledReason: string | null };
+  health: { lastFetchAt: string | null; lastStatus: number | string | null; consecutiveFailures: number; lastError: { message: string | null } | null; disabledReason: string | null; pollTimesCurrent?: boolean };
 }
 
 export function SourcesScreen() {
   const { t, locale } = useApp();
   const { data, error } = useGet<Page<Source>>('/api/v1/sources?limit=200');
+  const timesBehind = data?.data.some((s) => s.health.pollTimesCurrent === false);
   return (
     <section aria-labelledby="sources-title">
       <h1 id="sources-title">{t('sources.title')}</h1>
+      {timesBehind && <p class="hint" role="status">{t('sources.timesBehind')}</p>}
       <ListView rows={data?.data} error={error} empty={t('common.none')}>
         {(rows) => (
           <div class="table-wrap">

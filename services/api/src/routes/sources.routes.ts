@@ -41,10 +41,11 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 /**
  * A source as the API shows it. `live` is the collector's record of its latest poll (Redis): a poll that changed
  * nothing material (a 304 from a quiet feed) is not written to the document, so the newer of the two times wins.
+ * `live === 'unavailable'` (Redis could not be read) shows the stored times and says they may be behind.
  */
-export function sourceToDto(s: SourceLean, live?: SourceLiveness | null) {
+export function sourceToDto(s: SourceLean, live?: SourceLiveness | null | 'unavailable') {
   const h = s.health ?? {};
-  const times = mergeLiveness({ lastFetchAt: h.lastFetchAt ?? null, nextFetchAt: h.nextFetchAt ?? null }, live, s.enabled);
+  const times = mergeLiveness({ lastFetchAt: h.lastFetchAt ?? null, nextFetchAt: h.nextFetchAt ?? null }, live === 'unavailable' ? null : live, s.enabled);
   return {
     id: String(s._id),
     name: s.name,
@@ -64,6 +65,11 @@ export function sourceToDto(s: SourceLean, live?: SourceLiveness | null) {
       lastError: h.lastError ? { code: h.lastError.code ?? null, message: h.lastError.message ?? null, at: iso(h.lastError.at) } : null,
       itemsLastFetch: h.itemsLastFetch ?? 0,
       nextFetchAt: iso(times.nextFetchAt),
+      /**
+       * False when the collector's latest poll times could not be read (Redis unreachable): the times shown are
+       * the stored ones, which a quiet feed refreshes at least daily.
+       */
+      pollTimesCurrent: live !== 'unavailable',
       disabledReason: h.disabledReason ?? null,
       /** The adaptive interval in use (seconds), or null before the first fetch. */
       effectiveIntervalSec: s.schedule?.intervalSec ?? null,
@@ -121,14 +127,28 @@ export interface SourceLivenessReader {
 
 export function sourcesRouter(models: Models, liveness: SourceLivenessReader): Router {
   const router = Router();
-  // One MGET per response. A Redis failure fails the request (problem+json 500) rather than showing stale health.
-  const withLiveness = async (rows: SourceLean[]) => {
-    const live = await readSourceLiveness(liveness.redis, liveness.prefix, rows.map((r) => String(r._id)));
-    return rows.map((r) => sourceToDto(r, live.get(String(r._id))));
+  // One MGET per response. Without Redis the sources are still listed, with their stored times marked as such
+  // (health.pollTimesCurrent: false): an officer checking sources during an outage needs them most.
+  const withLiveness = async (req: Request, rows: SourceLean[]) => {
+    let live: Map<string, SourceLiveness> | null = null;
+    try {
+      live = await readSourceLiveness(liveness.redis, liveness.prefix, rows.map((r) => String(r._id)));
+    } catch (error) {
+      req.log.warn({ err: error }, 'could not read poll times from Redis; showing the stored ones');
+    }
+    return rows.map((r) => sourceToDto(r, live ? live.get(String(r._id)) : 'unavailable'));
   };
-  const one = async (row: SourceLean) => (await withLiveness([row]))[0]!;
-  // Every change gets a new revision, mirrored in Redis after the write: collectors drop their memory copy.
-  const changed = (id: string, rev: string) => publishSourceRevision(liveness.redis, liveness.prefix, id, rev);
+  const one = async (req: Request, row: SourceLean) => (await withLiveness(req, [row]))[0]!;
+  // Every change gets a new revision, mirrored in Redis after the write: collectors drop their memory copy. The
+  // change is saved (and audited) even when Redis cannot be told: collectors then see it at their next scheduler
+  // sync, as they do for changes made by the CLI.
+  const changed = async (req: Request, id: string, rev: string) => {
+    try {
+      await publishSourceRevision(liveness.redis, liveness.prefix, id, rev);
+    } catch (error) {
+      req.log.warn({ err: error, sourceId: id }, 'could not announce a source change in Redis; collectors will see it at their next sync');
+    }
+  };
 
   router.get('/', requireRole('viewer'), async (req, res) => {
     const q = listQuery.parse(req.query);
@@ -151,12 +171,12 @@ export function sourcesRouter(models: Models, liveness: SourceLivenessReader): R
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > q.limit && last ? encodeCursor({ v: last.name, id: String(last._id) }) : null;
-    res.json({ data: await withLiveness(page), nextCursor });
+    res.json({ data: await withLiveness(req, page), nextCursor });
   });
 
   router.get('/:id', requireRole('viewer'), async (req, res) => {
     const id = objectId.parse(req.params.id);
-    res.json(await one(await loadVisible(models, req, id)));
+    res.json(await one(req, await loadVisible(models, req, id)));
   });
 
   router.post('/', requireRole('admin'), async (req, res) => {
@@ -204,10 +224,10 @@ export function sourcesRouter(models: Models, liveness: SourceLivenessReader): R
         if (isDuplicateKeyError(error)) throw nameConflict(after.name);
         throw error;
       }
-      await changed(id, rev);
+      await changed(req, id, rev);
       await auditWrite(models, req, { action: 'source.update', targetType: 'source', targetId: id, changes });
     }
-    res.json(await one((await models.sources.findById(id).lean().orFail()) as SourceLean));
+    res.json(await one(req, (await models.sources.findById(id).lean().orFail()) as SourceLean));
   });
 
   for (const action of ['disable', 'enable'] as const) {
@@ -224,10 +244,10 @@ export function sourcesRouter(models: Models, liveness: SourceLivenessReader): R
           ? { enabled: true, 'health.disabledReason': null, 'health.consecutiveFailures': 0, 'schedule.notBefore': null, rev }
           : { enabled: false, 'health.disabledReason': `Disabled by ${req.principal!.name}${reason ? `: ${reason}` : ''}`, rev };
         await models.sources.updateOne({ _id: before._id }, { $set: set });
-        await changed(id, rev);
+        await changed(req, id, rev);
         await auditWrite(models, req, { action: `source.${action}`, targetType: 'source', targetId: id, changes: { enabled: { from: before.enabled, to: enabled } }, reason: reason ?? null });
       }
-      res.json(await one((await models.sources.findById(id).lean().orFail()) as SourceLean));
+      res.json(await one(req, (await models.sources.findById(id).lean().orFail()) as SourceLean));
     });
   }
 
@@ -236,7 +256,7 @@ export function sourcesRouter(models: Models, liveness: SourceLivenessReader): R
     const before = await loadVisible(models, req, id);
     assertWritableMissions(req, before.missions);
     if (await deleteSource(models, id)) {
-      await changed(id, newSourceRevision());
+      await changed(req, id, newSourceRevision());
       await auditWrite(models, req, { action: 'source.delete', targetType: 'source', targetId: id, changes: { source: { from: configOf(before), to: null } } });
     }
     res.status(204).end();
