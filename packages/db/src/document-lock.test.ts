@@ -26,6 +26,10 @@ function memoryStore() {
       docs.delete(_id);
       return { deletedCount: 1 };
     },
+    async updateOne({ _id, owner }, { $set }) {
+      const doc = docs.get(_id);
+      if (doc && doc.owner === owner) doc.expiresAt = $set.expiresAt;
+    },
   };
   return { store, docs };
 }
@@ -134,5 +138,54 @@ describe('document lock', () => {
       withStoreLock(store, 'alert:k', async () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');
     expect(docs.size).toBe(0);
+  });
+
+  it('keeps a slow holder\'s lock alive, so a contender cannot take it over while the holder still writes', async () => {
+    const { store, docs } = memoryStore();
+    const clock = manualClock();
+    const renewals: (() => void)[] = [];
+    let stopped = false;
+    const every = (renew: () => void) => {
+      renewals.push(renew);
+      return () => {
+        stopped = true;
+      };
+    };
+    const result = await withStoreLock(
+      store,
+      'alert:slow',
+      async () => {
+        // The holder's writes take 2.5 lifetimes; the timer renews every third of one.
+        for (let step = 0; step < 8; step++) {
+          clock.advance(333);
+          renewals[0]!();
+          await Promise.resolve();
+        }
+        const contender = acquireLock(store, 'alert:slow', 'b', { ...clock, ttlMs: 1_000, waitMs: 500 });
+        await expect(contender).rejects.toBeInstanceOf(DocumentLockTimeoutError);
+        return docs.get('alert:slow')?.owner;
+      },
+      { ...clock, ttlMs: 1_000, every },
+    );
+    expect(result).not.toBe('b');
+    expect(stopped).toBe(true);
+    expect(docs.size).toBe(0);
+  });
+
+  it('lets a stalled holder\'s lock expire (no renewal) and be taken over', async () => {
+    const { store, docs } = memoryStore();
+    const clock = manualClock();
+    await withStoreLock(
+      store,
+      'alert:stalled',
+      async () => {
+        clock.advance(1_001);
+        await acquireLock(store, 'alert:stalled', 'b', { ...clock, ttlMs: 1_000 });
+        expect(docs.get('alert:stalled')?.owner).toBe('b');
+      },
+      { ...clock, ttlMs: 1_000, every: () => () => undefined },
+    );
+    // The stalled holder's release deletes nothing: the lock is b's now.
+    expect(docs.get('alert:stalled')?.owner).toBe('b');
   });
 });

@@ -31,6 +31,7 @@ export interface DocumentLockStore {
   insertOne(doc: DocumentLockDoc): Promise<unknown>;
   findOne(filter: { _id: string }): Promise<DocumentLockDoc | null>;
   deleteOne(filter: { _id: string; owner: string }): Promise<{ deletedCount: number }>;
+  updateOne(filter: { _id: string; owner: string }, update: { $set: { expiresAt: Date } }): Promise<unknown>;
 }
 
 export interface DocumentLockOptions {
@@ -42,6 +43,8 @@ export interface DocumentLockOptions {
   readonly now?: () => number;
   /** Pause between attempts; tests inject one. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Calls `renew` every `everyMs` until the returned function is called; tests inject one. Default setInterval. */
+  readonly every?: (renew: () => void, everyMs: number) => () => void;
 }
 
 const DEFAULT_TTL_MS = 60_000;
@@ -125,9 +128,19 @@ export async function withStoreLock<T>(
 ): Promise<T> {
   const owner = newOwner();
   await acquireLock(store, key, owner, options);
+  // A holder extends its lock every third of its lifetime, so only a crashed holder's lock expires — not that of a
+  // holder whose writes are slow (on a large FerretDB collection a single filtered write can take many seconds).
+  // A failed renewal is left to the next one; if the holder stalls past the lifetime, the lock can be taken over.
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const every = options.every ?? defaultEvery;
+  const stopRenewing = every(() => {
+    store.updateOne({ _id: key, owner }, { $set: { expiresAt: new Date(now() + ttlMs) } }).catch(() => undefined);
+  }, Math.max(10, Math.floor(ttlMs / 3)));
   try {
     return await fn();
   } finally {
+    stopRenewing();
     // A failed release is not rethrown: the guarded write has happened (or its own error is propagating), and
     // the lock expires after ttlMs — the recovery path built for crashed holders.
     await releaseLock(store, key, owner).catch(() => undefined);
@@ -218,6 +231,12 @@ async function tryInsert(store: DocumentLockStore, doc: DocumentLockDoc): Promis
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
+}
+
+function defaultEvery(renew: () => void, everyMs: number): () => void {
+  const timer = setInterval(renew, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function newOwner(): string {
