@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Stance } from '@vigie/contracts';
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
-import { extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
+import { accumulateFeatures, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
 import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
@@ -252,12 +252,17 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   // inflections the stemmers also reach (see asWritten).
   const callForms = new Set<string>();
   for (const e of matcher.entries) if (CALL_GROUPS.has(e.group)) for (const t of tokenise(e.text).tokens) callForms.add(t.norm);
-  const analyse = (text: string): Analysis => {
+  // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
+  const modelText = (nt: NormalisedText): NormalisedText => (nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt);
+  const narrativeOptions = (matches: readonly Match[]) => ({ ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) });
+  const read = (text: string): { nt: NormalisedText; matches: Match[]; modelNt: NormalisedText } => {
     const nt = tokenise(text);
-    const matches = splitInflectedCalls(matcher.match(nt), nt, callForms);
-    // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
-    const modelNt = nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt;
-    return { nt, matches, features: extractFeatures(modelNt, { ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) }) };
+    return { nt, matches: splitInflectedCalls(matcher.match(nt), nt, callForms), modelNt: modelText(nt) };
+  };
+  // The feature vector itself, for training; classify scores straight from the feature accumulator instead.
+  const analyse = (text: string): Analysis => {
+    const { nt, matches, modelNt } = read(text);
+    return { nt, matches, features: extractFeatures(modelNt, narrativeOptions(matches)) };
   };
 
   const classify = (input: ClassifyInput): ClassificationResult => {
@@ -266,7 +271,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (typeof input?.text !== 'string') notes.push('no text field: classified as empty');
     const title = typeof input?.title === 'string' ? input.title : '';
     const text = title && !rawText.startsWith(title) ? `${title}\n${rawText}` : rawText;
-    const { nt, matches, features } = analyse(text);
+    const { nt, matches, modelNt } = read(text);
+    // Scored here, before anything else extracts features: the accumulator is shared.
+    const probs = bank ? bank.predictText(accumulateFeatures(modelNt, narrativeOptions(matches))) : null;
     notes.push(...nt.notes);
 
     const detected = identifyLanguage(nt);
@@ -281,14 +288,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const src = sourceKind(cat, input?.source, input?.url);
 
     // Narrative scores: lexicon evidence blended with the model's probability.
-    const probs = bank ? bank.predict(features) : null;
     const pNarr = probs ? probs[0]! : null;
     // The generic hate layer has its own features (a second extraction, ~20 % of the time on a 1 KB text), so it only
     // runs when the hate score can matter: the text refers to the UN or a mission area, or a hate-speech term
     // matched. Generic hate with no lexicon term and no mission-area anchor is not scored by it (see README).
     const hateRelevant = attribution.unReference || attribution.areaOnly.length > 0 || (sums.get('hate_speech') ?? 0) > 0;
-    const hateNt = nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt;
-    const pHate = hate && hateRelevant ? hate.predict(hateNt.tokens.length ? extractFeatures(hateNt, HATE_FEATURES) : features) : null;
+    // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
+    const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(accumulateFeatures(modelNt, HATE_FEATURES)) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![harmModel.classes.indexOf('harmful')]! : null;
     const hateLayer = pHate && hate ? pHate[hate.classes.indexOf('HS')]! + 0.5 * (pHate[hate.classes.indexOf('OFF')] ?? 0) : 0;

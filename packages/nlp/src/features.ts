@@ -117,7 +117,7 @@ function intern(id: number): number {
  * word and the options, and words repeat (Zipf), so it is computed once per (options, word) and cached: by the
  * token's interned lexeme id when it has one, else by the word. Ids are already masked to 30 bits.
  */
-interface WordFeatures {
+export interface WordFeatures {
   readonly word: number;
   /** Dense index of the word feature (`word & 0x3fffffff`). */
   readonly wordDense: number;
@@ -200,6 +200,9 @@ let accStamp = 0;
 /** Occurrences of each lexeme in the current text (stamped like the accumulator); see {@link extractFeatures}. */
 const lexStamp = new Int32Array(LEXEME_LIMIT);
 const lexCount = new Int32Array(LEXEME_LIMIT);
+/** The cross-word features' (bigrams', lexicon groups') part of each sum, stamped like the accumulator. */
+const crossSums = new Float64Array(FEATURE_CAPACITY);
+const crossMark = new Int32Array(FEATURE_CAPACITY);
 
 function accAdd(d: number, v: number): void {
   if (accMark[d] === accStamp) {
@@ -221,6 +224,7 @@ function startText(): void {
   if (++accStamp > 0x3fffffff) {
     accMark.fill(0);
     lexStamp.fill(0);
+    crossMark.fill(0);
     accStamp = 1;
   }
   if (internSize >= featureReset) {
@@ -265,8 +269,75 @@ function lexFeatureId(group: string): number {
   return id;
 }
 
-/** Extract hashed features from a normalised text. */
-export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): FeatureVector {
+/**
+ * A text's features summed but not yet written out as a vector: what {@link extractFeatures} computes before it
+ * emits, for models that score straight from the accumulator ({@link ModelBank.predictText},
+ * {@link SoftmaxModel.predictText}). Valid until the next extraction; its arrays are shared buffers, read-only.
+ */
+export interface TextFeatures {
+  /** Number of distinct features. */
+  readonly size: number;
+  /** Dense index of each distinct feature, in first-touch order (the order of the emitted vector), `[0, size)`. */
+  readonly dense: Int32Array;
+  /** Hashed feature id by dense index (30-bit). */
+  readonly featureIds: Int32Array;
+  /** Summed raw value by dense index: every occurrence of the feature, before the sub-linear term frequency. */
+  readonly sums: Float64Array;
+  /** Term-frequency value of the i-th distinct feature (`1 + ln(c)/2` above 1, else c), before normalisation. */
+  readonly tf: Float64Array;
+  /** 1 / L2 norm of the tf values (0 for an empty text): the emitted value of feature i is `fround(fround(tf[i]) × inverseNorm)`. */
+  readonly inverseNorm: number;
+  /** Feature-table generation the dense indices belong to (see {@link featureGeneration}). */
+  readonly generation: number;
+  /**
+   * The words whose own features (word, stem, character n-grams) make up the sums, each with its number of
+   * occurrences: `sums` = Σ occurrences × the word's own values + the cross-word features (bigrams, lexicon groups),
+   * whose part of each sum is in `crossSums` where `crossMark` equals `stamp`.
+   */
+  readonly wordCount: number;
+  readonly words: readonly WordFeatures[];
+  readonly wordOccurrences: Int32Array;
+  /** Lexeme id of each word (valid in `lexemeGeneration`), or -1 for a token the normaliser did not intern. */
+  readonly wordLexemes: Int32Array;
+  readonly lexemeGeneration: number;
+  readonly crossSums: Float64Array;
+  readonly crossMark: Int32Array;
+  readonly stamp: number;
+  /** The word-feature settings (`charMin|charMax|charWeight`): a word's own features depend on them. */
+  readonly optionsKey: string;
+}
+
+let tfScratch = new Float64Array(4096);
+let textWords: WordFeatures[] = [];
+let wordOccurrences = new Int32Array(1024);
+let wordLexemes = new Int32Array(1024);
+let wordCount = 0;
+
+function crossAdd(d: number, v: number): void {
+  accAdd(d, v);
+  if (crossMark[d] === accStamp) crossSums[d]! += v;
+  else {
+    crossMark[d] = accStamp;
+    crossSums[d] = v;
+  }
+}
+
+function pushWord(wf: WordFeatures, occurrences: number, lexeme: number): void {
+  if (wordCount === wordOccurrences.length) {
+    const o = new Int32Array(wordCount * 2);
+    o.set(wordOccurrences);
+    wordOccurrences = o;
+    const l = new Int32Array(wordCount * 2);
+    l.set(wordLexemes);
+    wordLexemes = l;
+  }
+  textWords[wordCount] = wf;
+  wordOccurrences[wordCount] = occurrences;
+  wordLexemes[wordCount++] = lexeme;
+}
+
+/** Sum a normalised text's features into the shared accumulator (see {@link TextFeatures}). */
+export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}): TextFeatures {
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
   const charWeight = opts.charWeight ?? 0.5;
@@ -287,6 +358,8 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   // last bits of a double, which the float32 values absorb. Bigrams still go occurrence by occurrence.
   const tokens = nt.tokens;
   const stamp = accStamp;
+  wordCount = 0;
+  if (textWords.length > 4096) textWords = []; // do not keep a huge text's word objects alive
   for (const t of tokens) {
     const l = t.lexeme;
     if (l < 0) continue;
@@ -310,8 +383,11 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
       if (count > 0) lexCount[l] = -count;
     }
     // 30-bit ids keep ids small integers (see SMI_MASK in logistic-regression.ts).
-    if (count > 0) accAdd(wf.wordDense, count);
-    if (bigrams && prev !== 0) accAdd(intern(mix(prev, wf.word) & 0x3fffffff), 1);
+    if (count > 0) {
+      accAdd(wf.wordDense, count);
+      pushWord(wf, count, l);
+    }
+    if (bigrams && prev !== 0) crossAdd(intern(mix(prev, wf.word) & 0x3fffffff), 1);
     prev = wf.word;
     if (count <= 0) continue;
     const dense = wf.dense;
@@ -319,25 +395,54 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
     if (count === 1) for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]!);
     else for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]! * count);
   }
-  if (opts.matches) for (const m of opts.matches) accAdd(intern(lexFeatureId(m.group)), Math.min(2, m.weight) * lexWeight);
+  if (opts.matches) for (const m of opts.matches) crossAdd(intern(lexFeatureId(m.group)), Math.min(2, m.weight) * lexWeight);
   const n = accSize;
+  if (tfScratch.length < n) tfScratch = new Float64Array(Math.max(n, tfScratch.length * 2));
+  const tf = tfScratch;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const c = accVals[accUsed[i]!]!;
+    // Sub-linear term frequency, then L2 normalisation so long texts do not dominate. Small whole counts (the hate
+    // layer's n-grams) read the same value from a table.
+    const v = c > 1 ? (c < SUBLINEAR.length && c === Math.floor(c) ? SUBLINEAR[c]! : 1 + Math.log(c) * 0.5) : c;
+    tf[i] = v;
+    norm += v * v;
+  }
+  return {
+    size: n,
+    dense: accUsed,
+    featureIds: featureIdOf,
+    sums: accVals,
+    tf,
+    inverseNorm: norm > 0 ? 1 / Math.sqrt(norm) : 0,
+    generation: featureGen,
+    wordCount,
+    words: textWords,
+    wordOccurrences,
+    wordLexemes,
+    lexemeGeneration: nt.generation,
+    crossSums,
+    crossMark,
+    stamp,
+    optionsKey: cacheKey,
+  };
+}
+
+/** Extract hashed features from a normalised text. */
+export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): FeatureVector {
+  const acc = accumulateFeatures(nt, opts);
+  const n = acc.size;
   const [buf, off] = carve(n * 12);
   const ids = new Uint32Array(buf, off, n);
   const values = new Float32Array(buf, off + n * 4, n);
   const dense = new Int32Array(buf, off + n * 8, n);
-  dense.set(accUsed.subarray(0, n));
-  let norm = 0;
+  dense.set(acc.dense.subarray(0, n));
+  const tf = acc.tf;
   for (let i = 0; i < n; i++) {
-    const d = dense[i]!;
-    const c = accVals[d]!;
-    // Sub-linear term frequency, then L2 normalisation so long texts do not dominate. Small whole counts (the hate
-    // layer's n-grams) read the same value from a table.
-    const v = c > 1 ? (c < SUBLINEAR.length && c === Math.floor(c) ? SUBLINEAR[c]! : 1 + Math.log(c) * 0.5) : c;
-    ids[i] = featureIdOf[d]!;
-    values[i] = v;
-    norm += v * v;
+    ids[i] = featureIdOf[dense[i]!]!;
+    values[i] = tf[i]!;
   }
-  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  const inv = acc.inverseNorm;
   for (let j = 0; j < n; j++) values[j]! *= inv;
-  return { ids, values, dense, denseGeneration: featureGen };
+  return { ids, values, dense, denseGeneration: acc.generation };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadModel } from './classifier.js';
-import { extractFeatures, NARRATIVE_FEATURES } from './features.js';
+import { loadHateModel, loadModel } from './classifier.js';
+import { accumulateFeatures, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES } from './features.js';
 import { ModelBank, SoftmaxModel, trainSoftmax } from './logistic-regression.js';
 import { tokenise } from './normaliser.js';
 
@@ -26,6 +26,15 @@ describe('ModelBank', () => {
     }
   });
 
+  it.runIf(mj !== null)('scores straight from the feature accumulator exactly as from the emitted vector', () => {
+    const bank = new ModelBank([mj!.narrative, mj!.stance, ...(mj!.s1 ? [mj!.s1] : []), ...(mj!.harm ? [mj!.harm] : [])]);
+    for (const text of [...TEXTS, 'le le le le le le le le le le le le casques bleus']) {
+      const nt = tokenise(text);
+      const expected = bank.predict(extractFeatures(nt, NARRATIVE_FEATURES)).map((p) => Array.from(p));
+      expect(bank.predictText(accumulateFeatures(nt, NARRATIVE_FEATURES)).map((p) => Array.from(p))).toEqual(expected);
+    }
+  });
+
   it('skips the columns of heads that do not know a feature without changing the sums', () => {
     const a = trainSoftmax(
       [
@@ -45,5 +54,18 @@ describe('ModelBank', () => {
     const bank = new ModelBank([a, b]);
     const x = { ids: Uint32Array.of(1, 3, 5, 99), values: Float32Array.of(0.5, 0.5, 0.5, 0.5) };
     expect(bank.predict(x).map((p) => Array.from(p))).toEqual([Array.from(new SoftmaxModel(a).predict(x)), Array.from(new SoftmaxModel(b).predict(x))]);
+  });
+});
+
+describe('SoftmaxModel.predictText', () => {
+  const hj = loadHateModel();
+
+  it.runIf(hj !== null)('gives the hashed hate layer the same probabilities as the emitted vector, to the bit', () => {
+    const hate = new SoftmaxModel(hj!);
+    for (const text of TEXTS) {
+      const nt = tokenise(text);
+      const expected = Array.from(hate.predict(extractFeatures(nt, HATE_FEATURES)));
+      expect(Array.from(hate.predictText(accumulateFeatures(nt, HATE_FEATURES)))).toEqual(expected);
+    }
   });
 });

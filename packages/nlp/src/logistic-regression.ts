@@ -4,7 +4,7 @@
  * learns how much to trust each lexicon group. Serialised as JSON with a pruned vocabulary.
  */
 import { createHash } from 'node:crypto';
-import { FEATURE_INDEX_LIMIT, featureGeneration, type FeatureVector } from './features.js';
+import { FEATURE_INDEX_LIMIT, featureGeneration, type FeatureVector, type TextFeatures } from './features.js';
 
 /** Serialised model: `features[i]` is a hashed feature id, `weights[i]` its per-class weights (sparse pairs). */
 export interface LinearModelJson {
@@ -254,6 +254,37 @@ export class SoftmaxModel {
     return Float64Array.from(z);
   }
 
+  /**
+   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, read straight from the accumulator:
+   * the same values (`fround(fround(tf) × inverseNorm)`), in the same order, so the same probabilities to the bit.
+   */
+  predictText(x: TextFeatures): Float64Array {
+    const K = this.K;
+    const z = this.z;
+    z.set(this.bias);
+    const w = this.w;
+    const dense = this.dense;
+    const mask = this.mask;
+    const order = x.dense;
+    const ids = x.featureIds;
+    const tf = x.tf;
+    const inv = x.inverseNorm;
+    for (let f = 0; f < x.size; f++) {
+      const id = ids[order[f]!]!;
+      const slot = dense ? id & mask : this.slotOf(id);
+      if (slot < 0) continue;
+      const v = Math.fround(Math.fround(tf[f]!) * inv);
+      const base = slot * K;
+      if (K === 3) {
+        z[0]! += w[base]! * v;
+        z[1]! += w[base + 1]! * v;
+        z[2]! += w[base + 2]! * v;
+      } else for (let k = 0; k < K; k++) z[k]! += w[base + k]! * v;
+    }
+    softmaxInPlace(z, this.temperature);
+    return Float64Array.from(z);
+  }
+
   /** Probability of one class (0 when the model does not know it). */
   probability(x: FeatureVector, label: string): number {
     const k = this.classes.indexOf(label);
@@ -348,12 +379,63 @@ export class ModelBank {
   /** Row memo for `x`'s dense indices, or undefined when `x` has none from the current feature generation. */
   private memoFor(x: FeatureVector): Int32Array | undefined {
     if (x.dense === undefined || x.denseGeneration !== featureGeneration()) return undefined;
-    if (this.rowMemo === undefined || this.memoGeneration !== x.denseGeneration) {
+    return this.memoForGeneration(x.denseGeneration);
+  }
+
+  /** The row memo, reset when the feature table's generation has moved on. */
+  private memoForGeneration(generation: number): Int32Array {
+    if (this.rowMemo === undefined || this.memoGeneration !== generation) {
       if (this.rowMemo === undefined) this.rowMemo = new Int32Array(FEATURE_INDEX_LIMIT);
       this.rowMemo.fill(-2);
-      this.memoGeneration = x.denseGeneration;
+      this.memoGeneration = generation;
     }
     return this.rowMemo;
+  }
+
+  /** {@link predict} of the vector {@link extractFeatures} would emit for `x`, to the bit (see {@link SoftmaxModel.predictText}). */
+  predictText(x: TextFeatures): Float64Array[] {
+    const W = this.width;
+    const z = this.z;
+    z.set(this.bias);
+    const w = this.w;
+    const lo = this.lo;
+    const hi = this.hi;
+    const memo = this.memoForGeneration(x.generation);
+    const order = x.dense;
+    const ids = x.featureIds;
+    const tf = x.tf;
+    const inv = x.inverseNorm;
+    const n = x.size;
+    for (let f = 0; f < n; f++) {
+      const d = order[f]!;
+      let row = memo[d]!;
+      if (row === -2) row = memo[d] = this.rowOf(ids[d]! & SMI_MASK);
+      if (row < 0) continue;
+      const v = Math.fround(Math.fround(tf[f]!) * inv);
+      const base = row * W;
+      let c = lo[row]!;
+      const e = hi[row]!;
+      for (; c + 3 < e; c += 4) {
+        const b = base + c;
+        z[c]! += w[b]! * v;
+        z[c + 1]! += w[b + 1]! * v;
+        z[c + 2]! += w[b + 2]! * v;
+        z[c + 3]! += w[b + 3]! * v;
+      }
+      for (; c < e; c++) z[c]! += w[base + c]! * v;
+    }
+    return this.softmaxAll();
+  }
+
+  private softmaxAll(): Float64Array[] {
+    const z = this.z;
+    const out: Float64Array[] = [];
+    for (let m = 0; m < this.models.length; m++) {
+      const seg = z.slice(this.offsets[m]!, this.offsets[m + 1]!);
+      softmaxInPlace(seg, this.models[m]!.json.temperature || 1);
+      out.push(seg);
+    }
+    return out;
   }
 
   /** Probabilities of every model, each a fresh array in its `classes` order. */
@@ -391,12 +473,6 @@ export class ModelBank {
       }
       for (; c < e; c++) z[c]! += w[base + c]! * v;
     }
-    const out: Float64Array[] = [];
-    for (let m = 0; m < this.models.length; m++) {
-      const seg = z.slice(this.offsets[m]!, this.offsets[m + 1]!);
-      softmaxInPlace(seg, this.models[m]!.json.temperature || 1);
-      out.push(seg);
-    }
-    return out;
+    return this.softmaxAll();
   }
 }
