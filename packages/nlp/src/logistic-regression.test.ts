@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadHateModel, loadModel } from './classifier.js';
-import { accumulateFeatures, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES } from './features.js';
+import { accumulateFeatures, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, setFeatureInterningLimit } from './features.js';
 import { ModelBank, SoftmaxModel, trainSoftmax } from './logistic-regression.js';
-import { tokenise } from './normaliser.js';
+import { setTokenInterningLimit, tokenise } from './normaliser.js';
 
 const TEXTS = [
   'La MONUSCO arme les rebelles du M23 à Rutshuru, tout le monde le sait.',
@@ -10,6 +10,24 @@ const TEXTS = [
   'Demain à 8h rendez-vous au rond-point, brûlons la base de la MONUSCO à Goma !',
   '',
 ];
+
+/** Repeated words, repeated n-grams past the sub-linear threshold, digits, bigrams and lexicon-group features. */
+const MORE_TEXTS = [
+  ...TEXTS,
+  'le le le le le le le le le le le le casques bleus casques bleus casque',
+  'La MONUSCO ment, la MONUSCO arme, la MONUSCO tue : 2024 morts à Beni, Beni, Beni.',
+  'yalla unifil barra, 3am yesta3mlo el kameret 3al 7doud',
+];
+/** Lexicon-group features as the classifier adds them (cross-word features, like bigrams). */
+const LEX_OPTIONS = (text: string) => ({ ...NARRATIVE_FEATURES, matches: text.includes('MONUSCO') ? [{ group: 'collusion_armed_groups', weight: 1.5 }, { group: '_call_to_act', weight: 3 }] as never : [] });
+// The emitted vector rounds every value to float32 (relative error up to 6e-8 each), the partial sums do not: measured
+// at most 3.4e-8 apart (bank) and 1.9e-8 (hate layer) over dev, train and 400 OSACT4 tweets.
+const TOLERANCE = 1e-7;
+
+function expectClose(actual: number[][], expected: number[][]): void {
+  expect(actual.map((r) => r.length)).toEqual(expected.map((r) => r.length));
+  actual.forEach((row, m) => row.forEach((p, k) => expect(Math.abs(p - expected[m]![k]!)).toBeLessThan(TOLERANCE)));
+}
 
 describe('ModelBank', () => {
   const mj = loadModel();
@@ -26,12 +44,14 @@ describe('ModelBank', () => {
     }
   });
 
-  it.runIf(mj !== null)('scores straight from the feature accumulator exactly as from the emitted vector', () => {
+  it.runIf(mj !== null)('scores from per-word partial logits as from the emitted vector, up to float rounding', () => {
     const bank = new ModelBank([mj!.narrative, mj!.stance, ...(mj!.s1 ? [mj!.s1] : []), ...(mj!.harm ? [mj!.harm] : [])]);
-    for (const text of [...TEXTS, 'le le le le le le le le le le le le casques bleus']) {
+    // Twice: the second pass reads the memoised partials.
+    for (const text of [...MORE_TEXTS, ...MORE_TEXTS]) {
       const nt = tokenise(text);
-      const expected = bank.predict(extractFeatures(nt, NARRATIVE_FEATURES)).map((p) => Array.from(p));
-      expect(bank.predictText(accumulateFeatures(nt, NARRATIVE_FEATURES)).map((p) => Array.from(p))).toEqual(expected);
+      const expected = bank.predict(extractFeatures(nt, LEX_OPTIONS(text))).map((p) => Array.from(p));
+      const actual = bank.predictText(accumulateFeatures(nt, LEX_OPTIONS(text))).map((p) => Array.from(p));
+      expectClose(actual, expected);
     }
   });
 
@@ -60,12 +80,47 @@ describe('ModelBank', () => {
 describe('SoftmaxModel.predictText', () => {
   const hj = loadHateModel();
 
-  it.runIf(hj !== null)('gives the hashed hate layer the same probabilities as the emitted vector, to the bit', () => {
+  it.runIf(hj !== null)('gives the hashed hate layer the probabilities of the emitted vector, up to float rounding', () => {
     const hate = new SoftmaxModel(hj!);
-    for (const text of TEXTS) {
+    for (const text of [...MORE_TEXTS, ...MORE_TEXTS]) {
       const nt = tokenise(text);
       const expected = Array.from(hate.predict(extractFeatures(nt, HATE_FEATURES)));
-      expect(Array.from(hate.predictText(accumulateFeatures(nt, HATE_FEATURES)))).toEqual(expected);
+      expectClose([Array.from(hate.predictText(accumulateFeatures(nt, HATE_FEATURES)))], [expected]);
+    }
+  });
+});
+
+describe('per-word partial logits across interning roll-overs', () => {
+  const mj = loadModel();
+
+  const hj = loadHateModel();
+
+  it.runIf(mj !== null && hj !== null)('drops the memoised partials and weight rows when the token or feature table starts a new generation', () => {
+    const bank = new ModelBank([mj!.narrative, mj!.stance, ...(mj!.s1 ? [mj!.s1] : []), ...(mj!.harm ? [mj!.harm] : [])]);
+    const hate = new SoftmaxModel(hj!);
+    const score = (text: string) => [
+      ...bank.predictText(accumulateFeatures(tokenise(text), NARRATIVE_FEATURES)).map((p) => Array.from(p)),
+      Array.from(hate.predictText(accumulateFeatures(tokenise(text), HATE_FEATURES))),
+    ];
+    const expected = MORE_TEXTS.map((t) => [
+      ...bank.predict(extractFeatures(tokenise(t), NARRATIVE_FEATURES)).map((p) => Array.from(p)),
+      Array.from(hate.predict(extractFeatures(tokenise(t), HATE_FEATURES))),
+    ]);
+    MORE_TEXTS.forEach((t, i) => expectClose(score(t), expected[i]!));
+    const generation = tokenise('x').generation;
+    setTokenInterningLimit(2000);
+    setFeatureInterningLimit(5000);
+    try {
+      // More distinct words than either table now holds: lexeme ids and dense indices are reused for other words, so
+      // a partial memoised under the old ids would now be added for the wrong word.
+      for (let round = 0; round < 3; round++) {
+        score(Array.from({ length: 2500 }, (_, i) => `mot${round}x${i.toString(36)}`).join(' '));
+        [...MORE_TEXTS].reverse().forEach((t, j) => expectClose(score(t), expected[MORE_TEXTS.length - 1 - j]!));
+      }
+      expect(tokenise('x').generation).not.toBe(generation);
+    } finally {
+      setTokenInterningLimit(Infinity);
+      setFeatureInterningLimit(Infinity);
     }
   });
 });

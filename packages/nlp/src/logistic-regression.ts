@@ -4,7 +4,8 @@
  * learns how much to trust each lexicon group. Serialised as JSON with a pruned vocabulary.
  */
 import { createHash } from 'node:crypto';
-import { FEATURE_INDEX_LIMIT, featureGeneration, type FeatureVector, type TextFeatures } from './features.js';
+import { FEATURE_INDEX_LIMIT, featureGeneration, type FeatureVector, type TextFeatures, type WordFeatures } from './features.js';
+import { LEXEME_LIMIT } from './normaliser.js';
 
 /** Serialised model: `features[i]` is a hashed feature id, `weights[i]` its per-class weights (sparse pairs). */
 export interface LinearModelJson {
@@ -163,6 +164,47 @@ function softmaxInPlace(z: Float64Array, temperature: number): void {
 }
 
 /**
+ * Per-word partial logits, memoised by lexeme id: a word's own features (word, stem, character n-grams) are the same
+ * in every text, so their weighted sum for each output column is computed once per word and each text adds one
+ * such row per distinct word instead of one weight row per feature (see {@link ModelBank.predictText}). Valid for
+ * one (feature-table generation, lexeme generation, feature settings): when either table rolls over, the memo is
+ * dropped with it, so it stays bounded by the lexeme limit.
+ */
+class WordPartials {
+  private table: Float64Array | undefined;
+  private readonly valid = new Int32Array(LEXEME_LIMIT);
+  private epoch = 0;
+  private featureGeneration = -1;
+  private lexemeGeneration = -1;
+  private optionsKey = '';
+  /** Row for words the normaliser did not intern (lexeme -1): computed per occurrence, not memoised. */
+  readonly scratch: Float64Array;
+
+  constructor(readonly width: number) {
+    this.scratch = new Float64Array(width);
+  }
+
+  /** The table, after checking that `x` belongs to the generations the memo was filled in. */
+  tableFor(x: TextFeatures): Float64Array {
+    if (x.generation !== this.featureGeneration || x.lexemeGeneration !== this.lexemeGeneration || x.optionsKey !== this.optionsKey) {
+      this.featureGeneration = x.generation;
+      this.lexemeGeneration = x.lexemeGeneration;
+      this.optionsKey = x.optionsKey;
+      this.epoch++;
+    }
+    // Allocated on first use: LEXEME_LIMIT rows of `width` doubles, touched (so resident) only as words are seen.
+    return (this.table ??= new Float64Array(LEXEME_LIMIT * this.width));
+  }
+
+  /** Whether the row of `lexeme` holds this epoch's partial; marks it so when not (the caller then fills it). */
+  claim(lexeme: number): boolean {
+    if (this.valid[lexeme] === this.epoch) return true;
+    this.valid[lexeme] = this.epoch;
+    return false;
+  }
+}
+
+/**
  * Map keys must stay in V8's small-integer range (31 bits): uint32 hashes above 2^30 become heap numbers, which
  * made every lookup allocate and hash a double (measured: predict was 60 % of classify time). Ids are folded to
  * 30 bits on both sides; the extra collisions are negligible at ≤ 20k features.
@@ -255,34 +297,87 @@ export class SoftmaxModel {
   }
 
   /**
-   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, read straight from the accumulator:
-   * the same values (`fround(fround(tf) × inverseNorm)`), in the same order, so the same probabilities to the bit.
+   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, computed from the accumulator with
+   * per-word partial logits (see {@link ModelBank.predictText} for the arithmetic). Equal to `predict` in real
+   * arithmetic; in floating point the sums are associated differently and the values are not rounded to float32, so
+   * probabilities can differ in the last bits (about 1e-9).
    */
   predictText(x: TextFeatures): Float64Array {
     const K = this.K;
-    const z = this.z;
-    z.set(this.bias);
+    const S = this.z;
+    S.fill(0);
     const w = this.w;
-    const dense = this.dense;
-    const mask = this.mask;
+    const partials = (this.partials ??= new WordPartials(K));
+    const table = partials.tableFor(x);
+    for (let i = 0; i < x.wordCount; i++) {
+      const l = x.wordLexemes[i]!;
+      let P = table;
+      let off = l * K;
+      if (l < 0) {
+        P = partials.scratch;
+        off = 0;
+        this.fillPartial(x.words[i]!, x.featureIds, P, 0);
+      } else if (!partials.claim(l)) this.fillPartial(x.words[i]!, x.featureIds, P, off);
+      const n = x.wordOccurrences[i]!;
+      for (let k = 0; k < K; k++) S[k]! += n * P[off + k]!;
+    }
     const order = x.dense;
     const ids = x.featureIds;
+    const sums = x.sums;
     const tf = x.tf;
-    const inv = x.inverseNorm;
+    const crossMark = x.crossMark;
+    const stamp = x.stamp;
+    const dw = this.denseWeightsFor(x.generation);
     for (let f = 0; f < x.size; f++) {
-      const id = ids[order[f]!]!;
-      const slot = dense ? id & mask : this.slotOf(id);
-      if (slot < 0) continue;
-      const v = Math.fround(Math.fround(tf[f]!) * inv);
-      const base = slot * K;
-      if (K === 3) {
-        z[0]! += w[base]! * v;
-        z[1]! += w[base + 1]! * v;
-        z[2]! += w[base + 2]! * v;
-      } else for (let k = 0; k < K; k++) z[k]! += w[base + k]! * v;
+      const d = order[f]!;
+      const c = sums[d]!;
+      const t = tf[f]!;
+      const cross = crossMark[d] === stamp;
+      if (!cross && t === c) continue;
+      const coef = cross ? t - (c - x.crossSums[d]!) : t - c;
+      const base = d * K;
+      if (dw[base] !== dw[base]) {
+        // NaN: first sight of this feature in this generation.
+        const slot = this.slotOf(ids[d]!);
+        for (let k = 0; k < K; k++) dw[base + k] = slot < 0 ? 0 : w[slot * K + k]!;
+      }
+      for (let k = 0; k < K; k++) S[k]! += dw[base + k]! * coef;
     }
-    softmaxInPlace(z, this.temperature);
-    return Float64Array.from(z);
+    const inv = x.inverseNorm;
+    for (let k = 0; k < K; k++) S[k] = this.bias[k]! + S[k]! * inv;
+    softmaxInPlace(S, this.temperature);
+    return Float64Array.from(S);
+  }
+
+  private partials: WordPartials | undefined;
+  /**
+   * Weight rows copied by dense feature index (NaN: not copied yet), for the current feature generation: the hashed
+   * table is 2^17 rows in hash order, so every lookup missed the CPU caches, while dense indices of the features
+   * common to many texts are small and close together.
+   */
+  private denseWeights: Float32Array | undefined;
+  private denseWeightsGeneration = -1;
+
+  private denseWeightsFor(generation: number): Float32Array {
+    if (this.denseWeights === undefined || this.denseWeightsGeneration !== generation) {
+      (this.denseWeights ??= new Float32Array(FEATURE_INDEX_LIMIT * this.K)).fill(NaN);
+      this.denseWeightsGeneration = generation;
+    }
+    return this.denseWeights;
+  }
+
+  /** Σ over a word's own features of value × weight row, into `out[off, off + K)`. */
+  private fillPartial(wf: WordFeatures, featureIds: Int32Array, out: Float64Array, off: number): void {
+    const K = this.K;
+    const w = this.w;
+    out.fill(0, off, off + K);
+    const add = (d: number, v: number): void => {
+      const slot = this.slotOf(featureIds[d]!);
+      if (slot < 0) return;
+      for (let k = 0; k < K; k++) out[off + k]! += w[slot * K + k]! * v;
+    };
+    add(wf.wordDense, 1);
+    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, wf.values[j]!);
   }
 
   /** Probability of one class (0 when the model does not know it). */
@@ -392,39 +487,84 @@ export class ModelBank {
     return this.rowMemo;
   }
 
-  /** {@link predict} of the vector {@link extractFeatures} would emit for `x`, to the bit (see {@link SoftmaxModel.predictText}). */
+  /**
+   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, computed from the accumulator with
+   * per-word partial logits. Logits are linear in the emitted values v_f = tf(c_f) / ‖tf‖, where c_f sums every
+   * occurrence of feature f: Σ_f W_f·tf(c_f) = Σ_f W_f·c_f + Σ_f W_f·(tf(c_f) − c_f). Split c_f into the words' own
+   * parts and the cross-word part x_f (bigrams, lexicon groups): Σ_f W_f·c_f = Σ_words n_w·P_w + Σ_f W_f·x_f, where
+   * n_w counts the word's occurrences and P_w = Σ_{f of w} a_wf·W_f is the word's partial logit, memoised per lexeme
+   * ({@link WordPartials}). Hence logit = bias + (Σ_w n_w·P_w + Σ_f W_f·(tf(c_f) − c_f + x_f)) / ‖tf‖, and the second
+   * sum only has terms for features that are cross-word or whose summed value passes 1 (the sub-linear part): about
+   * one feature in six on a 1 KB text, instead of every feature. The norm still needs every c_f, which the accumulator
+   * has. Exact in real arithmetic; in floating point the association differs and values are not rounded to float32,
+   * so probabilities can differ from {@link predict} in the last bits (about 1e-9).
+   */
   predictText(x: TextFeatures): Float64Array[] {
     const W = this.width;
-    const z = this.z;
-    z.set(this.bias);
+    const S = this.z;
+    S.fill(0);
     const w = this.w;
     const lo = this.lo;
     const hi = this.hi;
     const memo = this.memoForGeneration(x.generation);
-    const order = x.dense;
+    const partials = (this.partials ??= new WordPartials(W));
+    const table = partials.tableFor(x);
     const ids = x.featureIds;
+    for (let i = 0; i < x.wordCount; i++) {
+      const l = x.wordLexemes[i]!;
+      let P = table;
+      let off = l * W;
+      if (l < 0) {
+        P = partials.scratch;
+        off = 0;
+        this.fillPartial(x.words[i]!, ids, memo, P, 0);
+      } else if (!partials.claim(l)) this.fillPartial(x.words[i]!, ids, memo, P, off);
+      const n = x.wordOccurrences[i]!;
+      if (n === 1) for (let c = 0; c < W; c++) S[c]! += P[off + c]!;
+      else for (let c = 0; c < W; c++) S[c]! += n * P[off + c]!;
+    }
+    const order = x.dense;
+    const sums = x.sums;
     const tf = x.tf;
-    const inv = x.inverseNorm;
+    const crossMark = x.crossMark;
+    const crossSums = x.crossSums;
+    const stamp = x.stamp;
     const n = x.size;
     for (let f = 0; f < n; f++) {
       const d = order[f]!;
+      const c = sums[d]!;
+      const t = tf[f]!;
+      const cross = crossMark[d] === stamp;
+      if (!cross && t === c) continue;
+      // tf(c) − (own part of c) = tf(c) − c + x.
+      const coef = cross ? t - (c - crossSums[d]!) : t - c;
       let row = memo[d]!;
       if (row === -2) row = memo[d] = this.rowOf(ids[d]! & SMI_MASK);
       if (row < 0) continue;
-      const v = Math.fround(Math.fround(tf[f]!) * inv);
       const base = row * W;
-      let c = lo[row]!;
-      const e = hi[row]!;
-      for (; c + 3 < e; c += 4) {
-        const b = base + c;
-        z[c]! += w[b]! * v;
-        z[c + 1]! += w[b + 1]! * v;
-        z[c + 2]! += w[b + 2]! * v;
-        z[c + 3]! += w[b + 3]! * v;
-      }
-      for (; c < e; c++) z[c]! += w[base + c]! * v;
+      for (let k = lo[row]!, e = hi[row]!; k < e; k++) S[k]! += w[base + k]! * coef;
     }
+    const inv = x.inverseNorm;
+    const bias = this.bias;
+    for (let c = 0; c < W; c++) S[c] = bias[c]! + S[c]! * inv;
     return this.softmaxAll();
+  }
+
+  private partials: WordPartials | undefined;
+
+  /** P_w: Σ over a word's own features of value × weight row, into `out[off, off + width)`. */
+  private fillPartial(wf: WordFeatures, featureIds: Int32Array, memo: Int32Array, out: Float64Array, off: number): void {
+    const W = this.width;
+    out.fill(0, off, off + W);
+    const add = (d: number, v: number): void => {
+      let row = memo[d]!;
+      if (row === -2) row = memo[d] = this.rowOf(featureIds[d]! & SMI_MASK);
+      if (row < 0) return;
+      const base = row * W;
+      for (let k = this.lo[row]!, e = this.hi[row]!; k < e; k++) out[off + k]! += this.w[base + k]! * v;
+    };
+    add(wf.wordDense, 1);
+    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, wf.values[j]!);
   }
 
   private softmaxAll(): Float64Array[] {
