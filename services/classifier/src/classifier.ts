@@ -1,5 +1,5 @@
 import { JOBS, classifierActivationChannel } from '@vigie/contracts';
-import { connectMongo, createModels, ensureIndexes, finishReclassifyRun, type Models } from '@vigie/db';
+import { backfillAlertKeys, connectMongo, createModels, ensureIndexes, finishReclassifyRun, type Models } from '@vigie/db';
 import {
   connectWithRetry,
   createRedisConnection,
@@ -30,6 +30,9 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
   const connection = await connectWithRetry('database', () => connectMongo(config.mongo.url, { dbName: config.mongo.dbName, appName: 'vigie-classifier' }), logger);
   const models = createModels(connection);
   await ensureIndexes(models);
+  // Once per database (a no-op after): lets evidence writers find a key's alert by `_id` (see backfillAlertKeys).
+  const pointedKeys = await backfillAlertKeys(models);
+  if (pointedKeys !== null) logger.info({ pointedKeys }, 'alert keys backfilled');
   const redis = createRedisConnection(config.redis.url, 'worker');
   redis.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
   await connectWithRetry('redis', () => redis.connect(), logger);

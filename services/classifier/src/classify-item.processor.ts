@@ -3,7 +3,7 @@ import { transition } from '@vigie/alerting';
 import {
   applyAlertTransition,
   dedupKeyFor,
-  findRecentlyResolved,
+  findReopenCandidate,
   isDuplicateKeyError,
   lifecycleStateOf,
   recordEvidence,
@@ -34,11 +34,11 @@ export interface ClassifyDeps {
 
 /**
  * Reopens the most recently resolved alert for `dedupKey` if it was resolved within the window and no alert is
- * active for the key. Losing a race (someone else reopened or opened one) is fine: evidence joins that alert.
+ * active for the key (usually answered by `_id` reads of the key's pointer and its alert). Losing a race (someone
+ * else reopened or opened one) is fine: evidence joins that alert.
  */
 async function reopenIfRecentlyResolved(deps: ClassifyDeps, dedupKey: string, at: Date, log: JobContext['log']) {
-  if (await deps.models.alerts.exists({ openKey: dedupKey })) return;
-  const resolved = await findRecentlyResolved(deps.models, dedupKey, new Date(at.getTime() - deps.reopenWindowMs));
+  const resolved = await findReopenCandidate(deps.models, dedupKey, new Date(at.getTime() - deps.reopenWindowMs));
   if (!resolved) return;
   const result = transition(lifecycleStateOf(resolved), 'reopen', { id: 'classifier', role: 'system' }, at, {
     reason: 'The narrative came back within the reopen window.',

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type InferSchemaType, type Connection, type Model } from 'mongoose';
 import { MISSION_CODES, NARRATIVE_KEYS, SEVERITIES } from '@vigie/contracts';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'responding', 'resolved', 'dismissed'] as const;
@@ -50,6 +50,11 @@ export const alertSchema = new Schema(
     /** 1 (S1) … 4 (S4): kept beside severity so "highest severity" is an idempotent $min. */
     severityRank: { type: Number, required: true },
     itemCount: { type: Number, default: 0 },
+    /**
+     * True once itemCount is kept by `$inc` as links are added (alerts opened by recordEvidence start so). Alerts
+     * written before, or by hand, lack it: their next evidence recounts alert_items once and sets it.
+     */
+    itemCountIncremental: { type: Boolean, default: false },
     sourceIds: { type: [Schema.Types.ObjectId], default: [] },
     sourceCount: { type: Number, default: 0 },
     languages: { type: [String], default: [] },
@@ -94,9 +99,15 @@ export type AlertDoc = InferSchemaType<typeof alertSchema>;
 export type AlertModel = Model<AlertDoc>;
 export const alertModel = (c: Connection): AlertModel => c.model<AlertDoc>('Alert', alertSchema);
 
-/** Links an item to an alert; its unique index makes "add evidence" idempotent under retries. */
+/**
+ * Links an item to an alert; its unique index makes "add evidence" idempotent under retries. recordEvidence
+ * inserts links with the deterministic `_id` `<alertId>:<itemId>` (alertItemId): a plain insert, refused when the
+ * link exists, where a filtered upsert would decode the whole collection on FerretDB v1. Links written before
+ * keep their ObjectId `_id`; the unique (alertId, itemId) index refuses a second link for them too.
+ */
 export const alertItemSchema = new Schema(
   {
+    _id: { type: Schema.Types.Mixed, default: () => new Types.ObjectId() },
     alertId: { type: Schema.Types.ObjectId, required: true },
     itemId: { type: Schema.Types.ObjectId, required: true },
     sourceId: { type: Schema.Types.ObjectId, required: true },
@@ -108,9 +119,35 @@ alertItemSchema.index({ alertId: 1, itemId: 1 }, { unique: true });
 // "Which alerts cite this item" (item detail view).
 alertItemSchema.index({ itemId: 1 });
 
+/** The `_id` recordEvidence gives the link of an item to an alert. */
+export function alertItemId(alertId: Types.ObjectId | string, itemId: Types.ObjectId | string): string {
+  return `${String(alertId)}:${String(itemId)}`;
+}
+
 export type AlertItemDoc = InferSchemaType<typeof alertItemSchema>;
 export type AlertItemModel = Model<AlertItemDoc>;
 export const alertItemModel = (c: Connection): AlertItemModel => c.model<AlertItemDoc>('AlertItem', alertItemSchema);
+
+/**
+ * `alert_keys`: per dedup key (`_id`), the alert that last took it — so finding a key's open alert is an `_id`
+ * read, the one lookup FerretDB v1 on SQLite does not answer by decoding every alert in Go. It is a pointer to
+ * check, never the truth: the alert read by `_id` holds the key only if its `openKey` equals the key (lifecycle
+ * actions move openKey without touching the pointer), and the unique openKey index still decides who holds it.
+ * recordEvidence sets the pointer before inserting a new alert, so every alert it opens was pointed at; the
+ * backfill marker says the alerts written before pointers existed have been pointed at too (backfillAlertKeys).
+ * A raw collection, like document_locks: only the alert repository reads or writes it.
+ */
+export const ALERT_KEYS_COLLECTION = 'alert_keys';
+/** The `_id` of the marker backfillAlertKeys writes when every key of the alerts written before has a pointer. */
+export const ALERT_KEYS_BACKFILLED_ID = '#backfilled';
+
+export interface AlertKeyDoc {
+  /** The dedup key (or ALERT_KEYS_BACKFILLED_ID for the marker). */
+  _id: string;
+  /** The alert that last took the key (absent on the marker). */
+  alertId?: Types.ObjectId;
+  at: Date;
+}
 
 /**
  * One lifecycle change, written before it is applied. Its _id `<alertId>:<seq>` (seq = the history length the
