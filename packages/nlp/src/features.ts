@@ -289,10 +289,11 @@ export interface TextFeatures {
   readonly inverseNorm: number;
   /** Feature-table generation the dense indices belong to (see {@link featureGeneration}). */
   readonly generation: number;
+  /** Every dense index of this generation so far is below this (they are handed out in order). */
+  readonly denseLimit: number;
   /**
    * The words whose own features (word, stem, character n-grams) make up the sums, each with its number of
-   * occurrences: `sums` = Σ occurrences × the word's own values + the cross-word features (bigrams, lexicon groups),
-   * whose part of each sum is in `crossSums` where `crossMark` equals `stamp`.
+   * occurrences: `sums` = Σ occurrences × the word's own values + the cross-word features (bigrams, lexicon groups).
    */
   readonly wordCount: number;
   readonly words: readonly WordFeatures[];
@@ -300,14 +301,21 @@ export interface TextFeatures {
   /** Lexeme id of each word (valid in `lexemeGeneration`), or -1 for a token the normaliser did not intern. */
   readonly wordLexemes: Int32Array;
   readonly lexemeGeneration: number;
-  readonly crossSums: Float64Array;
-  readonly crossMark: Int32Array;
-  readonly stamp: number;
+  /**
+   * The features whose tf value is not the words' own part of their sum, with the difference: tf(c) − c + (cross-word
+   * part of c). Only cross-word features and features summing past 1 (the sub-linear part) have one, so a linear
+   * model's Σ_f W_f·tf(c_f) is Σ_words occurrences × (the word's own Σ W_f·value) + Σ_corrections W_f·difference.
+   */
+  readonly correctionCount: number;
+  readonly correctionDense: Int32Array;
+  readonly correctionValues: Float64Array;
   /** The word-feature settings (`charMin|charMax|charWeight`): a word's own features depend on them. */
   readonly optionsKey: string;
 }
 
 let tfScratch = new Float64Array(4096);
+let correctionDense = new Int32Array(4096);
+let correctionValues = new Float64Array(4096);
 let textWords: WordFeatures[] = [];
 let wordOccurrences = new Int32Array(1024);
 let wordLexemes = new Int32Array(1024);
@@ -399,14 +407,26 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
   const n = accSize;
   if (tfScratch.length < n) tfScratch = new Float64Array(Math.max(n, tfScratch.length * 2));
   const tf = tfScratch;
+  if (correctionDense.length < n) {
+    correctionDense = new Int32Array(tf.length);
+    correctionValues = new Float64Array(tf.length);
+  }
+  let correctionCount = 0;
   let norm = 0;
   for (let i = 0; i < n; i++) {
-    const c = accVals[accUsed[i]!]!;
+    const d = accUsed[i]!;
+    const c = accVals[d]!;
     // Sub-linear term frequency, then L2 normalisation so long texts do not dominate. Small whole counts (the hate
     // layer's n-grams) read the same value from a table.
     const v = c > 1 ? (c < SUBLINEAR.length && c === Math.floor(c) ? SUBLINEAR[c]! : 1 + Math.log(c) * 0.5) : c;
     tf[i] = v;
     norm += v * v;
+    const cross = crossMark[d] === stamp;
+    if (v !== c || cross) {
+      correctionDense[correctionCount] = d;
+      // tf(c) minus the words' own part of c, which is c minus its cross-word part.
+      correctionValues[correctionCount++] = cross ? v - (c - crossSums[d]!) : v - c;
+    }
   }
   return {
     size: n,
@@ -416,14 +436,15 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
     tf,
     inverseNorm: norm > 0 ? 1 / Math.sqrt(norm) : 0,
     generation: featureGen,
+    denseLimit: internSize,
     wordCount,
     words: textWords,
     wordOccurrences,
     wordLexemes,
     lexemeGeneration: nt.generation,
-    crossSums,
-    crossMark,
-    stamp,
+    correctionCount,
+    correctionDense,
+    correctionValues,
     optionsKey: cacheKey,
   };
 }

@@ -321,20 +321,11 @@ export class SoftmaxModel {
       const n = x.wordOccurrences[i]!;
       for (let k = 0; k < K; k++) S[k]! += n * P[off + k]!;
     }
-    const order = x.dense;
     const ids = x.featureIds;
-    const sums = x.sums;
-    const tf = x.tf;
-    const crossMark = x.crossMark;
-    const stamp = x.stamp;
-    const dw = this.denseWeightsFor(x.generation);
-    for (let f = 0; f < x.size; f++) {
-      const d = order[f]!;
-      const c = sums[d]!;
-      const t = tf[f]!;
-      const cross = crossMark[d] === stamp;
-      if (!cross && t === c) continue;
-      const coef = cross ? t - (c - x.crossSums[d]!) : t - c;
+    const dw = this.denseWeightsFor(x);
+    for (let f = 0; f < x.correctionCount; f++) {
+      const d = x.correctionDense[f]!;
+      const coef = x.correctionValues[f]!;
       const base = d * K;
       if (dw[base] !== dw[base]) {
         // NaN: first sight of this feature in this generation.
@@ -355,13 +346,23 @@ export class SoftmaxModel {
    * table is 2^17 rows in hash order, so every lookup missed the CPU caches, while dense indices of the features
    * common to many texts are small and close together.
    */
-  private denseWeights: Float32Array | undefined;
+  private denseWeights = new Float32Array(0);
   private denseWeightsGeneration = -1;
 
-  private denseWeightsFor(generation: number): Float32Array {
-    if (this.denseWeights === undefined || this.denseWeightsGeneration !== generation) {
-      (this.denseWeights ??= new Float32Array(FEATURE_INDEX_LIMIT * this.K)).fill(NaN);
-      this.denseWeightsGeneration = generation;
+  /**
+   * The dense-index weight copy for `x`, grown to cover its largest dense index (they are allocated in order, so
+   * it stays as small as the feature table; the full 2^20 × K would be 12 MB touched at once).
+   */
+  private denseWeightsFor(x: TextFeatures): Float32Array {
+    if (this.denseWeightsGeneration !== x.generation) {
+      this.denseWeights.fill(NaN);
+      this.denseWeightsGeneration = x.generation;
+    }
+    const need = x.denseLimit * this.K;
+    if (need > this.denseWeights.length) {
+      const grown = new Float32Array(Math.min(FEATURE_INDEX_LIMIT * this.K, Math.max(need, this.denseWeights.length * 2))).fill(NaN);
+      grown.set(this.denseWeights);
+      this.denseWeights = grown;
     }
     return this.denseWeights;
   }
@@ -523,24 +524,14 @@ export class ModelBank {
       if (n === 1) for (let c = 0; c < W; c++) S[c]! += P[off + c]!;
       else for (let c = 0; c < W; c++) S[c]! += n * P[off + c]!;
     }
-    const order = x.dense;
-    const sums = x.sums;
-    const tf = x.tf;
-    const crossMark = x.crossMark;
-    const crossSums = x.crossSums;
-    const stamp = x.stamp;
-    const n = x.size;
-    for (let f = 0; f < n; f++) {
-      const d = order[f]!;
-      const c = sums[d]!;
-      const t = tf[f]!;
-      const cross = crossMark[d] === stamp;
-      if (!cross && t === c) continue;
-      // tf(c) − (own part of c) = tf(c) − c + x.
-      const coef = cross ? t - (c - crossSums[d]!) : t - c;
+    const correctionDense = x.correctionDense;
+    const correctionValues = x.correctionValues;
+    for (let f = 0; f < x.correctionCount; f++) {
+      const d = correctionDense[f]!;
       let row = memo[d]!;
       if (row === -2) row = memo[d] = this.rowOf(ids[d]! & SMI_MASK);
       if (row < 0) continue;
+      const coef = correctionValues[f]!;
       const base = row * W;
       for (let k = lo[row]!, e = hi[row]!; k < e; k++) S[k]! += w[base + k]! * coef;
     }
