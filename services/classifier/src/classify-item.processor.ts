@@ -81,7 +81,7 @@ export async function classifyItem(deps: ClassifyDeps, payload: ClassifyItemJob,
     source: source?.name,
   });
   const at = deps.now();
-  await saveClassification(deps.models, String(item._id), result, at);
+  await saveClassification(deps.models, String(item._id), result, at, item);
   const plans = planAlertEvidence(result, deps.alertMinScore);
   for (const plan of plans) {
     const dedupKey = dedupKeyFor(plan.mission, plan.narrative, plan.target);

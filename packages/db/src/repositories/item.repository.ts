@@ -219,11 +219,18 @@ export async function findStalePending(models: Models, olderThan: Date, limit = 
 
 /**
  * Stores a classification and the denormalised fields list filters and statistics use (`terms`, `storyId`).
- * Idempotent. `storyId` is re-derived here too, so re-classifying older items fills it in.
+ * Idempotent. `storyId` is re-derived here too, so re-classifying older items fills it in. `read` is the item as
+ * the caller just read it (its near-duplicate link), which saves a second read — on FerretDB v1 a scan of items.
  */
-export async function saveClassification(models: Models, itemId: string, result: Classification, at: Date): Promise<void> {
+export async function saveClassification(
+  models: Models,
+  itemId: string,
+  result: Classification,
+  at: Date,
+  read?: { readonly nearDuplicateOf?: Types.ObjectId | null },
+): Promise<void> {
   const id = new Types.ObjectId(itemId);
-  const links = await models.items.findById(id, { nearDuplicateOf: 1 }).lean();
+  const links = read ?? (await models.items.findById(id, { nearDuplicateOf: 1 }).lean());
   await models.items.updateOne(
     { _id: id },
     {
