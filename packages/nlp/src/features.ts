@@ -96,6 +96,24 @@ export function featureGeneration(): number {
 /** Upper bound (exclusive) of {@link FeatureVector.dense} indices, for sizing memo arrays. */
 export const FEATURE_INDEX_LIMIT = FEATURE_CAPACITY;
 
+/**
+ * A small direct-mapped cache in front of {@link intern} for bigram ids, which are interned per occurrence (twice per
+ * text, for the narrative and the hate-layer features): the intern table is 16 MB and each probe missed the CPU
+ * caches, while the bigrams of a text mostly recur. Cleared with the table.
+ */
+const BIGRAM_CACHE_BITS = 14;
+const bigramCacheIds = new Int32Array(1 << BIGRAM_CACHE_BITS).fill(-1);
+const bigramCacheDense = new Int32Array(1 << BIGRAM_CACHE_BITS);
+
+function internBigram(id: number): number {
+  const slot = Math.imul(id, 0x9e3779b1) >>> (32 - BIGRAM_CACHE_BITS);
+  if (bigramCacheIds[slot] === id) return bigramCacheDense[slot]!;
+  const d = intern(id);
+  bigramCacheIds[slot] = id;
+  bigramCacheDense[slot] = d;
+  return d;
+}
+
 function intern(id: number): number {
   const mask = (1 << INTERN_BITS) - 1;
   let slot = Math.imul(id, 0x9e3779b1) >>> (32 - INTERN_BITS);
@@ -229,6 +247,7 @@ function startText(): void {
   }
   if (internSize >= featureReset) {
     internKeys.fill(-1);
+    bigramCacheIds.fill(-1);
     internSize = 0;
     wordCaches.clear();
     featureGen++;
@@ -395,7 +414,7 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
       accAdd(wf.wordDense, count);
       pushWord(wf, count, l);
     }
-    if (bigrams && prev !== 0) crossAdd(intern(mix(prev, wf.word) & 0x3fffffff), 1);
+    if (bigrams && prev !== 0) crossAdd(internBigram(mix(prev, wf.word) & 0x3fffffff), 1);
     prev = wf.word;
     if (count <= 0) continue;
     const dense = wf.dense;
