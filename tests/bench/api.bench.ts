@@ -5,7 +5,7 @@
  * Sizes: BENCH_ALERTS (default 10000) and BENCH_ITEMS (default 100000); the issue's size is BENCH_ALERTS=100000
  * BENCH_ITEMS=1000000. BENCH_RATE requests/s (200), BENCH_SECONDS per scenario (15), BENCH_LIVE_ITEMS (20) for
  * item → alert. Starts its own FerretDB (SQLite) unless BENCH_MONGO_URL is set.
- * BENCH_DATA_DIR=/some/dir keeps FerretDB's files there and reuses the loaded database on the next run with the
+ * BENCH_DATABASE_PATH=false skips the database-path probes. BENCH_DATA_DIR=/some/dir keeps FerretDB's files there and reuses the loaded database on the next run with the
  * same sizes (a 1 M-item load takes minutes on FerretDB; run it once). BENCH_READ_MODEL=false measures the alert
  * lists on the database path instead of the API's in-memory read model (ALERT_READ_MODEL).
  */
@@ -408,23 +408,26 @@ if (LIVE_ITEMS > 0) {
 
 // Database-path scenarios last: a request FerretDB cannot answer in time keeps it busy after the client gives up,
 // which would skew the figures measured after it.
-log('Measuring the database path…');
-if (readModel) {
-  rows.push(await scenario('alert triage queue, database path', TRIAGE, 'database', rawApi.url, true));
+// BENCH_DATABASE_PATH=false skips these probes: at 1 M items each takes minutes on FerretDB v1 and they do not change.
+if (process.env.BENCH_DATABASE_PATH !== 'false') {
+  log('Measuring the database path…');
+  if (readModel) {
+    rows.push(await scenario('alert triage queue, database path', TRIAGE, 'database', rawApi.url, true));
+    rows.push(
+      await scenario('alert list, one mission, database path', MISSION_LIST, 'database', rawApi.url, true),
+    );
+  }
   rows.push(
-    await scenario('alert list, one mission, database path', MISSION_LIST, 'database', rawApi.url, true),
+    await scenario(
+      'item search, mission × narrative',
+      '/api/v1/items?mission=MONUSCO&narrative=collusion_armed_groups&limit=50',
+      'database',
+      api.url,
+      true,
+    ),
   );
+  rows.push(await scenario('item list, newest', '/api/v1/items?limit=50', 'database', api.url, true));
 }
-rows.push(
-  await scenario(
-    'item search, mission × narrative',
-    '/api/v1/items?mission=MONUSCO&narrative=collusion_armed_groups&limit=50',
-    'database',
-    api.url,
-    true,
-  ),
-);
-rows.push(await scenario('item list, newest', '/api/v1/items?limit=50', 'database', api.url, true));
 const fmt = (v: number | null | undefined) => (v === undefined ? '—' : v === null ? 'timeout' : v.toFixed(0));
 console.log(
   `Data: ${ITEMS.toLocaleString('en-US')} items, ${ALERTS.toLocaleString('en-US')} alerts on ${backend}; loaded in ${loadSeconds.toFixed(0)} s. ${RATE} requests/s for ${SECONDS} s per scenario, 20 connections, client ${CLIENT_IN_WORKER ? 'in its own worker thread' : 'on the API event loop'}, Node ${process.version}.\n`,
