@@ -149,12 +149,20 @@ export class LexiconMatcher {
   private lexemeGeneration = -1;
   /** Rank of each entry's group in string order, so the pruning sort compares integers (same order as before). */
   private readonly groupRank: Int32Array;
-  private readonly groups: number;
   /** Dedupe stamps of (entry, start token): an entry is recorded once per start; see {@link LexiconMatcher.match}. */
   private readonly stamp: Int32Array;
   private stampCounter = 0;
   /** Children of the root by key id, as an array: every token's keys are looked up there, most find nothing. */
   private readonly rootChild: (TrieNode | undefined)[];
+  /** Raw matches of the text being matched (see {@link LexiconMatcher.match}), reused from text to text. */
+  private rawEntry: Int32Array = new Int32Array(256);
+  private rawStart: Int32Array = new Int32Array(256);
+  private rawEnd: Int32Array = new Int32Array(256);
+  /** 4 when the match skipped a token, plus its {@link MatchVia} index. */
+  private rawRoute: Int32Array = new Int32Array(256);
+  /** Raw match indices in pruning order, the kept ones first (see {@link LexiconMatcher.pruneContained}). */
+  private order: Int32Array = new Int32Array(256);
+  private readonly groupCounts: Int32Array;
 
   constructor(entries: readonly MatcherEntry[]) {
     this.entries = entries;
@@ -164,7 +172,7 @@ export class LexiconMatcher {
     const groups = [...new Set(entries.map((e) => e.group))].sort();
     const rank = new Map(groups.map((g, i) => [g, i]));
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
-    this.groups = groups.length;
+    this.groupCounts = new Int32Array(groups.length + 1);
     this.stamp = new Int32Array(entries.length);
     this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
     for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;
@@ -332,7 +340,6 @@ export class LexiconMatcher {
     }
     const keyed: KeyIds[] = new Array<KeyIds>(n);
     for (let i = 0; i < n; i++) keyed[i] = this.keyIdsOf(tokens[i]!);
-    const raw: Match[] = [];
     const entries = this.entries;
     const keyKind = this.keyKind;
     const stamp = this.stamp;
@@ -343,22 +350,20 @@ export class LexiconMatcher {
     // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
     // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
     let cur = 0;
+    // Raw matches are recorded as (entry, start, end, gaps and via) in reused typed arrays: most are pruned as
+    // contained in a longer match of their group, so Match objects (and their surface strings) are only built for the
+    // ones kept.
+    let count = 0;
 
     const record = (id: number, startTok: number, endTok: number, gaps: number, via: number): void => {
       if (stamp[id] === cur) return;
       stamp[id] = cur;
-      const e = entries[id]!;
-      const start = tokens[startTok]!.start;
-      const end = tokens[endTok - 1]!.end;
-      let w = e.weight * (gaps ? GAP_PENALTY : 1);
-      if (via === V_FUZZY) w *= FUZZY_PENALTY;
-      if (via === V_ARABIZI) w *= ARABIZI_PENALTY;
-      const surface = cleaned.slice(start, end);
-      raw.push(
-        e.meta === undefined
-          ? { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]! }
-          : { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]!, meta: e.meta },
-      );
+      if (count === this.rawEntry.length) this.growRaw();
+      this.rawEntry[count] = id;
+      this.rawStart[count] = startTok;
+      this.rawEnd[count] = endTok;
+      this.rawRoute[count] = (gaps ? 4 : 0) | via;
+      count++;
     };
 
     // How the walk reached a node, given the key just taken and how it reached the parent.
@@ -399,51 +404,98 @@ export class LexiconMatcher {
         if (c) walk(c, i, i + 1, 0, viaOf(k, tk.inexact[q]!, V_EXACT));
       }
     }
-    return pruneContained(raw, this.groupRank, this.groups);
-  }
-}
 
-/**
- * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
- * "brûlons la base"). Sorted sweep; the sort is linear in practice (the insertion sort only reorders matches that share a
- * group and a start token, a handful at most), so a huge repetitive text cannot make this quadratic.
- */
-function pruneContained(matches: Match[], groupRank: Int32Array, groups: number): Match[] {
-  if (matches.length < 2) return matches;
-  // Order: group (string order, as precomputed integer ranks), start, longest first, entry. Matches arrive in start
-  // order, so a stable counting sort by group leaves each group almost sorted and an insertion sort finishes it in
-  // linear time; a comparison sort of the whole list was a visible share of matching.
-  const counts = new Int32Array(groups + 1);
-  for (const m of matches) counts[groupRank[m.entry]! + 1]!++;
-  for (let g = 1; g < counts.length; g++) counts[g]! += counts[g - 1]!;
-  const sorted = new Array<Match>(matches.length);
-  for (const m of matches) sorted[counts[groupRank[m.entry]!]!++] = m;
-  for (let i = 1; i < sorted.length; i++) {
-    const m = sorted[i]!;
-    let j = i - 1;
-    while (j >= 0 && after(sorted[j]!, m, groupRank)) {
-      sorted[j + 1] = sorted[j]!;
-      j--;
+    const kept = this.pruneContained(count);
+    const out: Match[] = new Array<Match>(kept);
+    for (let r = 0; r < kept; r++) {
+      const x = this.order[r]!;
+      const id = this.rawEntry[x]!;
+      const startTok = this.rawStart[x]!;
+      const endTok = this.rawEnd[x]!;
+      const route = this.rawRoute[x]!;
+      const via = route & 3;
+      const e = entries[id]!;
+      const start = tokens[startTok]!.start;
+      const end = tokens[endTok - 1]!.end;
+      let w = e.weight * (route & 4 ? GAP_PENALTY : 1);
+      if (via === V_FUZZY) w *= FUZZY_PENALTY;
+      if (via === V_ARABIZI) w *= ARABIZI_PENALTY;
+      const surface = cleaned.slice(start, end);
+      out[r] =
+        e.meta === undefined
+          ? { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]! }
+          : { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]!, meta: e.meta };
     }
-    sorted[j + 1] = m;
+    return out;
   }
-  const keep: Match[] = [];
-  let group = -1;
-  let maxEnd = -1;
-  for (const m of sorted) {
-    const g = groupRank[m.entry]!;
-    if (g !== group) {
-      group = g;
-      maxEnd = -1;
+
+  private growRaw(): void {
+    const grow = (a: Int32Array): Int32Array => {
+      const g = new Int32Array(a.length * 2);
+      g.set(a);
+      return g;
+    };
+    this.rawEntry = grow(this.rawEntry);
+    this.rawStart = grow(this.rawStart);
+    this.rawEnd = grow(this.rawEnd);
+    this.rawRoute = grow(this.rawRoute);
+    this.order = grow(this.order);
+  }
+
+  /**
+   * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
+   * "brûlons la base"). Sorts the first `count` raw matches into {@link LexiconMatcher.order} — group (string order,
+   * as precomputed integer ranks), start, longest first, entry: a strict order, since an entry is recorded once per
+   * start — and compacts the kept ones to its front; returns how many are kept. Matches arrive in start order, so a
+   * stable counting sort by group leaves each group almost sorted and an insertion sort finishes it in linear time (it
+   * only reorders matches sharing a group and a start token, a handful at most): a huge repetitive text cannot make
+   * this quadratic.
+   */
+  private pruneContained(count: number): number {
+    const order = this.order;
+    const groupRank = this.groupRank;
+    const rawEntry = this.rawEntry;
+    const rawStart = this.rawStart;
+    const rawEnd = this.rawEnd;
+    if (count < 2) {
+      if (count === 1) order[0] = 0;
+      return count;
     }
-    // Sorted by start then longest first: a match is contained iff an earlier one of its group reaches its end.
-    if (m.endTok <= maxEnd) continue;
-    keep.push(m);
-    maxEnd = m.endTok;
+    const counts = this.groupCounts.fill(0);
+    for (let x = 0; x < count; x++) counts[groupRank[rawEntry[x]!]! + 1]!++;
+    for (let g = 1; g < counts.length; g++) counts[g]! += counts[g - 1]!;
+    for (let x = 0; x < count; x++) order[counts[groupRank[rawEntry[x]!]!]!++] = x;
+    for (let i = 1; i < count; i++) {
+      const m = order[i]!;
+      const mg = groupRank[rawEntry[m]!]!;
+      const ms = rawStart[m]!;
+      const me = rawEnd[m]!;
+      const mEntry = rawEntry[m]!;
+      let j = i - 1;
+      for (; j >= 0; j--) {
+        const a = order[j]!;
+        // Whether `a` sorts strictly after `m` (group, start, longest first, entry).
+        const d = groupRank[rawEntry[a]!]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || rawEntry[a]! - mEntry;
+        if (d <= 0) break;
+        order[j + 1] = a;
+      }
+      order[j + 1] = m;
+    }
+    let kept = 0;
+    let group = -1;
+    let maxEnd = -1;
+    for (let i = 0; i < count; i++) {
+      const x = order[i]!;
+      const g = groupRank[rawEntry[x]!]!;
+      if (g !== group) {
+        group = g;
+        maxEnd = -1;
+      }
+      // Sorted by start then longest first: a match is contained iff an earlier one of its group reaches its end.
+      if (rawEnd[x]! <= maxEnd) continue;
+      order[kept++] = x;
+      maxEnd = rawEnd[x]!;
+    }
+    return kept;
   }
-  return keep;
-}
-/** Whether `a` sorts strictly after `b` (group, start, longest first, entry). */
-function after(a: Match, b: Match, groupRank: Int32Array): boolean {
-  return (groupRank[a.entry]! - groupRank[b.entry]! || a.startTok - b.startTok || b.endTok - a.endTok || a.entry - b.entry) > 0;
 }
