@@ -177,7 +177,11 @@ const CALL_GROUPS: ReadonlySet<string> = new Set(['_call_to_act', 'incitement_vi
  * act (stance, severity, the S1 rule) nor as incitement lexicon evidence.
  */
 export const INFLECTED_CALL_GROUP = '_call_inflected';
+/** Groups listed as cues in the explanation (none of them is a term group). */
+const CUE_GROUPS = new Set<string>(['_report', '_logistics', '_leadership', INFLECTED_CALL_GROUP]);
 const ARABIC_PROCLITIC = /^[وف]/;
+/** A time of day ("8h", "18:30", "à 8 h"): logistics for the escalation rule. */
+const TIME_CUE = /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i;
 
 /**
  * Whether a call-to-act match is written in a listed form. Overlapping cues sharing a stem ("attaquons",
@@ -248,6 +252,17 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const modelHash = [mj ? createHash('sha256').update(JSON.stringify(mj)).digest('hex').slice(0, 10) : 'lexicon', hate?.hash ?? 'nohate'].join('.');
   const version = `${cat.version}+${modelHash}`;
 
+  // Class indices of the heads, looked up once instead of by name for every text (-1 when a class is absent, as before).
+  const iHarmful = harmModel ? harmModel.classes.indexOf('harmful') : -1;
+  const iS1 = s1Model ? s1Model.classes.indexOf('S1') : -1;
+  const iEndorse = stanceModel ? stanceModel.classes.indexOf('endorse') : -1;
+  const iCounter = stanceModel ? stanceModel.classes.indexOf('counter') : -1;
+  const iReport = stanceModel ? stanceModel.classes.indexOf('report') : -1;
+  const iHS = hate ? hate.classes.indexOf('HS') : -1;
+  const iOFF = hate ? hate.classes.indexOf('OFF') : -1;
+  const iNone = narrativeModel ? narrativeModel.classes.indexOf(NONE_CLASS) : -1;
+  const iNarrative = NARRATIVE_KEYS.map((key) => (narrativeModel ? narrativeModel.classes.indexOf(key) : -1));
+
   // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from
   // inflections the stemmers also reach (see asWritten).
   const callForms = new Set<string>();
@@ -296,14 +311,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
     const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(accumulateFeatures(modelNt, HATE_FEATURES)) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
-    const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![harmModel.classes.indexOf('harmful')]! : null;
-    const hateLayer = pHate && hate ? pHate[hate.classes.indexOf('HS')]! + 0.5 * (pHate[hate.classes.indexOf('OFF')] ?? 0) : 0;
+    const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![iHarmful]! : null;
+    const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;
     const scores = new Map<NarrativeKey, number>();
-    const iNone = narrativeModel ? narrativeModel.classes.indexOf(NONE_CLASS) : -1;
     const pNone = pNarr && iNone >= 0 ? pNarr[iNone]! : 0;
-    for (const key of NARRATIVE_KEYS) {
+    for (let ki = 0; ki < NARRATIVE_KEYS.length; ki++) {
+      const key = NARRATIVE_KEYS[ki]!;
       const lex = saturate(sums.get(key) ?? 0);
-      let p = pNarr && narrativeModel ? pNarr[narrativeModel.classes.indexOf(key)] ?? 0 : 0;
+      let p = pNarr && narrativeModel ? pNarr[iNarrative[ki]!] ?? 0 : 0;
       if (blend.pairwise && p > 0) p = p / (p + pNone);
       let s = Math.min(1, blend.model * p + blend.lexicon * lex);
       if (key === 'hate_speech' && hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
@@ -311,12 +326,15 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       if (key !== 'hate_speech' && !attribution.unReference) s *= blend.noUnPenalty;
       scores.set(key, Math.round(s * 1000) / 1000);
     }
-    const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+    const ranked = [...scores].sort((a, b) => b[1] - a[1]);
     let [bestKey, bestScore] = ranked[0]!;
     const call = sums.get('_call_to_act') ?? 0;
     const lexOf = (k: NarrativeKey): number => sums.get(k) ?? 0;
-    const pS1 = s1Model && probs ? probs[2]![s1Model.classes.indexOf('S1')]! : 0;
-    const targetOrLogistics = (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0 || (sums.get('_logistics') ?? 0) > 0 || /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i.test(nt.cleaned);
+    const pS1 = s1Model && probs ? probs[2]![iS1]! : 0;
+    // A time ("8h", "18:30") counts as logistics; tested at most once per text, and only when the other cues are absent.
+    let timeCue: boolean | undefined;
+    const hasTimeCue = (): boolean => (timeCue ??= TIME_CUE.test(nt.cleaned));
+    const targetOrLogistics = (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0 || (sums.get('_logistics') ?? 0) > 0 || hasTimeCue();
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
     const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
@@ -345,7 +363,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
     if (stanceModel && probs) {
       const p = probs[1]!;
-      stanceProbs = { endorse: p[stanceModel.classes.indexOf('endorse')] ?? 0, counter: p[stanceModel.classes.indexOf('counter')] ?? 0, report: p[stanceModel.classes.indexOf('report')] ?? 0 };
+      stanceProbs = { endorse: p[iEndorse] ?? 0, counter: p[iCounter] ?? 0, report: p[iReport] ?? 0 };
     }
     const stanceResult = decideStance({
       hasNarrative: topNarrative !== null,
@@ -387,7 +405,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
         callToAct: call > 0,
         target: (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0,
-        logistics: (sums.get('_logistics') ?? 0) > 0 || /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i.test(nt.cleaned),
+        logistics: (sums.get('_logistics') ?? 0) > 0 || hasTimeCue(),
         contingentNamed: attribution.contingents.length > 0,
         leadershipNamed: (sums.get('_leadership') ?? 0) > 0,
       },
@@ -408,12 +426,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       for (const m of missions) missionEvidence.push({ mission: m, evidence: ['mission area (hate speech)'] });
     }
 
-    const matchedTerms: MatchedTerm[] = matches
-      .filter((m) => TERM_GROUPS.has(m.group))
-      .map((m) => ({ term: m.term, narrative: m.group as MatchedTerm['narrative'], language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 }));
-    const cues = matches
-      .filter((m) => m.group === '_report' || m.group === '_logistics' || m.group === '_leadership' || m.group === INFLECTED_CALL_GROUP)
-      .map((m) => ({ cue: m.group.slice(1), term: m.term, language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 }));
+    const matchedTerms: MatchedTerm[] = [];
+    const cues: { cue: string; term: string; language: string; surface: string; weight: number }[] = [];
+    for (const m of matches) {
+      if (TERM_GROUPS.has(m.group)) matchedTerms.push({ term: m.term, narrative: m.group as MatchedTerm['narrative'], language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 });
+      else if (CUE_GROUPS.has(m.group)) cues.push({ cue: m.group.slice(1), term: m.term, language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 });
+    }
     if (src) notes.push(`source recognised as ${src.kind === 'official' ? 'official mission outlet' : 'fact-checker'}: ${src.entry.name}`);
     if (!narrativeModel) notes.push('no trained model loaded: lexicon-only scores');
 
@@ -431,13 +449,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         missionEvidence,
         notes,
         cues,
-        stance: { reasons: stanceResult.reasons, scores: roundAll(stanceResult.scores) },
+        stance: { reasons: stanceResult.reasons, scores: roundStanceScores(stanceResult.scores) },
         severity: { reason: sev.reason, escalated: sev.escalated },
         model: {
           narrative: pNarr && narrativeModel ? topProbs(narrativeModel.classes, pNarr, 3) : null,
           escalation: s1Model ? Math.round(pS1 * 1000) / 1000 : null,
           harm: pHarm === null ? null : Math.round(pHarm * 1000) / 1000,
-          hateLayer: pHate && hate ? roundAll(Object.fromEntries(hate.classes.map((c, i) => [c, pHate[i]!]))) : null,
+          hateLayer: pHate && hate ? roundByClass(hate.classes, pHate) : null,
           weights: { model: blend.model, lexicon: blend.lexicon },
         },
         detectedLanguage: detected,
@@ -457,21 +475,56 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
  */
 const TARGET_DETERMINERS = /^(?:(?:la|le|les|l'|l’|leur|leurs|the|their|a|an|un|une|des|du|de)\s*)+/;
 
+// Target surfaces repeat from text to text ("la base", "le convoi"): their key words are memoised, in a map cleared
+// when it grows past a bound.
+const targetWordsMemo = new Map<string, string>();
+
+/** A target cue's surface as alert-key words: lower case, single spaces, determiners dropped. */
+function targetWords(surface: string): string {
+  let v = targetWordsMemo.get(surface);
+  if (v === undefined) {
+    // Determiners dropped so "la base", "leur base" and "the base" key the same alert.
+    v = surface.toLowerCase().replace(/\s+/g, ' ').trim().replace(TARGET_DETERMINERS, '');
+    if (targetWordsMemo.size >= 10_000) targetWordsMemo.clear();
+    targetWordsMemo.set(surface, v);
+  }
+  return v;
+}
+
 function describeTarget(missions: readonly string[], matches: readonly Match[]): string {
   const pick = (g: string): Match | undefined => matches.find((m) => m.group === g);
   const cue = pick('_target') ?? pick('g:contingent') ?? pick('_logistics') ?? pick('g:place');
-  // Determiners dropped so "la base", "leur base" and "the base" key the same alert.
-  const where = cue ? cue.surface.toLowerCase().replace(/\s+/g, ' ').trim().replace(TARGET_DETERMINERS, '') : '';
+  const where = cue ? targetWords(cue.surface) : '';
   return [missions.join('+'), where].filter(Boolean).join(' ') || 'unspecified target';
 }
 
-function roundAll(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Stance scores rounded to 3 decimals, keys in decideStance's order. */
+function roundStanceScores(s: { endorse: number; counter: number; report: number }): Record<string, number> {
+  return { endorse: round3(s.endorse), counter: round3(s.counter), report: round3(s.report) };
 }
 
+/** Probabilities by class name, rounded to 3 decimals, in class order. */
+function roundByClass(classes: readonly string[], p: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < classes.length; i++) out[classes[i]!] = round3(p[i]!);
+  return out;
+}
+
+/**
+ * The `n` most probable classes, probabilities rounded to 3 decimals, ties (after rounding) in class order: what a
+ * stable sort of every class would put first, without building and sorting an object per class.
+ */
 function topProbs(classes: readonly string[], p: Float64Array, n: number): { label: string; p: number }[] {
-  return classes
-    .map((label, i) => ({ label, p: Math.round(p[i]! * 1000) / 1000 }))
-    .sort((a, b) => b.p - a.p)
-    .slice(0, n);
+  const top: { label: string; p: number }[] = [];
+  for (let i = 0; i < classes.length; i++) {
+    const v = round3(p[i]!);
+    if (top.length === n && v <= top[n - 1]!.p) continue;
+    let j = Math.min(top.length, n - 1);
+    while (j > 0 && top[j - 1]!.p < v) j--;
+    if (top.length === n) top.pop();
+    top.splice(j, 0, { label: classes[i]!, p: v });
+  }
+  return top;
 }

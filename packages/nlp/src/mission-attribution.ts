@@ -30,27 +30,37 @@ function push(map: Map<MissionCode, string[]>, code: MissionCode, ev: string): v
 /** Attribute a text to missions from its gazetteer matches. */
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
   const direct = new Map<MissionCode, string[]>();
-  const area = new Map<MissionCode, string[]>();
+  // Area matches by mission, in order of first mention; their evidence strings are only written for the missions
+  // that end up attributed (most area mentions name places of missions the text is not about).
+  const area = new Map<MissionCode, Match[]>();
   const generic: string[] = [];
   const contingents = new Set<string>();
   for (const m of matches) {
     if (m.group === 'g:pk' || m.group === 'g:un') {
       // English "UN" only in capitals: the lower-case form is the French article "un".
-      if (m.term.toLowerCase() === 'un' && m.surface !== 'UN') continue;
-      generic.push(`"${m.surface}"`);
+      if (m.term.length === 2 && m.term.toLowerCase() === 'un' && m.surface !== 'UN') continue;
+      generic.push(m.surface);
     } else if (DIRECT.has(m.group) && m.meta) {
       push(direct, m.meta as MissionCode, `${m.group === 'g:outlet' ? 'mission outlet' : 'named'} "${m.surface}"`);
     } else if (AREA.has(m.group) && m.meta) {
-      push(area, m.meta as MissionCode, `${m.group.slice(2)} "${m.surface}"`);
+      const list = area.get(m.meta as MissionCode);
+      if (!list) area.set(m.meta as MissionCode, [m]);
+      else list.push(m);
     } else if (m.group === 'g:contingent' && m.meta) {
       contingents.add(m.meta);
     }
   }
+  const areaEvidence = (code: MissionCode): string[] => {
+    const out = new Map<MissionCode, string[]>();
+    for (const m of area.get(code) ?? []) push(out, code, `${m.group.slice(2)} "${m.surface}"`);
+    return out.get(code) ?? [];
+  };
   const evidence: { mission: MissionCode; evidence: string[] }[] = [];
-  for (const [code, ev] of direct) evidence.push({ mission: code, evidence: [...ev, ...(area.get(code) ?? [])] });
+  for (const [code, ev] of direct) evidence.push({ mission: code, evidence: [...ev, ...areaEvidence(code)] });
   // Area evidence attributes a mission only when the text speaks of peacekeepers or the UN and names no mission.
   if (direct.size === 0 && generic.length > 0) {
-    for (const [code, ev] of area) evidence.push({ mission: code, evidence: [`generic ${[...new Set(generic)].slice(0, 2).join(', ')}`, ...ev] });
+    const quoted = [...new Set(generic)].slice(0, 2).map((g) => `"${g}"`);
+    for (const code of area.keys()) evidence.push({ mission: code, evidence: [`generic ${quoted.join(', ')}`, ...areaEvidence(code)] });
   }
   evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);

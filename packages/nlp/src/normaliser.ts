@@ -48,6 +48,15 @@ export interface NormalisedText {
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
 
+/** Whether `s` has a character the control-character or zero-width replacements in {@link cleanText} would touch. */
+function hasControlOrInvisible(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== 0x0d : c >= 0x7f && (c <= 0x9f || c === 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff)) return true;
+  }
+  return false;
+}
+
 /**
  * Clean raw input: strip HTML tags/scripts and decode entities, drop control and zero-width characters (evasion by
  * invisible characters is common), NFC, and cap the size. Never throws.
@@ -78,7 +87,10 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
     });
   }
   // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish.
-  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
+  // Most texts have neither: one scan of the code units decides, instead of two regex passes over every text.
+  if (hasControlOrInvisible(text)) {
+    text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
+  }
   text = text.normalize('NFC');
   if (text.length > MAX_TEXT_CHARS) {
     text = text.slice(0, MAX_TEXT_CHARS);
@@ -404,7 +416,10 @@ export function tokenise(raw: string): NormalisedText {
   }
   scanTokens(cleaned);
   const tokens: Token[] = [];
-  const scriptCounts = { latin: 0, arabic: 0, other: 0 };
+  // Letter counts by script in locals: a keyed store into an object by script name was a visible share of this loop.
+  let latinLetters = 0;
+  let arabicLetters = 0;
+  let otherLetters = 0;
   let arabiziSignals = 0;
   let latinTokens = 0;
   const forms: TokenForms[] = [];
@@ -425,11 +440,12 @@ export function tokenise(raw: string): NormalisedText {
     } else f = normaliseTokenCached(cleaned, start, end, rawHash[i]!);
     const { norm, script } = f;
     if (!norm) continue;
-    scriptCounts[script] += norm.length;
     if (script === 'latin') {
+      latinLetters += norm.length;
       latinTokens++;
       if (f.arabiziSignal) arabiziSignals++;
-    }
+    } else if (script === 'arabic') arabicLetters += norm.length;
+    else otherLetters += norm.length;
     tokens.push({ norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : f.id });
     forms.push(f);
   }
@@ -449,7 +465,7 @@ export function tokenise(raw: string): NormalisedText {
     }
     notes.push('Arabizi detected: Latin tokens also matched against the Arabic lexicon');
   }
-  return { cleaned, tokens, arabizi, truncated, notes, scriptCounts, generation };
+  return { cleaned, tokens, arabizi, truncated, notes, scriptCounts: { latin: latinLetters, arabic: arabicLetters, other: otherLetters }, generation };
 }
 
 /**

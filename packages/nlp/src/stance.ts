@@ -73,6 +73,8 @@ export function decideStance(i: StanceInput): StanceResult {
 export function sourceKind(catalogue: Catalogue, source?: string | null, url?: string | null): { kind: SourceKind; entry: SourceEntry } | null {
   const host = hostOf(url);
   const name = source?.trim().toLowerCase() ?? '';
+  // Most items come with neither (or with a source no rule can match): nothing to look up.
+  if (!name && !host) return null;
   const path = url ? url.toLowerCase() : '';
   const find = (list: readonly SourceEntry[]): SourceEntry | undefined =>
     list.find(
