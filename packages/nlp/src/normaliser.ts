@@ -48,15 +48,6 @@ export interface NormalisedText {
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
 
-/** Whether `s` has a character the control-character or zero-width replacements in {@link cleanText} would touch. */
-function hasControlOrInvisible(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== 0x0d : c >= 0x7f && (c <= 0x9f || c === 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff)) return true;
-  }
-  return false;
-}
-
 /**
  * Clean raw input: strip HTML tags/scripts and decode entities, drop control and zero-width characters (evasion by
  * invisible characters is common), NFC, and cap the size. Never throws.
@@ -87,10 +78,7 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
     });
   }
   // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish.
-  // Most texts have neither: one scan of the code units decides, instead of two regex passes over every text.
-  if (hasControlOrInvisible(text)) {
-    text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
-  }
+  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
   text = text.normalize('NFC');
   if (text.length > MAX_TEXT_CHARS) {
     text = text.slice(0, MAX_TEXT_CHARS);
