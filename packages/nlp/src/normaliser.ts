@@ -410,7 +410,6 @@ export function tokenise(raw: string): NormalisedText {
   let otherLetters = 0;
   let arabiziSignals = 0;
   let latinTokens = 0;
-  const forms: TokenForms[] = [];
   const run = { text: '' };
   for (let i = 0; i < rawCount; i++) {
     const start = rawStart[i]!;
@@ -435,7 +434,6 @@ export function tokenise(raw: string): NormalisedText {
     } else if (script === 'arabic') arabicLetters += norm.length;
     else otherLetters += norm.length;
     tokens.push({ norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : f.id });
-    forms.push(f);
   }
   // Arabizi is a text-level decision: two signals, or one in a very short text. Only then do plain Latin words
   // ("barra", "unifil") get an Arabizi reading, which keeps English and French free of spurious Arabic matches.
@@ -446,7 +444,8 @@ export function tokenise(raw: string): NormalisedText {
       if (t.script !== 'latin') continue;
       let sk: string;
       if (t.lexeme >= 0) {
-        const f = forms[i]!;
+        // A token with a lexeme id was interned in this generation: its forms are at that index.
+        const f = tokenForms[t.lexeme]!;
         sk = f.skeleton ??= arabiziSkeleton(foldLatin(f.surface));
       } else sk = arabiziSkeletonCached(cleaned.slice(t.start, t.end));
       if (sk.length >= 2) t.arabizi = sk;
