@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { FERRETDB_VERSION, ferretDbBinaryPath } from './paths.js';
 import { freePort, tcpOpen, waitFor } from './net.js';
 import { withLock } from './lock.js';
+import { keepSqliteIdIndexes } from './sqlite-id-index.js';
 
 export type Progress = (message: string) => void;
 
@@ -90,6 +91,11 @@ export async function startFerretDb(options: {
   port?: number;
   progress?: Progress;
   logFile?: string;
+  /**
+   * Keep an index on the `_id` expression FerretDB's SQLite backend really queries (sqlite-id-index.ts); without
+   * it every `_id` lookup scans its table. Default true.
+   */
+  idIndexes?: boolean;
 }): Promise<RunningFerretDb> {
   const binary = await ensureFerretDbBinary(options.progress);
   mkdirSync(options.dataDir, { recursive: true });
@@ -127,11 +133,27 @@ export async function startFerretDb(options: {
     child.kill('SIGKILL');
     throw error;
   }
+  let reported = false;
+  const keeper =
+    options.idIndexes === false
+      ? null
+      : keepSqliteIdIndexes(options.dataDir, {
+          onError: (error) => {
+            if (reported) return;
+            reported = true;
+            const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+            options.progress?.(
+              `Could not add _id indexes to FerretDB's SQLite files (${detail}); lookups by _id will scan their tables. Install the sqlite3 shell (Debian package sqlite3) to fix this.`,
+            );
+          },
+        });
+  await keeper?.pass();
   return {
     url: `mongodb://127.0.0.1:${port}/`,
     port,
     process: child,
     async stop() {
+      await keeper?.stop();
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
