@@ -447,12 +447,20 @@ if (readModel) {
     `\nRead model: ${st.size.toLocaleString('en-US')} alerts, rebuilt in ${st.lastRebuildMs} ms, heap ${heapBefore} → ${heapWithReadModel} MB; list requests from memory ${st.hits.toLocaleString('en-US')}, from the database (not loaded yet) ${st.misses}: hit rate ${((100 * st.hits) / Math.max(1, st.hits + st.misses)).toFixed(1)} %.`,
   );
 }
+// Each step gets 30 s: a background job still scanning FerretDB (early warning, read-model rebuild) must not keep
+// the bench — and the FerretDB it started — running after the results are out.
+const STEP_TIMEOUT_MS = 30_000;
 for (const step of [
   ...(classifier?.shutdownSteps ?? []),
   ...api.shutdownSteps,
   ...(rawApi === api ? [] : rawApi.shutdownSteps),
-])
-  await step.run().catch(() => {});
+]) {
+  const gaveUp = await Promise.race([
+    step.run().then(() => false, () => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STEP_TIMEOUT_MS).unref()),
+  ]);
+  if (gaveUp) log(`  shutdown step "${step.name}" still running after ${STEP_TIMEOUT_MS / 1000} s; going on`);
+}
 if (!DATA_DIR) await connection.dropDatabase().catch(() => {});
 await connection.close();
 await ferret?.stop();
