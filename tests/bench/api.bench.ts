@@ -334,17 +334,19 @@ if (LIVE_ITEMS > 0) {
   const stored: number[] = [];
   const LIVE_TIMEOUT_MS = 120_000;
   let timeouts = 0;
+  // Unique per run: a reused database keeps the live items of earlier runs.
+  const run = Date.now().toString(36);
   for (let i = 0; i < LIVE_ITEMS; i++) {
     const at = new Date();
     const b = timeBuckets(at);
     const item = await models.items.create({
       sourceId: source._id,
-      guid: `live-${i}`,
+      guid: `live-${run}-${i}`,
       title: `Live ${i}`,
       text: `Rendez-vous demain à 7h au rond-point n°${i} pour brûler la base de la MONUSCO à Goma !`,
       collectedAt: at,
       publishedAt: at,
-      contentHash: `live-${i}`,
+      contentHash: `live-${run}-${i}`,
       quarterHour: b.quarterHour,
       hour: b.hour,
       day: b.day,
