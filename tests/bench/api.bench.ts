@@ -40,6 +40,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
  * measures the old way, for comparison.
  */
 const CLIENT_IN_WORKER = process.env.BENCH_CLIENT_THREAD !== 'same';
+/** Seconds of discarded warm-up before each measured scenario (BENCH_WARMUP_SECONDS, 0 for none). */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const READ_MODEL = (process.env.BENCH_READ_MODEL ?? 'true') !== 'false';
 const DATA_DIR = process.env.BENCH_DATA_DIR;
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -261,6 +263,17 @@ async function scenario(
       };
     }
   }
+  // A discarded warm-up at the same rate first: the route's first seconds include JIT compilation and the
+  // collection of what the previous step (a read-model load, another scenario) left on the heap.
+  if (WARMUP_SECONDS > 0)
+    await autocannon({
+      url: `${base}${path}`,
+      headers: { authorization: `Bearer ${adminKey}` },
+      connections: 20,
+      overallRate: RATE,
+      duration: WARMUP_SECONDS,
+      ...(CLIENT_IN_WORKER ? { workers: 1 } : {}),
+    });
   const result = await autocannon({
     url: `${base}${path}`,
     headers: { authorization: `Bearer ${adminKey}` },
@@ -431,7 +444,7 @@ if (process.env.BENCH_DATABASE_PATH !== 'false') {
 }
 const fmt = (v: number | null | undefined) => (v === undefined ? '—' : v === null ? 'timeout' : v.toFixed(0));
 console.log(
-  `Data: ${ITEMS.toLocaleString('en-US')} items, ${ALERTS.toLocaleString('en-US')} alerts on ${backend}; loaded in ${loadSeconds.toFixed(0)} s. ${RATE} requests/s for ${SECONDS} s per scenario, 20 connections, client ${CLIENT_IN_WORKER ? 'in its own worker thread' : 'on the API event loop'}, Node ${process.version}.\n`,
+  `Data: ${ITEMS.toLocaleString('en-US')} items, ${ALERTS.toLocaleString('en-US')} alerts on ${backend}; loaded in ${loadSeconds.toFixed(0)} s. ${RATE} requests/s for ${SECONDS} s per scenario, 20 connections, client ${CLIENT_IN_WORKER ? 'in its own worker thread' : 'on the API event loop'}, ${WARMUP_SECONDS} s discarded warm-up per scenario, Node ${process.version}.\n`,
 );
 console.log('| scenario | served by | one request alone, ms | p50 ms | p99 ms | achieved req/s | errors |');
 console.log('|---|---|---|---|---|---|---|');
@@ -457,7 +470,10 @@ for (const step of [
   ...(rawApi === api ? [] : rawApi.shutdownSteps),
 ]) {
   const gaveUp = await Promise.race([
-    step.run().then(() => false, () => false),
+    step.run().then(
+      () => false,
+      () => false,
+    ),
     new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STEP_TIMEOUT_MS).unref()),
   ]);
   if (gaveUp) log(`  shutdown step "${step.name}" still running after ${STEP_TIMEOUT_MS / 1000} s; going on`);
