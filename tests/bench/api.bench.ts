@@ -375,12 +375,12 @@ if (LIVE_ITEMS > 0) {
       const res = await fetch(`${api.url}/api/v1/alerts?mission=MONUSCO&status=open&sort=recent&limit=5`, {
         headers: { authorization: `Bearer ${adminKey}` },
       });
-      const body = (await res.json()) as { data?: { evidence: { itemId: string }[] }[] };
+      const body = (await res.json()) as { data?: { latestEvidence: { itemId: string }[] }[] };
       if (!res.ok)
         throw new Error(
           `the API answered ${res.status} while polling for the alert: ${JSON.stringify(body)}`,
         );
-      if ((body.data ?? []).some((a) => a.evidence.some((e) => e.itemId === String(item._id)))) break;
+      if ((body.data ?? []).some((a) => a.latestEvidence.some((e) => e.itemId === String(item._id)))) break;
       if (performance.now() - started > LIVE_TIMEOUT_MS) {
         const stored = await models.items.findById(item._id).lean();
         log(

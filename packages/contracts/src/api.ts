@@ -47,6 +47,10 @@ export const AlertDto = z.object({
 });
 export type AlertDto = z.infer<typeof AlertDto>;
 
+/** An alert in a list: its newest evidence rows (newest first, at most 3) instead of all of them, and no history. */
+export const AlertSummaryDto = AlertDto.omit({ evidence: true }).extend({ latestEvidence: z.array(EvidenceDto).max(3) });
+export type AlertSummaryDto = z.infer<typeof AlertSummaryDto>;
+
 export const ItemDto = z.object({
   id: z.string(),
   sourceId: z.string(),

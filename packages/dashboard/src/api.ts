@@ -44,6 +44,8 @@ export interface Alert {
   reopenCount: number;
   history: HistoryEntry[];
 }
+/** An alert as lists return it: its newest evidence rows (newest first) instead of all of them, and no history. */
+export type AlertSummary = Omit<Alert, 'evidence' | 'history'> & { latestEvidence: Evidence[] };
 export interface MatchedTerm {
   term: string;
   narrative: string;

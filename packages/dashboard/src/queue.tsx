@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { describeError, type Alert, type Page } from './api.js';
+import { describeError, type AlertSummary, type Page } from './api.js';
 import { useApp } from './context.js';
 import { MISSIONS, NARRATIVES, STATUSES, Select, SeverityBadge, StatusBadge } from './filters.js';
 import { formatDateTime, formatRelative } from './format.js';
@@ -25,7 +25,7 @@ function query(f: Filters): string {
 export function Queue() {
   const { t, locale, client, session, navigate } = useApp();
   const [filters, setFilters] = useState<Filters>(() => ({ mission: '', narrative: '', status: 'open,acknowledged,responding', severity: '' }));
-  const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  const [alerts, setAlerts] = useState<AlertSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
   const [live, setLive] = useState(false);
@@ -49,7 +49,7 @@ export function Queue() {
 
   const load = useCallback(async () => {
     try {
-      const page = await client.get<Page<Alert>>(`/api/v1/alerts?${query(filters)}`);
+      const page = await client.get<Page<AlertSummary>>(`/api/v1/alerts?${query(filters)}`);
       setAlerts([...page.data].sort(compareTriage));
       setUpdatedAt(new Date().toISOString());
       setError(null);
@@ -88,7 +88,7 @@ export function Queue() {
   }, [client, load]);
 
   const list = alerts ?? [];
-  const open = (a: Alert | undefined) => a && navigate(`/app/alerts/${a.id}`);
+  const open = (a: AlertSummary | undefined) => a && navigate(`/app/alerts/${a.id}`);
   const toggle = (id: string) =>
     setSelected((s) => {
       const next = new Set(s);
@@ -238,6 +238,11 @@ export function Queue() {
                     >
                       {labelOf(t, 'narrative', a.narrative)}
                     </a>
+                    {a.latestEvidence?.[0]?.title && (
+                      <div class="hint" dir="auto">
+                        {a.latestEvidence[0].title}
+                      </div>
+                    )}
                   </td>
                   <td>{a.mission}</td>
                   <td>

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ACTION_INPUT_SCHEMAS, ALERT_ACTIONS } from '@vigie/alerting';
-import { AlertDto, ApiKeyDto, ItemDto, NARRATIVE_KEYS, ProblemDto, pageOf } from '@vigie/contracts';
+import { AlertDto, AlertSummaryDto, ApiKeyDto, ItemDto, NARRATIVE_KEYS, ProblemDto, pageOf } from '@vigie/contracts';
 import { AlertListQuery } from './routes/alerts.routes.js';
 import { BulkActionBody } from './routes/alert-actions.js';
 import { ItemListQuery, LabelBody } from './routes/items.routes.js';
@@ -60,7 +60,7 @@ export function buildOpenApiDocument(version: string) {
     },
   });
 
-  route({ method: 'get', path: '/api/v1/alerts', summary: 'List alerts', tags: ['alerts'], role: 'viewer', request: { query: AlertListQuery }, responses: { 200: json(pageOf(AlertDto), 'A page of alerts') } });
+  route({ method: 'get', path: '/api/v1/alerts', summary: 'List alerts (each with its newest evidence rows; GET /alerts/{id} has all of them and the history)', tags: ['alerts'], role: 'viewer', request: { query: AlertListQuery }, responses: { 200: json(pageOf(AlertSummaryDto), 'A page of alerts') } });
   route({ method: 'get', path: '/api/v1/alerts/{id}', summary: 'One alert with its evidence and history', tags: ['alerts'], role: 'viewer', request: { params: id }, responses: { 200: json(AlertDto, 'The alert') } });
   for (const action of ALERT_ACTIONS) {
     const segment = action === 'note' ? 'notes' : action;

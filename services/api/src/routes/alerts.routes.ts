@@ -26,7 +26,24 @@ export const AlertListQuery = z
 
 type AlertLean = AlertDoc & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
 
-export function alertToDto(a: AlertLean) {
+type EvidenceRow = AlertLean['evidence'][number];
+
+function evidenceToDto(e: EvidenceRow) {
+  return {
+    itemId: String(e.itemId),
+    sourceId: String(e.sourceId),
+    title: e.title ?? '',
+    url: e.url ?? null,
+    language: e.language ?? 'und',
+    score: e.score ?? 0,
+    severity: e.severity ?? null,
+    stance: e.stance ?? null,
+    addedAt: e.addedAt ? e.addedAt.toISOString() : null,
+  };
+}
+
+/** Everything about an alert but its evidence list and history (the list and the single alert share these). */
+function alertFields(a: AlertLean) {
   return {
     id: String(a._id),
     dedupKey: a.dedupKey,
@@ -39,17 +56,6 @@ export function alertToDto(a: AlertLean) {
     languages: a.languages,
     firstSeenAt: a.firstSeenAt.toISOString(),
     lastSeenAt: a.lastSeenAt.toISOString(),
-    evidence: a.evidence.map((e) => ({
-      itemId: String(e.itemId),
-      sourceId: String(e.sourceId),
-      title: e.title ?? '',
-      url: e.url ?? null,
-      language: e.language ?? 'und',
-      score: e.score ?? 0,
-      severity: e.severity ?? null,
-      stance: e.stance ?? null,
-      addedAt: e.addedAt ? e.addedAt.toISOString() : null,
-    })),
     openedAt: a.openedAt ? a.openedAt.toISOString() : null,
     ownerId: a.ownerId ?? null,
     responseId: a.responseId ?? null,
@@ -63,6 +69,16 @@ export function alertToDto(a: AlertLean) {
     escalationLevel: a.escalationLevel ?? 0,
     /** Silences that muted its latest notification: it still counts and shows in lists and digests. */
     silencedBy: a.silencedBy ?? [],
+    createdAt: a.createdAt?.toISOString() ?? null,
+    updatedAt: a.updatedAt?.toISOString() ?? null,
+  };
+}
+
+/** One alert with its inline evidence (up to 50 newest rows; alert_items has them all) and its history. */
+export function alertToDto(a: AlertLean) {
+  return {
+    ...alertFields(a),
+    evidence: a.evidence.map(evidenceToDto),
     history: (a.history ?? []).map((h) => ({
       at: h.at.toISOString(),
       actor: h.actor,
@@ -73,9 +89,19 @@ export function alertToDto(a: AlertLean) {
       reason: h.reason ?? null,
       detail: (h.detail ?? {}) as Record<string, string | null>,
     })),
-    createdAt: a.createdAt?.toISOString() ?? null,
-    updatedAt: a.updatedAt?.toISOString() ?? null,
   };
+}
+
+/** How many of an alert's newest evidence rows a list shows. */
+export const LIST_EVIDENCE_ROWS = 3;
+
+/**
+ * An alert as lists show it: its newest evidence rows (newest first) instead of all of them, and no history. A
+ * triage page of 50 alerts with 50 rows each was about a megabyte — too much for a field office's link; the alert
+ * itself (GET /alerts/:id) has everything.
+ */
+export function alertSummaryToDto(a: AlertLean) {
+  return { ...alertFields(a), latestEvidence: a.evidence.slice(-LIST_EVIDENCE_ROWS).reverse().map(evidenceToDto) };
 }
 
 /** A list cursor as a position in the chosen order (`recent` cursors carry no rank). */
@@ -153,7 +179,7 @@ export function alertsRouter(models: Models, options: { relay?: Pick<AlertEventR
             id: String(last._id),
           })
         : null;
-    res.json({ data: page.map(alertToDto), nextCursor });
+    res.json({ data: page.map(alertSummaryToDto), nextCursor });
   });
 
   // Read model: a change made through this process shows in its next list at once (the alert event comes later).
