@@ -263,26 +263,20 @@ async function scenario(
       };
     }
   }
-  // A discarded warm-up at the same rate first: the route's first seconds include JIT compilation and the
-  // collection of what the previous step (a read-model load, another scenario) left on the heap.
-  if (WARMUP_SECONDS > 0)
-    await autocannon({
+  const load = (duration: number) =>
+    autocannon({
       url: `${base}${path}`,
       headers: { authorization: `Bearer ${adminKey}` },
       connections: 20,
+      // Applied per worker: with one worker, the whole rate.
       overallRate: RATE,
-      duration: WARMUP_SECONDS,
+      duration,
       ...(CLIENT_IN_WORKER ? { workers: 1 } : {}),
     });
-  const result = await autocannon({
-    url: `${base}${path}`,
-    headers: { authorization: `Bearer ${adminKey}` },
-    connections: 20,
-    // Applied per worker: with one worker, the whole rate.
-    overallRate: RATE,
-    duration: SECONDS,
-    ...(CLIENT_IN_WORKER ? { workers: 1 } : {}),
-  });
+  // A discarded warm-up at the same rate first: the route's first seconds include JIT compilation and the
+  // collection of what the previous step (a read-model load, another scenario) left on the heap.
+  if (WARMUP_SECONDS > 0) await load(WARMUP_SECONDS);
+  const result = await load(SECONDS);
   return {
     name,
     servedBy,
