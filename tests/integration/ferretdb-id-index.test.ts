@@ -3,12 +3,12 @@
  * SQLite must use them for FerretDB's own `_id` queries, and they must change no result.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, mongo, type Connection } from 'mongoose';
-import { ensureSqliteIdIndexes, SQLITE_ID_INDEX_SUFFIX, startFerretDb, type RunningFerretDb } from '@vigie/devstack';
+import { ensureSqliteIdIndexes, SQLITE_ID_INDEX_SUFFIX, startFerretDb, tablesWithoutIdIndex, type RunningFerretDb } from '@vigie/devstack';
 
 let dataDir: string;
 let ferret: RunningFerretDb;
@@ -75,5 +75,18 @@ describe('FerretDB _id expression indexes', () => {
     await ensureSqliteIdIndexes(dataDir);
     expect(sqlite(`SELECT count(*) FROM sqlite_master WHERE name = '${tableOf('temp')}${SQLITE_ID_INDEX_SUFFIX}';`)).toBe('1');
     expect(await temp.findOne({ _id: 'again' })).toEqual({ _id: 'again' });
+  });
+
+  it('never brings back the file of a database FerretDB has just dropped', async () => {
+    const gone = connection.getClient().db('gone');
+    await gone.collection('items').insertOne({ _id: new ObjectId() });
+    await ensureSqliteIdIndexes(dataDir);
+    const file = join(dataDir, 'gone.sqlite');
+    expect(existsSync(file)).toBe(true);
+    await gone.dropDatabase();
+    expect(existsSync(file)).toBe(false);
+    // What a pass does when the file vanishes between listing the directory and opening it.
+    expect(await tablesWithoutIdIndex(file)).toEqual([]);
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -23,10 +23,18 @@ export const SQLITE_ID_INDEX_SUFFIX = '__vigie_sjson_id';
 const SHELL = process.env.VIGIE_SQLITE3 ?? 'sqlite3';
 const BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * Runs `sql` on an existing database file. Opened as a `mode=rw` URI, never by plain path: the shell would create
+ * an empty file for a database FerretDB has just dropped, and FerretDB would then list it again.
+ */
 async function sqlite(file: string, sql: string): Promise<string> {
-  const { stdout } = await run(SHELL, ['-batch', '-noheader', '-cmd', `.timeout ${BUSY_TIMEOUT_MS}`, file, sql], { timeout: 120_000 });
+  const uri = `file:${file.replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?mode=rw`;
+  const { stdout } = await run(SHELL, ['-batch', '-noheader', '-cmd', `.timeout ${BUSY_TIMEOUT_MS}`, uri, sql], { timeout: 120_000 });
   return stdout;
 }
+
+/** The shell's error output, for telling "nothing to index (yet)" from a real failure. */
+const stderrOf = (error: unknown) => String((error as { stderr?: string }).stderr ?? (error instanceof Error ? error.message : error));
 
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -50,8 +58,8 @@ export async function tablesWithoutIdIndex(file: string): Promise<string[]> {
       `SELECT table_name FROM _ferretdb_collections WHERE table_name || '${SQLITE_ID_INDEX_SUFFIX}' NOT IN (SELECT name FROM sqlite_master WHERE type = 'index');`,
     );
   } catch (error) {
-    // A database FerretDB has created but not yet given its metadata table: nothing to index yet.
-    if (error instanceof Error && /no such table: _ferretdb_collections/.test(String((error as { stderr?: string }).stderr ?? error.message))) return [];
+    // A database FerretDB has created but not yet given its metadata table, or has just dropped: nothing to index.
+    if (/no such table: _ferretdb_collections|unable to open database/.test(stderrOf(error))) return [];
     throw error;
   }
   return out.split('\n').map((line) => line.trim()).filter(Boolean);
