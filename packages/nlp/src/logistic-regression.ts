@@ -178,14 +178,14 @@ class WordPartials {
   private lexemeGeneration = -1;
   private optionsKey = '';
   /** Row for words the normaliser did not intern (lexeme -1): computed per occurrence, not memoised. */
-  readonly scratch: Float64Array;
+  private readonly scratch: Float64Array;
 
   constructor(readonly width: number) {
     this.scratch = new Float64Array(width);
   }
 
   /** The table, after checking that `x` belongs to the generations the memo was filled in. */
-  tableFor(x: TextFeatures): Float64Array {
+  private tableFor(x: TextFeatures): Float64Array {
     if (x.generation !== this.featureGeneration || x.lexemeGeneration !== this.lexemeGeneration || x.optionsKey !== this.optionsKey) {
       this.featureGeneration = x.generation;
       this.lexemeGeneration = x.lexemeGeneration;
@@ -201,6 +201,28 @@ class WordPartials {
     if (this.valid[lexeme] === this.epoch) return true;
     this.valid[lexeme] = this.epoch;
     return false;
+  }
+
+  /**
+   * Σ_words n_w·P_w into `sums[0, width)`: each word's partial from the memo, computed by `fill` (into `out` at
+   * `off`) the first time its lexeme is seen in this epoch, or for every occurrence of a word without a lexeme.
+   */
+  addWordPartials(x: TextFeatures, sums: Float64Array, fill: (word: WordFeatures, out: Float64Array, off: number) => void): void {
+    const W = this.width;
+    const table = this.tableFor(x);
+    for (let i = 0; i < x.wordCount; i++) {
+      const l = x.wordLexemes[i]!;
+      let P = table;
+      let off = l * W;
+      if (l < 0) {
+        P = this.scratch;
+        off = 0;
+        fill(x.words[i]!, P, 0);
+      } else if (!this.claim(l)) fill(x.words[i]!, P, off);
+      const n = x.wordOccurrences[i]!;
+      if (n === 1) for (let c = 0; c < W; c++) sums[c]! += P[off + c]!;
+      else for (let c = 0; c < W; c++) sums[c]! += n * P[off + c]!;
+    }
   }
 }
 
@@ -307,21 +329,8 @@ export class SoftmaxModel {
     const S = this.z;
     S.fill(0);
     const w = this.w;
-    const partials = (this.partials ??= new WordPartials(K));
-    const table = partials.tableFor(x);
-    for (let i = 0; i < x.wordCount; i++) {
-      const l = x.wordLexemes[i]!;
-      let P = table;
-      let off = l * K;
-      if (l < 0) {
-        P = partials.scratch;
-        off = 0;
-        this.fillPartial(x.words[i]!, x.featureIds, P, 0);
-      } else if (!partials.claim(l)) this.fillPartial(x.words[i]!, x.featureIds, P, off);
-      const n = x.wordOccurrences[i]!;
-      for (let k = 0; k < K; k++) S[k]! += n * P[off + k]!;
-    }
     const ids = x.featureIds;
+    (this.partials ??= new WordPartials(K)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, out, off));
     const dw = this.denseWeightsFor(x);
     for (let f = 0; f < x.correctionCount; f++) {
       const d = x.correctionDense[f]!;
@@ -508,22 +517,8 @@ export class ModelBank {
     const lo = this.lo;
     const hi = this.hi;
     const memo = this.memoForGeneration(x.generation);
-    const partials = (this.partials ??= new WordPartials(W));
-    const table = partials.tableFor(x);
     const ids = x.featureIds;
-    for (let i = 0; i < x.wordCount; i++) {
-      const l = x.wordLexemes[i]!;
-      let P = table;
-      let off = l * W;
-      if (l < 0) {
-        P = partials.scratch;
-        off = 0;
-        this.fillPartial(x.words[i]!, ids, memo, P, 0);
-      } else if (!partials.claim(l)) this.fillPartial(x.words[i]!, ids, memo, P, off);
-      const n = x.wordOccurrences[i]!;
-      if (n === 1) for (let c = 0; c < W; c++) S[c]! += P[off + c]!;
-      else for (let c = 0; c < W; c++) S[c]! += n * P[off + c]!;
-    }
+    (this.partials ??= new WordPartials(W)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, memo, out, off));
     const correctionDense = x.correctionDense;
     const correctionValues = x.correctionValues;
     for (let f = 0; f < x.correctionCount; f++) {
