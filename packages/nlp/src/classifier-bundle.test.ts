@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from './catalogue.js';
-import { activationProblems, buildVersionedClassifier, BundleValidationError, bundleHash, canonicalJson, partHash, versionLabel, type VersionFigures } from './classifier-bundle.js';
+import {
+  activationProblems,
+  buildVersionedClassifier,
+  BundleValidationError,
+  bundleHash,
+  canonicalJson,
+  hateModelIsCurrent,
+  loadBuiltinBundle,
+  modelFormatProblem,
+  partHash,
+  versionLabel,
+  type VersionFigures,
+} from './classifier-bundle.js';
 
 const figures = (over: Partial<VersionFigures> = {}): VersionFigures => ({ harmfulF1: 0.88, harmfulPrecision: 0.9, harmfulRecall: 0.86, s1Recall: 0.95, narrativeMacroF1: 0.75, falseAlarmRate: 0.05, n: 500, ...over });
 
@@ -25,6 +37,17 @@ describe('buildVersionedClassifier', () => {
   it('refuses a broken catalogue or model, saying what to do', () => {
     expect(() => buildVersionedClassifier({ catalogue: { ...catalogue, narratives: {} } as never, model: null, hateModel: null })).toThrow(BundleValidationError);
     expect(() => buildVersionedClassifier({ catalogue, model: { format: 'something-else' } as never, hateModel: null })).toThrow(/retrain/);
+  });
+  it('refuses models trained on an earlier feature definition, saying how to retrain', () => {
+    const builtin = loadBuiltinBundle();
+    expect(modelFormatProblem(builtin)).toBeNull();
+    expect(() => buildVersionedClassifier(builtin)).not.toThrow();
+    // The same weights under the old format name: they were fitted to other feature values and must not load.
+    const oldModel = { ...builtin.model!, format: 'vigie-nlp-model/1' } as never;
+    expect(() => buildVersionedClassifier({ ...builtin, model: oldModel })).toThrow(/earlier Vigie.*vigie train --from-db/);
+    const { features: _features, ...oldMeta } = builtin.hateModel!.meta;
+    expect(() => buildVersionedClassifier({ ...builtin, hateModel: { ...builtin.hateModel!, meta: oldMeta } })).toThrow(/hate layer.*vigie train --hate/);
+    expect(hateModelIsCurrent(null)).toBe(true);
   });
 });
 

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { parseCatalogue } from './catalogue.js';
 import type { Catalogue } from './catalogue.schema.js';
-import { createClassifier, loadHateModel, loadModel, type Classifier, type ClassificationResult, type ClassifyInput, type ModelJson } from './classifier.js';
+import { createClassifier, loadHateModel, loadModel, MODEL_FORMAT, type Classifier, type ClassificationResult, type ClassifyInput, type ModelJson } from './classifier.js';
+import { FEATURE_FORMAT } from './features.js';
 import { loadCatalogue } from './catalogue.js';
 import type { EvaluationReport } from './evaluate.js';
 import type { LinearModelJson } from './logistic-regression.js';
@@ -78,6 +79,29 @@ export interface VersionedClassifier extends Classifier {
 }
 
 /**
+ * What is wrong with a bundle's model files' formats, or null. Models trained on an older feature definition are
+ * refused: their weights mean something else under today's features, and would score quietly wrong.
+ */
+export function modelFormatProblem(bundle: ClassifierBundle): string | null {
+  const m = bundle.model as Partial<ModelJson> | null;
+  if (m !== null && (m as { format?: unknown })?.format === 'vigie-nlp-model/1') {
+    return `model was trained on the features of an earlier Vigie (vigie-nlp-model/1, this one reads ${MODEL_FORMAT}): retrain it with \`vigie train --from-db\``;
+  }
+  if (m !== null && (m?.format !== MODEL_FORMAT || !m.narrative || !m.stance || !m.blend)) {
+    return `model is not a ${MODEL_FORMAT} document (format, narrative, stance and blend are required): retrain it with \`vigie train\``;
+  }
+  if (!hateModelIsCurrent(bundle.hateModel)) {
+    return `hate layer was trained on other features (${String(bundle.hateModel?.meta?.features ?? 'before vigie-features/2')}, this Vigie reads ${FEATURE_FORMAT}): retrain it with \`vigie train --hate\``;
+  }
+  return null;
+}
+
+/** Whether a hate layer (or its absence) can be used with today's features. */
+export function hateModelIsCurrent(hateModel: LinearModelJson | null): boolean {
+  return hateModel === null || hateModel?.meta?.features === FEATURE_FORMAT;
+}
+
+/**
  * Build a classifier from a bundle and check it fully: catalogue schema, model format, and a smoke run whose
  * results must be well-formed. Throws {@link BundleValidationError} saying what is wrong, so a broken version is
  * refused before it replaces a working one. `label` overrides the classifier's own version string.
@@ -89,10 +113,8 @@ export function buildVersionedClassifier(bundle: ClassifierBundle, label?: strin
   } catch (error) {
     throw new BundleValidationError(`catalogue does not validate: ${(error as Error).message}`);
   }
-  const m = bundle.model as Partial<ModelJson> | null;
-  if (m !== null && (m?.format !== 'vigie-nlp-model/1' || !m.narrative || !m.stance || !m.blend)) {
-    throw new BundleValidationError('model is not a vigie-nlp-model/1 document (format, narrative, stance and blend are required): retrain it with `vigie train`');
-  }
+  const problem = modelFormatProblem(bundle);
+  if (problem) throw new BundleValidationError(problem);
   let inner: Classifier;
   try {
     inner = createClassifier(catalogue, bundle.model, bundle.hateModel);

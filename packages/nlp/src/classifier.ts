@@ -84,7 +84,11 @@ export interface BlendParams {
 
 /** The trained statistical layers shipped as `data/model.json`. */
 export interface ModelJson {
-  readonly format: 'vigie-nlp-model/1';
+  /**
+   * `/2`: trained on the word-separable features (`TextFeatures` in features.ts). `/1` models were trained on per-feature tf and
+   * the exact norm and are refused (retrain them with `vigie train`).
+   */
+  readonly format: typeof MODEL_FORMAT;
   /** Narrative model: classes are narrative keys plus `__none__`. */
   readonly narrative: LinearModelJson;
   /** Stance model over items carrying a narrative: endorse / counter / report. */
@@ -108,6 +112,8 @@ export interface Classifier {
 }
 
 export const NONE_CLASS = '__none__';
+/** Format of the narrative/stance model file; see {@link ModelJson.format}. */
+export const MODEL_FORMAT = 'vigie-nlp-model/2';
 export const DEFAULT_BLEND: BlendParams = { model: 0.8, lexicon: 0.35, threshold: 0.35, hateLayer: 0.35, noUnPenalty: 0.3 };
 const LEXICON_ONLY_BLEND: BlendParams = { model: 0, lexicon: 1, threshold: 0.3, hateLayer: 0.5, noUnPenalty: 0.3 };
 

@@ -7,6 +7,12 @@ import type { Match } from './lexicon-matcher.js';
 import { LEXEME_LIMIT, type NormalisedText, type Token } from './normaliser.js';
 import { stemAr, stemFr } from './stemmers.js';
 
+/**
+ * Version of the feature definition (see {@link TextFeatures}). Stored in every trained model's metadata: a model is
+ * only meaningful with the features it was trained on.
+ */
+export const FEATURE_FORMAT = 'vigie-features/2';
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -142,8 +148,13 @@ export interface WordFeatures {
   /** Dense indices of the stem and character n-gram features, in extraction order, and their values. */
   readonly dense: Int32Array;
   readonly values: Float32Array;
+  /** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
+  readonly squaredNorm: number;
   /** Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features. */
   readonly digits: boolean;
+  /** Accumulator stamp of the last text this word was counted in, and its slot there (see {@link accumulateFeatures}). */
+  stamp: number;
+  slot: number;
 }
 
 /** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
@@ -161,10 +172,11 @@ const wordCaches = new Map<string, WordCache>();
 const DIGITS = /^\d+$/;
 
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
-  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), values: new Float32Array(0), digits: true };
+  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), values: new Float32Array(0), squaredNorm: 0, digits: true, stamp: 0, slot: 0 };
   const dense: number[] = [];
   const values: number[] = [];
   const hw = hashString(w, SEED_WORD);
+  const wordDense = intern(hw & 0x3fffffff);
   const stem = arabic ? stemAr(w) : stemFr(w);
   if (stem !== w) {
     dense.push(intern(hashString(stem, SEED_STEM) & 0x3fffffff));
@@ -184,7 +196,13 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
       }
     }
   }
-  return { word: hw, wordDense: intern(hw & 0x3fffffff), dense: Int32Array.from(dense), values: Float32Array.from(values), digits: false };
+  const vals = Float32Array.from(values);
+  // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first.
+  const own = new Map<number, number>([[wordDense, 1]]);
+  dense.forEach((d, j) => own.set(d, (own.get(d) ?? 0) + vals[j]!));
+  let squaredNorm = 0;
+  for (const v of own.values()) squaredNorm += v * v;
+  return { word: hw, wordDense, dense: Int32Array.from(dense), values: vals, squaredNorm, digits: false, stamp: 0, slot: 0 };
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
@@ -197,30 +215,25 @@ function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: nu
   const key = arabic ? `a${w}` : w;
   let v = cache.byWord.get(key);
   if (!v) {
+    // Never cleared here, mid-text: one word must map to one object for a whole text (see accumulateFeatures).
     v = computeWordFeatures(w, arabic, charMin, charMax, charWeight);
-    if (cache.byWord.size >= WORD_CACHE_LIMIT) cache.byWord.clear();
     cache.byWord.set(key, v);
   }
   if (t.lexeme >= 0) cache.byLexeme[t.lexeme] = v;
   return v;
 }
 
-/**
- * Per-text accumulator over dense feature indices: summed values plus the indices in first-touch order (the order
- * of the output vector, which fixes the models' floating-point summation order). `mark` holds the text's stamp so
- * nothing needs clearing between texts.
- */
+/** Per-text accumulator over dense feature indices (used to emit vectors): summed values plus the indices in first-touch order. `mark` holds the text's stamp so nothing needs clearing between texts. */
 const accVals = new Float64Array(FEATURE_CAPACITY);
 const accMark = new Int32Array(FEATURE_CAPACITY);
 let accUsed = new Int32Array(4096);
 let accSize = 0;
 let accStamp = 0;
-/** Occurrences of each lexeme in the current text (stamped like the accumulator); see {@link extractFeatures}. */
-const lexStamp = new Int32Array(LEXEME_LIMIT);
-const lexCount = new Int32Array(LEXEME_LIMIT);
-/** The cross-word features' (bigrams', lexicon groups') part of each sum, stamped like the accumulator. */
+/** The cross-word features' (bigrams', lexicon groups') sums, stamped like the accumulator, and their first-touch order. */
 const crossSums = new Float64Array(FEATURE_CAPACITY);
 const crossMark = new Int32Array(FEATURE_CAPACITY);
+let crossUsed = new Int32Array(1024);
+let crossSize = 0;
 
 function accAdd(d: number, v: number): void {
   if (accMark[d] === accStamp) {
@@ -237,12 +250,29 @@ function accAdd(d: number, v: number): void {
   accUsed[accSize++] = d;
 }
 
+function crossAdd(d: number, v: number): void {
+  if (crossMark[d] === accStamp) {
+    crossSums[d]! += v;
+    return;
+  }
+  crossMark[d] = accStamp;
+  crossSums[d] = v;
+  if (crossSize === crossUsed.length) {
+    const grown = new Int32Array(crossUsed.length * 2);
+    grown.set(crossUsed);
+    crossUsed = grown;
+  }
+  crossUsed[crossSize++] = d;
+}
+
 function startText(): void {
   accSize = 0;
+  crossSize = 0;
   if (++accStamp > 0x3fffffff) {
     accMark.fill(0);
-    lexStamp.fill(0);
     crossMark.fill(0);
+    // Word objects carry a stamp too; dropping them is simpler than visiting them.
+    wordCaches.clear();
     accStamp = 1;
   }
   if (internSize >= featureReset) {
@@ -252,8 +282,18 @@ function startText(): void {
     wordCaches.clear();
     featureGen++;
   }
+  for (const cache of wordCaches.values()) {
+    if (cache.byWord.size < WORD_CACHE_LIMIT) continue;
+    // Both views at once: a lexeme still pointing at a dropped object would give one word two objects in a text.
+    cache.byWord.clear();
+    cache.byLexeme = lexemeArray();
+  }
 }
 
+/** Sub-linear term frequency: `c` up to 1, `1 + ln(c) / 2` above. */
+export function sublinear(c: number): number {
+  return c > 1 ? (c < SUBLINEAR.length && c === Math.floor(c) ? SUBLINEAR[c]! : 1 + Math.log(c) * 0.5) : c;
+}
 /** `1 + ln(c) / 2` for whole c below 256, computed with the same expression as the general case. */
 const SUBLINEAR = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c) * 0.5);
 
@@ -289,67 +329,52 @@ function lexFeatureId(group: string): number {
 }
 
 /**
- * A text's features summed but not yet written out as a vector: what {@link extractFeatures} computes before it
- * emits, for models that score straight from the accumulator ({@link ModelBank.predictText},
- * {@link SoftmaxModel.predictText}). Valid until the next extraction; its arrays are shared buffers, read-only.
+ * A text's features in the form the models score from ({@link ModelBank.predictText}, {@link SoftmaxModel.predictText}):
+ * its distinct words with their weights, its cross-word features, and the norm. The feature vector
+ * ({@link extractFeatures}) is defined from these:
+ *
+ *   value(f) = (Σ_words g(n_w)·a_wf + tf(x_f)) / N,   N² = Σ_words g(n_w)²·‖a_w‖² + Σ_f tf(x_f)²
+ *
+ * where a_w is a word's own features (word 1, stem 1, character n-grams at `charWeight`), n_w its occurrences in the
+ * text, g = tf the sub-linear term frequency (c up to 1, 1 + ln(c)/2 above), and x_f a cross-word feature's count
+ * (bigrams, lexicon groups). N is the L2 norm the vector would have if no two distinct words shared a feature; it is
+ * not the exact norm, but it makes a text's logits a sum of per-word terms: a linear model computes
+ * bias + (Σ_w g(n_w)·P_w + Σ_f W_f·tf(x_f)) / N with P_w = W·a_w memoised per word. The exact per-feature tf and norm
+ * needed every one of a 1 KB text's ≈ 1,400 features summed per text, which was a third of the classifier's time.
+ * Valid until the next call; its arrays are shared buffers, read-only.
  */
 export interface TextFeatures {
-  /** Number of distinct features. */
-  readonly size: number;
-  /** Dense index of each distinct feature, in first-touch order (the order of the emitted vector), `[0, size)`. */
-  readonly dense: Int32Array;
   /** Hashed feature id by dense index (30-bit). */
   readonly featureIds: Int32Array;
-  /** Summed raw value by dense index: every occurrence of the feature, before the sub-linear term frequency. */
-  readonly sums: Float64Array;
-  /** Term-frequency value of the i-th distinct feature (`1 + ln(c)/2` above 1, else c), before normalisation. */
-  readonly tf: Float64Array;
-  /** 1 / L2 norm of the tf values (0 for an empty text): the emitted value of feature i is `fround(fround(tf[i]) × inverseNorm)`. */
+  /** 1 / N (0 for a text without features). */
   readonly inverseNorm: number;
   /** Feature-table generation the dense indices belong to (see {@link featureGeneration}). */
   readonly generation: number;
   /** Every dense index of this generation so far is below this (they are handed out in order). */
   readonly denseLimit: number;
-  /**
-   * The words whose own features (word, stem, character n-grams) make up the sums, each with its number of
-   * occurrences: `sums` = Σ occurrences × the word's own values + the cross-word features (bigrams, lexicon groups).
-   */
+  /** The text's distinct words (first-occurrence order) and their weights g(n_w). */
   readonly wordCount: number;
   readonly words: readonly WordFeatures[];
-  readonly wordOccurrences: Int32Array;
-  /** Lexeme id of each word (valid in `lexemeGeneration`), or -1 for a token the normaliser did not intern. */
+  readonly wordWeights: Float64Array;
+  /** A lexeme id of each word (valid in `lexemeGeneration`), or -1 when none of its tokens was interned. */
   readonly wordLexemes: Int32Array;
   readonly lexemeGeneration: number;
-  /**
-   * The features whose tf value is not the words' own part of their sum, with the difference: tf(c) − c + (cross-word
-   * part of c). Only cross-word features and features summing past 1 (the sub-linear part) have one, so a linear
-   * model's Σ_f W_f·tf(c_f) is Σ_words occurrences × (the word's own Σ W_f·value) + Σ_corrections W_f·difference.
-   */
-  readonly correctionCount: number;
-  readonly correctionDense: Int32Array;
-  readonly correctionValues: Float64Array;
+  /** The cross-word features (first-touch order) and their values tf(x_f). */
+  readonly crossCount: number;
+  readonly crossDense: Int32Array;
+  readonly crossValues: Float64Array;
   /** The word-feature settings (`charMin|charMax|charWeight`): a word's own features depend on them. */
   readonly optionsKey: string;
 }
 
-let tfScratch = new Float64Array(4096);
-let correctionDense = new Int32Array(4096);
-let correctionValues = new Float64Array(4096);
+let crossValues = new Float64Array(1024);
 let textWords: WordFeatures[] = [];
 let wordOccurrences = new Int32Array(1024);
+let wordWeights = new Float64Array(1024);
 let wordLexemes = new Int32Array(1024);
 let wordCount = 0;
 
-function crossAdd(d: number, v: number): void {
-  accAdd(d, v);
-  if (crossMark[d] === accStamp) crossSums[d]! += v;
-  else {
-    crossMark[d] = accStamp;
-    crossSums[d] = v;
-  }
-}
-
-function pushWord(wf: WordFeatures, occurrences: number, lexeme: number): void {
+function pushWord(wf: WordFeatures, lexeme: number): void {
   if (wordCount === wordOccurrences.length) {
     const o = new Int32Array(wordCount * 2);
     o.set(wordOccurrences);
@@ -357,13 +382,16 @@ function pushWord(wf: WordFeatures, occurrences: number, lexeme: number): void {
     const l = new Int32Array(wordCount * 2);
     l.set(wordLexemes);
     wordLexemes = l;
+    wordWeights = new Float64Array(wordCount * 2);
   }
+  wf.stamp = accStamp;
+  wf.slot = wordCount;
   textWords[wordCount] = wf;
-  wordOccurrences[wordCount] = occurrences;
+  wordOccurrences[wordCount] = 1;
   wordLexemes[wordCount++] = lexeme;
 }
 
-/** Sum a normalised text's features into the shared accumulator (see {@link TextFeatures}). */
+/** A normalised text's words, cross-word features and norm (see {@link TextFeatures}). */
 export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}): TextFeatures {
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
@@ -379,110 +407,78 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
     cache.lexemeGeneration = nt.generation;
   }
   const bigrams = opts.bigrams !== false;
-  // A word's own features (word, stem, character n-grams) are added once, at its first occurrence, times its number of
-  // occurrences: function words and names repeat, and this skips a third of the additions on a typical text. The
-  // first-touch order of features (the output order) is unchanged; sums may differ from one-by-one addition in the
-  // last bits of a double, which the float32 values absorb. Bigrams still go occurrence by occurrence.
-  const tokens = nt.tokens;
   const stamp = accStamp;
   wordCount = 0;
   if (textWords.length > 4096) textWords = []; // do not keep a huge text's word objects alive
-  for (const t of tokens) {
-    const l = t.lexeme;
-    if (l < 0) continue;
-    if (lexStamp[l] !== stamp) {
-      lexStamp[l] = stamp;
-      lexCount[l] = 1;
-    } else lexCount[l]!++;
-  }
   let prev = 0;
-  for (const t of tokens) {
+  for (const t of nt.tokens) {
     const wf = wordFeatures(t, charMin, charMax, charWeight, cache);
     if (wf.digits) {
       prev = 0;
       continue;
     }
-    const l = t.lexeme;
-    let count = 1;
-    if (l >= 0) {
-      // lexCount is negated once the word's features are in.
-      count = lexCount[l]!;
-      if (count > 0) lexCount[l] = -count;
-    }
-    // 30-bit ids keep ids small integers (see SMI_MASK in logistic-regression.ts).
-    if (count > 0) {
-      accAdd(wf.wordDense, count);
-      pushWord(wf, count, l);
+    // One word, one object in a text (the cache is only cleared between texts): its slot counts its occurrences.
+    if (wf.stamp !== stamp) pushWord(wf, t.lexeme);
+    else {
+      wordOccurrences[wf.slot]!++;
+      if (wordLexemes[wf.slot]! < 0) wordLexemes[wf.slot] = t.lexeme;
     }
     if (bigrams && prev !== 0) crossAdd(internBigram(mix(prev, wf.word) & 0x3fffffff), 1);
     prev = wf.word;
-    if (count <= 0) continue;
-    const dense = wf.dense;
-    const vals = wf.values;
-    if (count === 1) for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]!);
-    else for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]! * count);
   }
   if (opts.matches) for (const m of opts.matches) crossAdd(intern(lexFeatureId(m.group)), Math.min(2, m.weight) * lexWeight);
-  const n = accSize;
-  if (tfScratch.length < n) tfScratch = new Float64Array(Math.max(n, tfScratch.length * 2));
-  const tf = tfScratch;
-  if (correctionDense.length < n) {
-    correctionDense = new Int32Array(tf.length);
-    correctionValues = new Float64Array(tf.length);
+  let squares = 0;
+  for (let i = 0; i < wordCount; i++) {
+    const g = sublinear(wordOccurrences[i]!);
+    wordWeights[i] = g;
+    squares += g * g * textWords[i]!.squaredNorm;
   }
-  let correctionCount = 0;
-  let norm = 0;
-  for (let i = 0; i < n; i++) {
-    const d = accUsed[i]!;
-    const c = accVals[d]!;
-    // Sub-linear term frequency, then L2 normalisation so long texts do not dominate. Small whole counts (the hate
-    // layer's n-grams) read the same value from a table.
-    const v = c > 1 ? (c < SUBLINEAR.length && c === Math.floor(c) ? SUBLINEAR[c]! : 1 + Math.log(c) * 0.5) : c;
-    tf[i] = v;
-    norm += v * v;
-    const cross = crossMark[d] === stamp;
-    if (v !== c || cross) {
-      correctionDense[correctionCount] = d;
-      // tf(c) minus the words' own part of c, which is c minus its cross-word part.
-      correctionValues[correctionCount++] = cross ? v - (c - crossSums[d]!) : v - c;
-    }
+  if (crossValues.length < crossSize) crossValues = new Float64Array(crossUsed.length);
+  for (let i = 0; i < crossSize; i++) {
+    const v = sublinear(crossSums[crossUsed[i]!]!);
+    crossValues[i] = v;
+    squares += v * v;
   }
   return {
-    size: n,
-    dense: accUsed,
     featureIds: featureIdOf,
-    sums: accVals,
-    tf,
-    inverseNorm: norm > 0 ? 1 / Math.sqrt(norm) : 0,
+    inverseNorm: squares > 0 ? 1 / Math.sqrt(squares) : 0,
     generation: featureGen,
     denseLimit: internSize,
     wordCount,
     words: textWords,
-    wordOccurrences,
+    wordWeights,
     wordLexemes,
     lexemeGeneration: nt.generation,
-    correctionCount,
-    correctionDense,
-    correctionValues,
+    crossCount: crossSize,
+    crossDense: crossUsed,
+    crossValues,
     optionsKey: cacheKey,
   };
 }
 
-/** Extract hashed features from a normalised text. */
+/** Extract hashed features from a normalised text: the vector {@link TextFeatures} defines, for training. */
 export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): FeatureVector {
   const acc = accumulateFeatures(nt, opts);
-  const n = acc.size;
+  for (let i = 0; i < acc.wordCount; i++) {
+    const wf = acc.words[i]!;
+    const g = acc.wordWeights[i]!;
+    accAdd(wf.wordDense, g);
+    const dense = wf.dense;
+    const vals = wf.values;
+    for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]! * g);
+  }
+  for (let i = 0; i < acc.crossCount; i++) accAdd(acc.crossDense[i]!, acc.crossValues[i]!);
+  const n = accSize;
   const [buf, off] = carve(n * 12);
   const ids = new Uint32Array(buf, off, n);
   const values = new Float32Array(buf, off + n * 4, n);
   const dense = new Int32Array(buf, off + n * 8, n);
-  dense.set(acc.dense.subarray(0, n));
-  const tf = acc.tf;
-  for (let i = 0; i < n; i++) {
-    ids[i] = featureIdOf[dense[i]!]!;
-    values[i] = tf[i]!;
-  }
+  dense.set(accUsed.subarray(0, n));
   const inv = acc.inverseNorm;
-  for (let j = 0; j < n; j++) values[j]! *= inv;
+  for (let i = 0; i < n; i++) {
+    const d = dense[i]!;
+    ids[i] = featureIdOf[d]!;
+    values[i] = accVals[d]! * inv;
+  }
   return { ids, values, dense, denseGeneration: acc.generation };
 }

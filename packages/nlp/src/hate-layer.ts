@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractFeatures, HATE_FEATURES, type FeatureVector } from './features.js';
+import { extractFeatures, FEATURE_FORMAT, HATE_FEATURES, type FeatureVector } from './features.js';
 import { hashString } from './features.js';
 import { foldVector, trainSoftmax, SoftmaxModel, type LabelledVector, type LinearModelJson } from './logistic-regression.js';
 import { tokenise } from './normaliser.js';
@@ -252,7 +252,7 @@ export function bestThreshold(items: readonly { gold: boolean; score: number }[]
 export function trainHateLayer(c: HateCorpora, opts: TrainHateOptions = {}): LinearModelJson {
   const hashBits = opts.hashBits ?? HATE_TRAINING.hashBits;
   const k = opts.folds ?? HATE_TRAINING.folds;
-  const meta: Record<string, string | number> = { trainedOn: 'OSACT4 train (CC-BY) + MLMA 80% split (MIT)', osact: c.osactTrain.length, mlma: c.mlmaTrain.length };
+  const meta: Record<string, string | number> = { features: FEATURE_FORMAT, trainedOn: 'OSACT4 train (CC-BY) + MLMA 80% split (MIT)', osact: c.osactTrain.length, mlma: c.mlmaTrain.length };
   if (k >= 2) {
     const oof: { gold: HateLabel; s: { off: number; hs: number } }[] = [];
     for (let f = 0; f < k; f++) {

@@ -40,6 +40,8 @@ export {
   activationProblems,
   bundleParts,
   bundleFromParts,
+  hateModelIsCurrent,
+  modelFormatProblem,
 } from './classifier-bundle.js';
 export type { ClassifierBundle, VersionedClassifier, VersionFigures, ActivationMargins } from './classifier-bundle.js';
 export { decisionToExample, mergeTriageDecisions, textKey } from './triage-training.js';

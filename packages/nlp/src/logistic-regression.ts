@@ -204,8 +204,8 @@ class WordPartials {
   }
 
   /**
-   * Σ_words n_w·P_w into `sums[0, width)`: each word's partial from the memo, computed by `fill` (into `out` at
-   * `off`) the first time its lexeme is seen in this epoch, or for every occurrence of a word without a lexeme.
+   * Σ_words g(n_w)·P_w into `sums[0, width)`: each word's partial from the memo, computed by `fill` (into `out` at
+   * `off`) the first time its lexeme is seen in this epoch, or every time for a word without a lexeme.
    */
   addWordPartials(x: TextFeatures, sums: Float64Array, fill: (word: WordFeatures, out: Float64Array, off: number) => void): void {
     const W = this.width;
@@ -219,9 +219,9 @@ class WordPartials {
         off = 0;
         fill(x.words[i]!, P, 0);
       } else if (!this.claim(l)) fill(x.words[i]!, P, off);
-      const n = x.wordOccurrences[i]!;
-      if (n === 1) for (let c = 0; c < W; c++) sums[c]! += P[off + c]!;
-      else for (let c = 0; c < W; c++) sums[c]! += n * P[off + c]!;
+      const g = x.wordWeights[i]!;
+      if (g === 1) for (let c = 0; c < W; c++) sums[c]! += P[off + c]!;
+      else for (let c = 0; c < W; c++) sums[c]! += g * P[off + c]!;
     }
   }
 }
@@ -319,10 +319,9 @@ export class SoftmaxModel {
   }
 
   /**
-   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, computed from the accumulator with
-   * per-word partial logits (see {@link ModelBank.predictText} for the arithmetic). Equal to `predict` in real
-   * arithmetic; in floating point the sums are associated differently and the values are not rounded to float32, so
-   * probabilities can differ in the last bits (about 1e-9).
+   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, from per-word partial logits (see
+   * {@link TextFeatures} and {@link ModelBank.predictText}). Equal to `predict` in real arithmetic; in floating point
+   * the sums are associated differently and the values are not rounded to float32 (differences of about 1e-8).
    */
   predictText(x: TextFeatures): Float64Array {
     const K = this.K;
@@ -332,16 +331,16 @@ export class SoftmaxModel {
     const ids = x.featureIds;
     (this.partials ??= new WordPartials(K)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, out, off));
     const dw = this.denseWeightsFor(x);
-    for (let f = 0; f < x.correctionCount; f++) {
-      const d = x.correctionDense[f]!;
-      const coef = x.correctionValues[f]!;
+    for (let f = 0; f < x.crossCount; f++) {
+      const d = x.crossDense[f]!;
+      const v = x.crossValues[f]!;
       const base = d * K;
       if (dw[base] !== dw[base]) {
         // NaN: first sight of this feature in this generation.
         const slot = this.slotOf(ids[d]!);
         for (let k = 0; k < K; k++) dw[base + k] = slot < 0 ? 0 : w[slot * K + k]!;
       }
-      for (let k = 0; k < K; k++) S[k]! += dw[base + k]! * coef;
+      for (let k = 0; k < K; k++) S[k]! += dw[base + k]! * v;
     }
     const inv = x.inverseNorm;
     for (let k = 0; k < K; k++) S[k] = this.bias[k]! + S[k]! * inv;
@@ -498,16 +497,12 @@ export class ModelBank {
   }
 
   /**
-   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, computed from the accumulator with
-   * per-word partial logits. Logits are linear in the emitted values v_f = tf(c_f) / ‖tf‖, where c_f sums every
-   * occurrence of feature f: Σ_f W_f·tf(c_f) = Σ_f W_f·c_f + Σ_f W_f·(tf(c_f) − c_f). Split c_f into the words' own
-   * parts and the cross-word part x_f (bigrams, lexicon groups): Σ_f W_f·c_f = Σ_words n_w·P_w + Σ_f W_f·x_f, where
-   * n_w counts the word's occurrences and P_w = Σ_{f of w} a_wf·W_f is the word's partial logit, memoised per lexeme
-   * ({@link WordPartials}). Hence logit = bias + (Σ_w n_w·P_w + Σ_f W_f·(tf(c_f) − c_f + x_f)) / ‖tf‖, and the second
-   * sum only has terms for features that are cross-word or whose summed value passes 1 (the sub-linear part): about
-   * one feature in six on a 1 KB text, instead of every feature. The norm still needs every c_f, which the accumulator
-   * has. Exact in real arithmetic; in floating point the association differs and values are not rounded to float32,
-   * so probabilities can differ from {@link predict} in the last bits (about 1e-9).
+   * {@link predict} of the vector {@link extractFeatures} would emit for `x`, from per-word partial logits. The vector's
+   * values are v_f = (Σ_w g(n_w)·a_wf + tf(x_f)) / N (see {@link TextFeatures}), so a head's logits are
+   * bias + (Σ_w g(n_w)·P_w + Σ_f W_f·tf(x_f)) / N, where P_w = Σ_{f of w} a_wf·W_f is the word's partial logit, memoised
+   * per lexeme ({@link WordPartials}): one row per distinct word and one per cross-word feature (bigram, lexicon
+   * group), instead of one per feature. Equal to {@link predict} in real arithmetic; in floating point the association
+   * differs and values are not rounded to float32 (differences of about 1e-8).
    */
   predictText(x: TextFeatures): Float64Array[] {
     const W = this.width;
@@ -519,16 +514,16 @@ export class ModelBank {
     const memo = this.memoForGeneration(x.generation);
     const ids = x.featureIds;
     (this.partials ??= new WordPartials(W)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, memo, out, off));
-    const correctionDense = x.correctionDense;
-    const correctionValues = x.correctionValues;
-    for (let f = 0; f < x.correctionCount; f++) {
-      const d = correctionDense[f]!;
+    const crossDense = x.crossDense;
+    const crossValues = x.crossValues;
+    for (let f = 0; f < x.crossCount; f++) {
+      const d = crossDense[f]!;
       let row = memo[d]!;
       if (row === -2) row = memo[d] = this.rowOf(ids[d]! & SMI_MASK);
       if (row < 0) continue;
-      const coef = correctionValues[f]!;
+      const v = crossValues[f]!;
       const base = row * W;
-      for (let k = lo[row]!, e = hi[row]!; k < e; k++) S[k]! += w[base + k]! * coef;
+      for (let k = lo[row]!, e = hi[row]!; k < e; k++) S[k]! += w[base + k]! * v;
     }
     const inv = x.inverseNorm;
     const bias = this.bias;

@@ -3,7 +3,7 @@
  * Pure apart from CPU: returns the model JSON; the CLI writes it to data/model.json.
  */
 import type { Catalogue } from './catalogue.schema.js';
-import { createClassifier, DEFAULT_BLEND, NONE_CLASS, type BlendParams, type ModelJson } from './classifier.js';
+import { createClassifier, DEFAULT_BLEND, MODEL_FORMAT, NONE_CLASS, type BlendParams, type ModelJson } from './classifier.js';
 import type { LabelledExample } from './dataset.js';
 import { evaluate } from './evaluate.js';
 import { trainSoftmax, type LabelledVector } from './logistic-regression.js';
@@ -37,7 +37,7 @@ export function train(examples: readonly LabelledExample[], extra: readonly Labe
   const s1 = trainSoftmax(s1Data, { ...common, maxFeatures: 6_000, classBalance: 0.7 });
   const harm = trainSoftmax(harmData, { ...common, maxFeatures: 6_000, classBalance: 0.5 });
   return {
-    format: 'vigie-nlp-model/1',
+    format: MODEL_FORMAT,
     narrative,
     stance,
     s1,

@@ -32,6 +32,7 @@ import {
   identifyBundle,
   loadBuiltinBundle,
   mergeTriageDecisions,
+  modelFormatProblem,
   termPrecision,
   train,
   tuneBlend,
@@ -63,7 +64,13 @@ async function activeBundle(models: Models): Promise<{ bundle: ClassifierBundle;
   }
   const version = await findClassifierVersion(models, pointer.versionId);
   if (!version) throw new Error(`the active classifier version ${pointer.versionId} is missing from the database`);
-  return { bundle: bundleFromParts(await loadClassifierParts(models, classifierPartsOf(version))), label: version.label, versionId: pointer.versionId, seq: pointer.seq };
+  const bundle = bundleFromParts(await loadClassifierParts(models, classifierPartsOf(version)));
+  const problem = modelFormatProblem(bundle);
+  if (problem === null) return { bundle, label: version.label, versionId: pointer.versionId, seq: pointer.seq };
+  // Stored before an upgrade that changed the features: the admins' catalogue is kept, the models cannot be.
+  const builtin = loadBuiltinBundle();
+  process.stderr.write(`the active version ${version.label} cannot run on this Vigie (${problem}); its catalogue is kept and the built-in models stand in for its own\n`);
+  return { bundle: { catalogue: bundle.catalogue, model: builtin.model, hateModel: builtin.hateModel }, label: `${version.label} catalogue + built-in models`, versionId: pointer.versionId, seq: pointer.seq };
 }
 
 const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(3));
