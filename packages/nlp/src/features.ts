@@ -102,24 +102,6 @@ export function featureGeneration(): number {
 /** Upper bound (exclusive) of {@link FeatureVector.dense} indices, for sizing memo arrays. */
 export const FEATURE_INDEX_LIMIT = FEATURE_CAPACITY;
 
-/**
- * A small direct-mapped cache in front of {@link intern} for bigram ids, which are interned per occurrence (twice per
- * text, for the narrative and the hate-layer features): the intern table is 16 MB and each probe missed the CPU
- * caches, while the bigrams of a text mostly recur. Cleared with the table.
- */
-const BIGRAM_CACHE_BITS = 14;
-const bigramCacheIds = new Int32Array(1 << BIGRAM_CACHE_BITS).fill(-1);
-const bigramCacheDense = new Int32Array(1 << BIGRAM_CACHE_BITS);
-
-function internBigram(id: number): number {
-  const slot = Math.imul(id, 0x9e3779b1) >>> (32 - BIGRAM_CACHE_BITS);
-  if (bigramCacheIds[slot] === id) return bigramCacheDense[slot]!;
-  const d = intern(id);
-  bigramCacheIds[slot] = id;
-  bigramCacheDense[slot] = d;
-  return d;
-}
-
 function intern(id: number): number {
   const mask = (1 << INTERN_BITS) - 1;
   let slot = Math.imul(id, 0x9e3779b1) >>> (32 - INTERN_BITS);
@@ -229,11 +211,32 @@ const accMark = new Int32Array(FEATURE_CAPACITY);
 let accUsed = new Int32Array(4096);
 let accSize = 0;
 let accStamp = 0;
-/** The cross-word features' (bigrams', lexicon groups') sums, stamped like the accumulator, and their first-touch order. */
-const crossSums = new Float64Array(FEATURE_CAPACITY);
-const crossMark = new Int32Array(FEATURE_CAPACITY);
-let crossUsed = new Int32Array(1024);
+/**
+ * The cross-word features (bigrams, lexicon groups) of the current text, by id, in first-touch order: an open-addressing
+ * table of this text's ids only (stamped like the accumulator, so nothing is cleared between texts). Most bigrams are
+ * unique to a text and unknown to every model; interning them into the process-wide table, as the word features are,
+ * cost a probe into 16 MB per occurrence and grew the table for nothing.
+ */
+let crossBits = 10;
+let crossSlotStamp = new Int32Array(1 << crossBits);
+let crossSlotId = new Int32Array(1 << crossBits);
+let crossSlotIndex = new Int32Array(1 << crossBits);
+let crossIds = new Int32Array(1 << (crossBits - 1));
+let crossSums = new Float64Array(1 << (crossBits - 1));
+let crossValues = new Float64Array(1 << (crossBits - 1));
 let crossSize = 0;
+
+/** Room for `n` distinct cross features at most half full (grown only, never between two adds of one text). */
+function reserveCross(n: number): void {
+  if (2 * n <= 1 << crossBits) return;
+  while (2 * n > 1 << crossBits) crossBits++;
+  crossSlotStamp = new Int32Array(1 << crossBits);
+  crossSlotId = new Int32Array(1 << crossBits);
+  crossSlotIndex = new Int32Array(1 << crossBits);
+  crossIds = new Int32Array(1 << (crossBits - 1));
+  crossSums = new Float64Array(1 << (crossBits - 1));
+  crossValues = new Float64Array(1 << (crossBits - 1));
+}
 
 function accAdd(d: number, v: number): void {
   if (accMark[d] === accStamp) {
@@ -250,19 +253,21 @@ function accAdd(d: number, v: number): void {
   accUsed[accSize++] = d;
 }
 
-function crossAdd(d: number, v: number): void {
-  if (crossMark[d] === accStamp) {
-    crossSums[d]! += v;
-    return;
+function crossAdd(id: number, v: number): void {
+  const mask = (1 << crossBits) - 1;
+  let slot = Math.imul(id, 0x9e3779b1) >>> (32 - crossBits);
+  while (crossSlotStamp[slot] === accStamp) {
+    if (crossSlotId[slot] === id) {
+      crossSums[crossSlotIndex[slot]!]! += v;
+      return;
+    }
+    slot = (slot + 1) & mask;
   }
-  crossMark[d] = accStamp;
-  crossSums[d] = v;
-  if (crossSize === crossUsed.length) {
-    const grown = new Int32Array(crossUsed.length * 2);
-    grown.set(crossUsed);
-    crossUsed = grown;
-  }
-  crossUsed[crossSize++] = d;
+  crossSlotStamp[slot] = accStamp;
+  crossSlotId[slot] = id;
+  crossSlotIndex[slot] = crossSize;
+  crossIds[crossSize] = id;
+  crossSums[crossSize++] = v;
 }
 
 function startText(): void {
@@ -270,14 +275,13 @@ function startText(): void {
   crossSize = 0;
   if (++accStamp > 0x3fffffff) {
     accMark.fill(0);
-    crossMark.fill(0);
+    crossSlotStamp.fill(0);
     // Word objects carry a stamp too; dropping them is simpler than visiting them.
     wordCaches.clear();
     accStamp = 1;
   }
   if (internSize >= featureReset) {
     internKeys.fill(-1);
-    bigramCacheIds.fill(-1);
     internSize = 0;
     wordCaches.clear();
     featureGen++;
@@ -359,15 +363,14 @@ export interface TextFeatures {
   /** A lexeme id of each word (valid in `lexemeGeneration`), or -1 when none of its tokens was interned. */
   readonly wordLexemes: Int32Array;
   readonly lexemeGeneration: number;
-  /** The cross-word features (first-touch order) and their values tf(x_f). */
+  /** The cross-word features (first-touch order): hashed ids (30-bit, not interned) and values tf(x_f). */
   readonly crossCount: number;
-  readonly crossDense: Int32Array;
+  readonly crossIds: Int32Array;
   readonly crossValues: Float64Array;
   /** The word-feature settings (`charMin|charMax|charWeight`): a word's own features depend on them. */
   readonly optionsKey: string;
 }
 
-let crossValues = new Float64Array(1024);
 let textWords: WordFeatures[] = [];
 let wordOccurrences = new Int32Array(1024);
 let wordWeights = new Float64Array(1024);
@@ -408,6 +411,8 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
   }
   const bigrams = opts.bigrams !== false;
   const stamp = accStamp;
+  // At most one bigram per token and one feature per match.
+  reserveCross(nt.tokens.length + (opts.matches?.length ?? 0) + 1);
   wordCount = 0;
   if (textWords.length > 4096) textWords = []; // do not keep a huge text's word objects alive
   let prev = 0;
@@ -423,19 +428,18 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
       wordOccurrences[wf.slot]!++;
       if (wordLexemes[wf.slot]! < 0) wordLexemes[wf.slot] = t.lexeme;
     }
-    if (bigrams && prev !== 0) crossAdd(internBigram(mix(prev, wf.word) & 0x3fffffff), 1);
+    if (bigrams && prev !== 0) crossAdd(mix(prev, wf.word) & 0x3fffffff, 1);
     prev = wf.word;
   }
-  if (opts.matches) for (const m of opts.matches) crossAdd(intern(lexFeatureId(m.group)), Math.min(2, m.weight) * lexWeight);
+  if (opts.matches) for (const m of opts.matches) crossAdd(lexFeatureId(m.group), Math.min(2, m.weight) * lexWeight);
   let squares = 0;
   for (let i = 0; i < wordCount; i++) {
     const g = sublinear(wordOccurrences[i]!);
     wordWeights[i] = g;
     squares += g * g * textWords[i]!.squaredNorm;
   }
-  if (crossValues.length < crossSize) crossValues = new Float64Array(crossUsed.length);
   for (let i = 0; i < crossSize; i++) {
-    const v = sublinear(crossSums[crossUsed[i]!]!);
+    const v = sublinear(crossSums[i]!);
     crossValues[i] = v;
     squares += v * v;
   }
@@ -450,7 +454,7 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
     wordLexemes,
     lexemeGeneration: nt.generation,
     crossCount: crossSize,
-    crossDense: crossUsed,
+    crossIds,
     crossValues,
     optionsKey: cacheKey,
   };
@@ -467,7 +471,7 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
     const vals = wf.values;
     for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]! * g);
   }
-  for (let i = 0; i < acc.crossCount; i++) accAdd(acc.crossDense[i]!, acc.crossValues[i]!);
+  for (let i = 0; i < acc.crossCount; i++) accAdd(intern(acc.crossIds[i]!), acc.crossValues[i]!);
   const n = accSize;
   const [buf, off] = carve(n * 12);
   const ids = new Uint32Array(buf, off, n);

@@ -330,17 +330,12 @@ export class SoftmaxModel {
     const w = this.w;
     const ids = x.featureIds;
     (this.partials ??= new WordPartials(K)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, out, off));
-    const dw = this.denseWeightsFor(x);
     for (let f = 0; f < x.crossCount; f++) {
-      const d = x.crossDense[f]!;
+      const slot = this.slotOf(x.crossIds[f]!);
+      if (slot < 0) continue;
       const v = x.crossValues[f]!;
-      const base = d * K;
-      if (dw[base] !== dw[base]) {
-        // NaN: first sight of this feature in this generation.
-        const slot = this.slotOf(ids[d]!);
-        for (let k = 0; k < K; k++) dw[base + k] = slot < 0 ? 0 : w[slot * K + k]!;
-      }
-      for (let k = 0; k < K; k++) S[k]! += dw[base + k]! * v;
+      const base = slot * K;
+      for (let k = 0; k < K; k++) S[k]! += w[base + k]! * v;
     }
     const inv = x.inverseNorm;
     for (let k = 0; k < K; k++) S[k] = this.bias[k]! + S[k]! * inv;
@@ -349,32 +344,6 @@ export class SoftmaxModel {
   }
 
   private partials: WordPartials | undefined;
-  /**
-   * Weight rows copied by dense feature index (NaN: not copied yet), for the current feature generation: the hashed
-   * table is 2^17 rows in hash order, so every lookup missed the CPU caches, while dense indices of the features
-   * common to many texts are small and close together.
-   */
-  private denseWeights = new Float32Array(0);
-  private denseWeightsGeneration = -1;
-
-  /**
-   * The dense-index weight copy for `x`, grown to cover its largest dense index (they are allocated in order, so
-   * it stays as small as the feature table; the full 2^20 × K would be 12 MB touched at once).
-   */
-  private denseWeightsFor(x: TextFeatures): Float32Array {
-    if (this.denseWeightsGeneration !== x.generation) {
-      this.denseWeights.fill(NaN);
-      this.denseWeightsGeneration = x.generation;
-    }
-    const need = x.denseLimit * this.K;
-    if (need > this.denseWeights.length) {
-      const grown = new Float32Array(Math.min(FEATURE_INDEX_LIMIT * this.K, Math.max(need, this.denseWeights.length * 2))).fill(NaN);
-      grown.set(this.denseWeights);
-      this.denseWeights = grown;
-    }
-    return this.denseWeights;
-  }
-
   /** Σ over a word's own features of value × weight row, into `out[off, off + K)`. */
   private fillPartial(wf: WordFeatures, featureIds: Int32Array, out: Float64Array, off: number): void {
     const K = this.K;
@@ -514,12 +483,11 @@ export class ModelBank {
     const memo = this.memoForGeneration(x.generation);
     const ids = x.featureIds;
     (this.partials ??= new WordPartials(W)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, memo, out, off));
-    const crossDense = x.crossDense;
+    const crossIds = x.crossIds;
     const crossValues = x.crossValues;
     for (let f = 0; f < x.crossCount; f++) {
-      const d = crossDense[f]!;
-      let row = memo[d]!;
-      if (row === -2) row = memo[d] = this.rowOf(ids[d]! & SMI_MASK);
+      // Cross features are not interned (see TextFeatures): their rows come from the bank's own small key table.
+      const row = this.rowOf(crossIds[f]! & SMI_MASK);
       if (row < 0) continue;
       const v = crossValues[f]!;
       const base = row * W;
