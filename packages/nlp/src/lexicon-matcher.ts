@@ -89,6 +89,15 @@ const ARABIZI_PENALTY = 0.8;
 const KEY_CACHE_LIMIT = 200_000;
 const ARABIC_CLITICS = /^(?:و|ف|ب|ل|ك)(?=..)/;
 
+const NO_KEYED: KeyIds[] = [];
+
+/** How the walk reached a node, given the key just taken (of kind `keyKind[key]`) and how it reached the parent. */
+function viaOf(keyKind: Uint8Array, key: number, inexact: number, prev: number): number {
+  if (inexact) return keyKind[key] === K_SKELETON || prev === V_ARABIZI ? V_ARABIZI : V_FUZZY;
+  if (prev !== V_EXACT) return prev;
+  return keyKind[key] === K_SURFACE ? V_EXACT : V_STEM;
+}
+
 /** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
 function lexemeArray(): (KeyIds | undefined)[] {
   return new Array<KeyIds | undefined>(LEXEME_LIMIT).fill(undefined);
@@ -163,6 +172,10 @@ export class LexiconMatcher {
   /** Raw match indices in pruning order, the kept ones first (see {@link LexiconMatcher.pruneContained}). */
   private order: Int32Array = new Int32Array(256);
   private readonly groupCounts: Int32Array;
+  /** Walk keys of the text being matched (empty between texts), its start stamp and its raw match count. */
+  private keyed: KeyIds[] = NO_KEYED;
+  private cur = 0;
+  private rawCount = 0;
 
   constructor(entries: readonly MatcherEntry[]) {
     this.entries = entries;
@@ -341,69 +354,30 @@ export class LexiconMatcher {
     const keyed: KeyIds[] = new Array<KeyIds>(n);
     for (let i = 0; i < n; i++) keyed[i] = this.keyIdsOf(tokens[i]!);
     const entries = this.entries;
-    const keyKind = this.keyKind;
-    const stamp = this.stamp;
     if (this.stampCounter > 0x3fff0000 - n) {
       this.stamp.fill(0);
       this.stampCounter = 0;
     }
-    // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
-    // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
-    let cur = 0;
     // Raw matches are recorded as (entry, start, end, gaps and via) in reused typed arrays: most are pruned as
     // contained in a longer match of their group, so Match objects (and their surface strings) are only built for the
-    // ones kept.
-    let count = 0;
-
-    const record = (id: number, startTok: number, endTok: number, gaps: number, via: number): void => {
-      if (stamp[id] === cur) return;
-      stamp[id] = cur;
-      if (count === this.rawEntry.length) this.growRaw();
-      this.rawEntry[count] = id;
-      this.rawStart[count] = startTok;
-      this.rawEnd[count] = endTok;
-      this.rawRoute[count] = (gaps ? 4 : 0) | via;
-      count++;
-    };
-
-    // How the walk reached a node, given the key just taken and how it reached the parent.
-    const viaOf = (key: number, inexact: number, prev: number): number => {
-      if (inexact) return keyKind[key] === K_SKELETON || prev === V_ARABIZI ? V_ARABIZI : V_FUZZY;
-      if (prev !== V_EXACT) return prev;
-      return keyKind[key] === K_SURFACE ? V_EXACT : V_STEM;
-    };
-
-    const walk = (node: TrieNode, startTok: number, j: number, gaps: number, via: number): void => {
-      if (node.ends) for (const id of node.ends) record(id, startTok, j, gaps, via);
-      const next = node.next;
-      if (!next || j >= n) return;
-      const tk = keyed[j]!;
-      for (let q = 0; q < tk.ids.length; q++) {
-        const k = tk.ids[q]!;
-        const c = next.get(k);
-        if (c) walk(c, startTok, j + 1, gaps, viaOf(k, tk.inexact[q]!, via));
-      }
-      // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
-      if (gaps === 0 && j + 1 < n) {
-        const tk2 = keyed[j + 1]!;
-        for (let q = 0; q < tk2.ids.length; q++) {
-          const k = tk2.ids[q]!;
-          const c = next.get(k);
-          if (c) walk(c, startTok, j + 2, 1, viaOf(k, tk2.inexact[q]!, via));
-        }
-      }
-    };
-
+    // ones kept. The walk and its recorder are methods reading this text's keys from fields, not closures made per
+    // text (a closure per call costs a `name` definition each under the bench's and the services' tsx/esbuild).
+    this.keyed = keyed;
+    this.rawCount = 0;
     for (let i = 0; i < n; i++) {
       const tk = keyed[i]!;
       if (tk.ids.length === 0) continue;
-      cur = ++this.stampCounter;
+      // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
+      // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
+      this.cur = ++this.stampCounter;
       for (let q = 0; q < tk.ids.length; q++) {
         const k = tk.ids[q]!;
         const c = rootChild[k];
-        if (c) walk(c, i, i + 1, 0, viaOf(k, tk.inexact[q]!, V_EXACT));
+        if (c) this.walk(c, i, i + 1, 0, viaOf(this.keyKind, k, tk.inexact[q]!, V_EXACT));
       }
     }
+    this.keyed = NO_KEYED;
+    const count = this.rawCount;
 
     const kept = this.pruneContained(count);
     const out: Match[] = new Array<Match>(kept);
@@ -427,6 +401,45 @@ export class LexiconMatcher {
           : { entry: id, group: e.group, term: e.text, lang: e.lang, weight: w, startTok, endTok, start, end, surface, via: VIA[via]!, meta: e.meta };
     }
     return out;
+  }
+
+  /** Record a raw match of entry `id` from the current start token, once per (entry, start). */
+  private record(id: number, startTok: number, endTok: number, gaps: number, via: number): void {
+    const stamp = this.stamp;
+    if (stamp[id] === this.cur) return;
+    stamp[id] = this.cur;
+    const count = this.rawCount;
+    if (count === this.rawEntry.length) this.growRaw();
+    this.rawEntry[count] = id;
+    this.rawStart[count] = startTok;
+    this.rawEnd[count] = endTok;
+    this.rawRoute[count] = (gaps ? 4 : 0) | via;
+    this.rawCount = count + 1;
+  }
+
+  /** Walk the trie from `node`, reached from token `startTok` with token `j` next (see {@link LexiconMatcher.match}). */
+  private walk(node: TrieNode, startTok: number, j: number, gaps: number, via: number): void {
+    if (node.ends) for (const id of node.ends) this.record(id, startTok, j, gaps, via);
+    const next = node.next;
+    const keyed = this.keyed;
+    const n = keyed.length;
+    if (!next || j >= n) return;
+    const keyKind = this.keyKind;
+    const tk = keyed[j]!;
+    for (let q = 0; q < tk.ids.length; q++) {
+      const k = tk.ids[q]!;
+      const c = next.get(k);
+      if (c) this.walk(c, startTok, j + 1, gaps, viaOf(keyKind, k, tk.inexact[q]!, via));
+    }
+    // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
+    if (gaps === 0 && j + 1 < n) {
+      const tk2 = keyed[j + 1]!;
+      for (let q = 0; q < tk2.ids.length; q++) {
+        const k = tk2.ids[q]!;
+        const c = next.get(k);
+        if (c) this.walk(c, startTok, j + 2, 1, viaOf(keyKind, k, tk2.inexact[q]!, via));
+      }
+    }
   }
 
   private growRaw(): void {
