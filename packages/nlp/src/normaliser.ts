@@ -322,7 +322,19 @@ function arabiziSkeletonCached(surface: string): string {
   return v;
 }
 
+/** Whether a token is a run of ASCII digits (a number: the commonest never-seen token in news). */
+function isAsciiDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
+}
+
 function normaliseToken(text: string): { norm: string; alts: string[]; script: Script } {
+  // A number is its own form: no Arabic letters or digits, nothing to fold, de-leet (no letters) or squeeze, and
+  // Latin by the all-digits rule below; the general path gives exactly this, through a dozen regexes.
+  if (isAsciiDigits(text)) return { norm: text, alts: [], script: 'latin' };
   const isArabic = ARABIC_LETTER.test(text);
   if (isArabic) {
     const base = normaliseArabic(text);
