@@ -157,6 +157,7 @@ export function arabicSkeleton(word: string): string {
  * "ya7ra2ou" → "7rq"? No: 2 is hamza here and drops, giving "7r"; "barra" → "br" like برا.
  */
 export function arabiziSkeleton(token: string): string {
+  if (isAsciiDigits(token)) return digitSkeleton(token);
   const t = token
     .toLowerCase()
     .replace(/sh|ch/g, 'x')
@@ -177,6 +178,22 @@ export function arabiziSkeleton(token: string): string {
   }
   // Final h usually writes ta marbuta (ة → ه), which arabicSkeleton drops too.
   return out.endsWith('h') ? out.slice(0, -1) : out;
+}
+
+/** Consonant class of each ASCII digit in an Arabizi skeleton (see {@link arabiziSkeleton}); '' drops the digit. */
+const DIGIT_SKELETON = ['', '', '', '3', '', '5', 't', '7', 'g', 'q'];
+
+/**
+ * {@link arabiziSkeleton} of a number, without its dozen regex passes: the letter rules cannot apply, 6 8 9 become
+ * t g q, 3 5 7 are kept, 0 1 2 4 drop out, and doubles are squeezed as they are written.
+ */
+function digitSkeleton(token: string): string {
+  let out = '';
+  for (let i = 0; i < token.length; i++) {
+    const c = DIGIT_SKELETON[token.charCodeAt(i) - 48]!;
+    if (c && c !== out[out.length - 1]) out += c;
+  }
+  return out;
 }
 
 const ARABIZI_WORDS = new Set([
