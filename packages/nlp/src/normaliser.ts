@@ -48,6 +48,9 @@ export interface NormalisedText {
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
 
+/** Any character the control or the zero-width pass of {@link cleanText} would rewrite (the union of their sets). */
+const CONTROL_OR_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/;
+
 /**
  * Clean raw input: strip HTML tags/scripts and decode entities, drop control and zero-width characters (evasion by
  * invisible characters is common), NFC, and cap the size. Never throws.
@@ -61,7 +64,8 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
     text = text.slice(0, MAX_TEXT_CHARS * 2);
     truncated = true;
   }
-  if (/<[a-z!/][^>]*>/i.test(text)) {
+  // A tag needs a '<': the memchr-fast includes() spares most texts the tag regex's scan.
+  if (text.includes('<') && /<[a-z!/][^>]*>/i.test(text)) {
     text = text
       .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
       .replace(/<!--[\s\S]*?-->/g, ' ')
@@ -78,7 +82,8 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
     });
   }
   // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish.
-  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
+  // One scan for both sets; the two replacing passes run only on a text that has one of them (few do).
+  if (CONTROL_OR_INVISIBLE.test(text)) text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
   text = text.normalize('NFC');
   if (text.length > MAX_TEXT_CHARS) {
     text = text.slice(0, MAX_TEXT_CHARS);
