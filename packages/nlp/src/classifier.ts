@@ -356,7 +356,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![iHarmful]! : null;
     const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;
-    const scores = new Map<NarrativeKey, number>();
+    // Scores in NARRATIVE_KEYS order, as the entries of the Map they used to be read from (then stably sorted).
+    const ranked: [NarrativeKey, number][] = [];
+    let ftpScore = 0;
     const pNone = pNarr && iNone >= 0 ? pNarr[iNone]! : 0;
     for (let ki = 0; ki < NARRATIVE_KEYS.length; ki++) {
       const key = NARRATIVE_KEYS[ki]!;
@@ -367,9 +369,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       if (key === 'hate_speech' && hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
       // Peacekeeping narratives need the text to be about the UN; hate speech in a mission area does not.
       if (key !== 'hate_speech' && !attribution.unReference) s *= blend.noUnPenalty;
-      scores.set(key, Math.round(s * 1000) / 1000);
+      const score = Math.round(s * 1000) / 1000;
+      ranked.push([key, score]);
+      if (key === 'failure_to_protect') ftpScore = score;
     }
-    const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+    ranked.sort((a, b) => b[1] - a[1]);
     let [bestKey, bestScore] = ranked[0]!;
     const call = sums[gCall]!;
     const pS1 = s1Model && probs ? probs[2]![iS1]! : 0;
@@ -379,7 +383,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
     const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
-      const ftp = scores.get('failure_to_protect') ?? 0;
+      const ftp = ftpScore;
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
       // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's.
       if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!) {
@@ -413,7 +417,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       callToAct: call,
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
-      quotes: topNarrative !== null && /[«“"][^»”"]{3,}[»”"]/.test(nt.cleaned),
+      quotes: topNarrative !== null && hasQuote(nt.cleaned),
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
@@ -429,7 +433,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       topNarrative !== 'failure_to_protect' &&
       topNarrative !== 'sexual_exploitation_abuse'
     ) {
-      const ftp = scores.get('failure_to_protect') ?? 0;
+      const ftp = ftpScore;
       if (blend.ftpGuard !== undefined && ftp >= blend.ftpGuard * bestScore) {
         // Angry criticism the models half-read as another narrative: keep the endorsement, as criticism (S4).
         notes.push(`model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`);
@@ -533,12 +537,29 @@ function targetWords(surface: string): string {
   return v;
 }
 
-function describeTarget(missions: readonly string[], matches: readonly Match[]): string {
-  const pick = (g: string): Match | undefined => matches.find((m) => m.group === g);
-  const cue = pick('_target') ?? pick('g:contingent') ?? pick('_logistics') ?? pick('g:place');
-  const where = cue ? targetWords(cue.surface) : '';
-  return [missions.join('+'), where].filter(Boolean).join(' ') || 'unspecified target';
+/** The first match of a group. */
+function firstOf(matches: readonly Match[], group: string): Match | undefined {
+  for (let i = 0; i < matches.length; i++) if (matches[i]!.group === group) return matches[i];
+  return undefined;
 }
+
+function describeTarget(missions: readonly string[], matches: readonly Match[]): string {
+  const cue = firstOf(matches, '_target') ?? firstOf(matches, 'g:contingent') ?? firstOf(matches, '_logistics') ?? firstOf(matches, 'g:place');
+  const where = cue ? targetWords(cue.surface) : '';
+  const who = missions.join('+');
+  // The non-empty ones of (missions, where), space-joined.
+  return (who && where ? `${who} ${where}` : who || where) || 'unspecified target';
+}
+
+/**
+ * Whether the text quotes someone: an opening quote mark, three or more characters that close none, and a closing
+ * one. Most texts have no quote mark at all, which three memchr-fast includes() tell before the regex scans.
+ */
+function hasQuote(text: string): boolean {
+  if (!text.includes('"') && !text.includes('«') && !text.includes('“')) return false;
+  return QUOTED.test(text);
+}
+const QUOTED = /[«“"][^»”"]{3,}[»”"]/;
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
