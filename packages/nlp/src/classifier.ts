@@ -417,7 +417,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       callToAct: call,
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
-      quotes: topNarrative !== null && hasQuote(nt.cleaned),
+      quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
@@ -551,14 +551,7 @@ function describeTarget(missions: readonly string[], matches: readonly Match[]):
   return (who && where ? `${who} ${where}` : who || where) || 'unspecified target';
 }
 
-/**
- * Whether the text quotes someone: an opening quote mark, three or more characters that close none, and a closing
- * one. Most texts have no quote mark at all, which three memchr-fast includes() tell before the regex scans.
- */
-function hasQuote(text: string): boolean {
-  if (!text.includes('"') && !text.includes('«') && !text.includes('“')) return false;
-  return QUOTED.test(text);
-}
+/** The text quotes someone: an opening quote mark, three or more characters that close none, and a closing one. */
 const QUOTED = /[«“"][^»”"]{3,}[»”"]/;
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
