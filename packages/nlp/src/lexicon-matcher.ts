@@ -133,6 +133,15 @@ export function withinOneEdit(a: string, b: string): boolean {
   return edits + (la - i) + (lb - j) <= 1;
 }
 
+/** Whether `w` is a non-empty run of ASCII digits. */
+function isDigits(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return w.length > 0;
+}
+
 function deletes(w: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
@@ -145,6 +154,8 @@ export class LexiconMatcher {
   private readonly root: TrieNode = newNode();
   /** SymSpell-style index: each fuzzy word and its one-letter deletions → the fuzzy words. */
   private readonly fuzzyIndex = new Map<string, string[]>();
+  /** No key of {@link LexiconMatcher.fuzzyIndex} is all digits (set once the trie is built). */
+  private readonly fuzzyDigitFree: boolean;
   private readonly keyCache = new Map<string, TokenKeys>();
   private readonly keyCacheAr = new Map<string, TokenKeys>();
   private readonly altCache = new Map<string, TokenKeys>();
@@ -187,6 +198,7 @@ export class LexiconMatcher {
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
     this.groupCounts = new Int32Array(groups.length + 1);
     this.stamp = new Int32Array(entries.length);
+    this.fuzzyDigitFree = ![...this.fuzzyIndex.keys()].some(isDigits);
     this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
     for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;
   }
@@ -265,7 +277,8 @@ export class LexiconMatcher {
       if (form.startsWith('لل') && form.length > 4) keys.push(`ar:${stemAr(`ا${form.slice(1)}`)}`);
     } else {
       keys.push(`en:${stemEn(form)}`, `fr:${stemFr(form)}`);
-      if (form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0) {
+      // A number's lookups (itself and its deletions, all digits) can only find an all-digit index key.
+      if (form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0 && !(this.fuzzyDigitFree && isDigits(form))) {
         for (const w of this.fuzzyNeighbours(form)) {
           const k = `fz:${w}`;
           keys.push(k);
@@ -282,6 +295,9 @@ export class LexiconMatcher {
   private tokenKeys(t: Token): TokenKeys {
     const primary = this.keysForForm(t.norm, t.script);
     if (t.alts.length === 0 && t.arabizi === undefined) return primary;
+    // A token with a lexeme id has its walk keys memoised by that id (keyIdsOf), for the whole lexeme generation:
+    // the merge cache would only serve it again after a roll-over, so it is kept for tokens without one.
+    if (t.lexeme >= 0) return this.mergeKeys(t, primary);
     // Tokens with alternative forms (elongations, evasions, Arabizi) repeat too; their merged keys are cached by
     // their forms so the merge, the Set copies and the exactness checks run once per distinct token.
     const altKey = `${t.script[0]}${t.norm}\u0001${t.alts.join('\u0001')}\u0002${t.arabizi ?? ''}`;
