@@ -180,6 +180,8 @@ export class LexiconMatcher {
   private rawEnd: Int32Array = new Int32Array(256);
   /** 4 when the match skipped a token, plus its {@link MatchVia} index. */
   private rawRoute: Int32Array = new Int32Array(256);
+  /** Group rank of each raw match's entry, read by every pass of the pruning sort. */
+  private rawGroup: Int32Array = new Int32Array(256);
   /** Raw match indices in pruning order, the kept ones first (see {@link LexiconMatcher.pruneContained}). */
   private order: Int32Array = new Int32Array(256);
   private readonly groupCounts: Int32Array;
@@ -430,6 +432,7 @@ export class LexiconMatcher {
     this.rawStart[count] = startTok;
     this.rawEnd[count] = endTok;
     this.rawRoute[count] = (gaps ? 4 : 0) | via;
+    this.rawGroup[count] = this.groupRank[id]!;
     this.rawCount = count + 1;
   }
 
@@ -468,6 +471,7 @@ export class LexiconMatcher {
     this.rawStart = grow(this.rawStart);
     this.rawEnd = grow(this.rawEnd);
     this.rawRoute = grow(this.rawRoute);
+    this.rawGroup = grow(this.rawGroup);
     this.order = grow(this.order);
   }
 
@@ -482,7 +486,7 @@ export class LexiconMatcher {
    */
   private pruneContained(count: number): number {
     const order = this.order;
-    const groupRank = this.groupRank;
+    const rawGroup = this.rawGroup;
     const rawEntry = this.rawEntry;
     const rawStart = this.rawStart;
     const rawEnd = this.rawEnd;
@@ -491,12 +495,12 @@ export class LexiconMatcher {
       return count;
     }
     const counts = this.groupCounts.fill(0);
-    for (let x = 0; x < count; x++) counts[groupRank[rawEntry[x]!]! + 1]!++;
+    for (let x = 0; x < count; x++) counts[rawGroup[x]! + 1]!++;
     for (let g = 1; g < counts.length; g++) counts[g]! += counts[g - 1]!;
-    for (let x = 0; x < count; x++) order[counts[groupRank[rawEntry[x]!]!]!++] = x;
+    for (let x = 0; x < count; x++) order[counts[rawGroup[x]!]!++] = x;
     for (let i = 1; i < count; i++) {
       const m = order[i]!;
-      const mg = groupRank[rawEntry[m]!]!;
+      const mg = rawGroup[m]!;
       const ms = rawStart[m]!;
       const me = rawEnd[m]!;
       const mEntry = rawEntry[m]!;
@@ -504,7 +508,7 @@ export class LexiconMatcher {
       for (; j >= 0; j--) {
         const a = order[j]!;
         // Whether `a` sorts strictly after `m` (group, start, longest first, entry).
-        const d = groupRank[rawEntry[a]!]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || rawEntry[a]! - mEntry;
+        const d = rawGroup[a]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || rawEntry[a]! - mEntry;
         if (d <= 0) break;
         order[j + 1] = a;
       }
@@ -515,7 +519,7 @@ export class LexiconMatcher {
     let maxEnd = -1;
     for (let i = 0; i < count; i++) {
       const x = order[i]!;
-      const g = groupRank[rawEntry[x]!]!;
+      const g = rawGroup[x]!;
       if (g !== group) {
         group = g;
         maxEnd = -1;
