@@ -47,10 +47,26 @@ function distinct(list: Match[], direct: boolean): Match[] {
   return out;
 }
 
-function byMission(map: Map<MissionCode, Match[]>, code: MissionCode, m: Match): void {
-  const list = map.get(code);
-  if (!list) map.set(code, [m]);
-  else list.push(m);
+/** Mentions of one mission, in order; kept in an array of such lists in order of the mission's first mention. */
+interface MissionMentions {
+  readonly code: MissionCode;
+  readonly list: Match[];
+}
+
+/** Add a mention to its mission's list (a mission has a dozen codes at most: a scan, no Map per text). */
+function byMission(lists: MissionMentions[], code: MissionCode, m: Match): void {
+  for (let i = 0; i < lists.length; i++) {
+    if (lists[i]!.code === code) {
+      lists[i]!.list.push(m);
+      return;
+    }
+  }
+  lists.push({ code, list: [m] });
+}
+
+function mentionsOf(lists: MissionMentions[] | undefined, code: MissionCode): Match[] | undefined {
+  if (lists) for (let i = 0; i < lists.length; i++) if (lists[i]!.code === code) return lists[i]!.list;
+  return undefined;
 }
 
 /** Evidence strings of a mission's area mentions (`place "Goma"`), distinct, in order of first mention. */
@@ -64,8 +80,8 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
   // mention (group and surface) and, for area mentions, only for the missions that end up attributed (most area
   // mentions name places of missions the text is not about).
-  let direct: Map<MissionCode, Match[]> | undefined;
-  let area: Map<MissionCode, Match[]> | undefined;
+  let direct: MissionMentions[] | undefined;
+  let area: MissionMentions[] | undefined;
   // Generic UN / peacekeeper mentions: their number and the first two distinct surfaces (all the evidence quotes).
   let generic = 0;
   let generic1 = '';
@@ -87,12 +103,12 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
       case 'g:acronym':
       case 'g:name':
       case 'g:outlet':
-        if (m.meta) byMission((direct ??= new Map()), m.meta as MissionCode, m);
+        if (m.meta) byMission((direct ??= []), m.meta as MissionCode, m);
         break;
       case 'g:place':
       case 'g:group':
       case 'g:country':
-        if (m.meta) byMission((area ??= new Map()), m.meta as MissionCode, m);
+        if (m.meta) byMission((area ??= []), m.meta as MissionCode, m);
         break;
       case 'g:contingent':
         if (m.meta) (contingents ??= new Set()).add(m.meta);
@@ -101,18 +117,18 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   }
   const evidence: { mission: MissionCode; evidence: string[] }[] = [];
   if (direct) {
-    for (const [code, list] of direct) {
+    for (const { code, list } of direct) {
       const ev: string[] = [];
       for (const m of distinct(list, true)) ev.push(`${m.group === 'g:outlet' ? 'mission outlet' : 'named'} "${m.surface}"`);
-      evidence.push({ mission: code, evidence: areaEvidence(ev, area?.get(code)) });
+      evidence.push({ mission: code, evidence: areaEvidence(ev, mentionsOf(area, code)) });
     }
   } else if (generic > 0 && area) {
     // Area evidence attributes a mission only when the text speaks of peacekeepers or the UN and names no mission.
     const quoted = generic2 === undefined ? `generic "${generic1}"` : `generic "${generic1}", "${generic2}"`;
-    for (const [code, list] of area) evidence.push({ mission: code, evidence: areaEvidence([quoted], list) });
+    for (const { code, list } of area) evidence.push({ mission: code, evidence: areaEvidence([quoted], list) });
   }
   if (evidence.length > 1) evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);
-  const areaOnly = missions.length === 0 && area ? [...area.keys()] : [];
+  const areaOnly = missions.length === 0 && area ? area.map((a) => a.code) : [];
   return { missions, evidence, unReference: missions.length > 0 || generic > 0 || contingents !== undefined, areaOnly, contingents: contingents ? [...contingents] : [] };
 }
