@@ -217,11 +217,44 @@ function splitInflectedCalls(matches: Match[], nt: NormalisedText, callForms: Re
   return out ?? matches;
 }
 
-/** Per-group sums of match weights. */
-function sumByGroup(matches: readonly Match[]): Map<string, number> {
-  const s = new Map<string, number>();
-  for (const m of matches) s.set(m.group, (s.get(m.group) ?? 0) + m.weight);
-  return s;
+/**
+ * Per-group sums of match weights in an array indexed by group id: every group of the matcher's entries and the
+ * inflected-call group get an id when the classifier is built, plus one slot that stays 0 for groups no entry has
+ * (what a missing key of the former per-text `Map` read as). Sums are added in match order, as before.
+ */
+class GroupSums {
+  private readonly ids = new Map<string, number>();
+  private readonly entryGroup: Int32Array;
+  private readonly inflected: number;
+  /** The slot of groups without entries: never added to. */
+  private readonly zero: number;
+  /** Sums of the text being classified (reused from text to text; classify is synchronous). */
+  readonly sums: Float64Array;
+
+  constructor(entries: readonly MatcherEntry[]) {
+    for (const e of entries) if (!this.ids.has(e.group)) this.ids.set(e.group, this.ids.size);
+    if (!this.ids.has(INFLECTED_CALL_GROUP)) this.ids.set(INFLECTED_CALL_GROUP, this.ids.size);
+    this.inflected = this.ids.get(INFLECTED_CALL_GROUP)!;
+    this.zero = this.ids.size;
+    this.entryGroup = Int32Array.from(entries, (e) => this.ids.get(e.group)!);
+    this.sums = new Float64Array(this.zero + 1);
+  }
+
+  /** The slot of a group's sum. */
+  id(group: string): number {
+    return this.ids.get(group) ?? this.zero;
+  }
+
+  /** Sum a text's matches (each carries its entry's group, or {@link INFLECTED_CALL_GROUP}). */
+  add(matches: readonly Match[]): Float64Array {
+    const sums = this.sums.fill(0);
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i]!;
+      const g = m.group === INFLECTED_CALL_GROUP ? this.inflected : this.entryGroup[m.entry]!;
+      sums[g]! += m.weight;
+    }
+    return sums;
+  }
 }
 
 /** Saturating map from summed evidence to [0,1): one strong phrase ≈ 0.6, two ≈ 0.85. */
@@ -268,6 +301,16 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const iOFF = hate ? hate.classes.indexOf('OFF') : -1;
   const iNone = narrativeModel ? narrativeModel.classes.indexOf(NONE_CLASS) : -1;
   const iNarrative = NARRATIVE_KEYS.map((key) => (narrativeModel ? narrativeModel.classes.indexOf(key) : -1));
+  // Group sums by id, with the ids of the groups classify reads looked up once.
+  const groupSums = new GroupSums(matcher.entries);
+  const gNarrative = Int32Array.from(NARRATIVE_KEYS, (key) => groupSums.id(key));
+  const gHate = groupSums.id('hate_speech');
+  const gCall = groupSums.id('_call_to_act');
+  const gTarget = groupSums.id('_target');
+  const gLogistics = groupSums.id('_logistics');
+  const gCounter = groupSums.id('_counter');
+  const gReport = groupSums.id('_report');
+  const gLeadership = groupSums.id('_leadership');
 
   // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from
   // inflections the stemmers also reach (see asWritten).
@@ -304,7 +347,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (nt.tokens.length === 0) notes.push(rawText.trim() ? 'no words found (emoji, symbols or markup only)' : 'empty text');
     if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) notes.push('mixed Arabic and Latin scripts');
 
-    const sums = sumByGroup(matches);
+    const sums = groupSums.add(matches);
     const attribution = attributeMissions(matches);
     const src = sourceKind(cat, input?.source, input?.url);
 
@@ -313,41 +356,43 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // The generic hate layer has its own features (a second extraction, ~20 % of the time on a 1 KB text), so it only
     // runs when the hate score can matter: the text refers to the UN or a mission area, or a hate-speech term
     // matched. Generic hate with no lexicon term and no mission-area anchor is not scored by it (see README).
-    const hateRelevant = attribution.unReference || attribution.areaOnly.length > 0 || (sums.get('hate_speech') ?? 0) > 0;
+    const hateRelevant = attribution.unReference || attribution.areaOnly.length > 0 || sums[gHate]! > 0;
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
     const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(accumulateFeatures(modelNt, HATE_FEATURES)) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![iHarmful]! : null;
     const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;
-    const scores = new Map<NarrativeKey, number>();
+    // Scores in NARRATIVE_KEYS order, as the entries of the Map they used to be read from (then stably sorted).
+    const ranked: [NarrativeKey, number][] = [];
+    let ftpScore = 0;
     const pNone = pNarr && iNone >= 0 ? pNarr[iNone]! : 0;
     for (let ki = 0; ki < NARRATIVE_KEYS.length; ki++) {
       const key = NARRATIVE_KEYS[ki]!;
-      const lex = saturate(sums.get(key) ?? 0);
+      const lex = saturate(sums[gNarrative[ki]!]!);
       let p = pNarr && narrativeModel ? pNarr[iNarrative[ki]!] ?? 0 : 0;
       if (blend.pairwise && p > 0) p = p / (p + pNone);
       let s = Math.min(1, blend.model * p + blend.lexicon * lex);
       if (key === 'hate_speech' && hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
       // Peacekeeping narratives need the text to be about the UN; hate speech in a mission area does not.
       if (key !== 'hate_speech' && !attribution.unReference) s *= blend.noUnPenalty;
-      scores.set(key, Math.round(s * 1000) / 1000);
+      const score = Math.round(s * 1000) / 1000;
+      ranked.push([key, score]);
+      if (key === 'failure_to_protect') ftpScore = score;
     }
-    const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+    ranked.sort((a, b) => b[1] - a[1]);
     let [bestKey, bestScore] = ranked[0]!;
-    const call = sums.get('_call_to_act') ?? 0;
-    const lexOf = (k: NarrativeKey): number => sums.get(k) ?? 0;
+    const call = sums[gCall]!;
     const pS1 = s1Model && probs ? probs[2]![iS1]! : 0;
     // A time ("8h", "18:30") counts as logistics; tested at most once per text, and only when the other cues are absent.
     let timeCue: boolean | undefined;
-    const hasTimeCue = (): boolean => (timeCue ??= TIME_CUE.test(nt.cleaned));
-    const targetOrLogistics = (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0 || (sums.get('_logistics') ?? 0) > 0 || hasTimeCue();
+    const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned));
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
     const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
-      const ftp = scores.get('failure_to_protect') ?? 0;
-      const explicit = call > 0 || lexOf(bestKey) >= (blend.ftpExplicit ?? 1);
+      const ftp = ftpScore;
+      const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
       // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's.
-      if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && lexOf('failure_to_protect') > lexOf(bestKey)) {
+      if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!) {
         notes.push(`read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`);
         bestKey = 'failure_to_protect';
         bestScore = Math.max(ftp, Math.min(bestScore, blend.threshold));
@@ -355,7 +400,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     }
     // Only for texts that refer to the UN: generic hate speech goes through the hate layer and the threshold. A
     // narrative kept below threshold needs some lexicon evidence for it or a call to act.
-    const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05 && (lexOf(bestKey) > 0 || s1Evidence);
+    const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05 && (sums[groupSums.id(bestKey)]! > 0 || s1Evidence);
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
     if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
     // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
@@ -373,11 +418,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     }
     const stanceResult = decideStance({
       hasNarrative: topNarrative !== null,
-      counter: sums.get('_counter') ?? 0,
-      report: sums.get('_report') ?? 0,
+      counter: sums[gCounter]!,
+      report: sums[gReport]!,
       callToAct: call,
       source: src?.kind ?? null,
-      quotes: /[«“"][^»”"]{3,}[»”"]/.test(nt.cleaned),
+      // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
+      quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
@@ -389,11 +435,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       pHarm !== null &&
       pHarm < blend.modelOnlyHarm &&
       !s1Evidence &&
-      lexOf(topNarrative) === 0 &&
+      sums[groupSums.id(topNarrative)] === 0 &&
       topNarrative !== 'failure_to_protect' &&
       topNarrative !== 'sexual_exploitation_abuse'
     ) {
-      const ftp = scores.get('failure_to_protect') ?? 0;
+      const ftp = ftpScore;
       if (blend.ftpGuard !== undefined && ftp >= blend.ftpGuard * bestScore) {
         // Angry criticism the models half-read as another narrative: keep the endorsement, as criticism (S4).
         notes.push(`model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`);
@@ -410,10 +456,10 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         stance,
         escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
         callToAct: call > 0,
-        target: (sums.get('_target') ?? 0) > 0 || attribution.contingents.length > 0,
-        logistics: (sums.get('_logistics') ?? 0) > 0 || hasTimeCue(),
+        target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
+        logistics: sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned)),
         contingentNamed: attribution.contingents.length > 0,
-        leadershipNamed: (sums.get('_leadership') ?? 0) > 0,
+        leadershipNamed: sums[gLeadership]! > 0,
       },
       cat,
     );
@@ -497,12 +543,22 @@ function targetWords(surface: string): string {
   return v;
 }
 
-function describeTarget(missions: readonly string[], matches: readonly Match[]): string {
-  const pick = (g: string): Match | undefined => matches.find((m) => m.group === g);
-  const cue = pick('_target') ?? pick('g:contingent') ?? pick('_logistics') ?? pick('g:place');
-  const where = cue ? targetWords(cue.surface) : '';
-  return [missions.join('+'), where].filter(Boolean).join(' ') || 'unspecified target';
+/** The first match of a group. */
+function firstOf(matches: readonly Match[], group: string): Match | undefined {
+  for (let i = 0; i < matches.length; i++) if (matches[i]!.group === group) return matches[i];
+  return undefined;
 }
+
+function describeTarget(missions: readonly string[], matches: readonly Match[]): string {
+  const cue = firstOf(matches, '_target') ?? firstOf(matches, 'g:contingent') ?? firstOf(matches, '_logistics') ?? firstOf(matches, 'g:place');
+  const where = cue ? targetWords(cue.surface) : '';
+  const who = missions.join('+');
+  // The non-empty ones of (missions, where), space-joined.
+  return (who && where ? `${who} ${where}` : who || where) || 'unspecified target';
+}
+
+/** The text quotes someone: an opening quote mark, three or more characters that close none, and a closing one. */
+const QUOTED = /[«“"][^»”"]{3,}[»”"]/;
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 

@@ -89,6 +89,15 @@ const ARABIZI_PENALTY = 0.8;
 const KEY_CACHE_LIMIT = 200_000;
 const ARABIC_CLITICS = /^(?:و|ف|ب|ل|ك)(?=..)/;
 
+const NO_KEYED: KeyIds[] = [];
+
+/** How the walk reached a node, given the key just taken (of kind `keyKind[key]`) and how it reached the parent. */
+function viaOf(keyKind: Uint8Array, key: number, inexact: number, prev: number): number {
+  if (inexact) return keyKind[key] === K_SKELETON || prev === V_ARABIZI ? V_ARABIZI : V_FUZZY;
+  if (prev !== V_EXACT) return prev;
+  return keyKind[key] === K_SURFACE ? V_EXACT : V_STEM;
+}
+
 /** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
 function lexemeArray(): (KeyIds | undefined)[] {
   return new Array<KeyIds | undefined>(LEXEME_LIMIT).fill(undefined);
@@ -124,6 +133,15 @@ export function withinOneEdit(a: string, b: string): boolean {
   return edits + (la - i) + (lb - j) <= 1;
 }
 
+/** Whether `w` is a non-empty run of ASCII digits. */
+function isDigits(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return w.length > 0;
+}
+
 function deletes(w: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
@@ -136,6 +154,8 @@ export class LexiconMatcher {
   private readonly root: TrieNode = newNode();
   /** SymSpell-style index: each fuzzy word and its one-letter deletions → the fuzzy words. */
   private readonly fuzzyIndex = new Map<string, string[]>();
+  /** No key of {@link LexiconMatcher.fuzzyIndex} is all digits (set once the trie is built). */
+  private readonly fuzzyDigitFree: boolean;
   private readonly keyCache = new Map<string, TokenKeys>();
   private readonly keyCacheAr = new Map<string, TokenKeys>();
   private readonly altCache = new Map<string, TokenKeys>();
@@ -160,9 +180,15 @@ export class LexiconMatcher {
   private rawEnd: Int32Array = new Int32Array(256);
   /** 4 when the match skipped a token, plus its {@link MatchVia} index. */
   private rawRoute: Int32Array = new Int32Array(256);
+  /** Group rank of each raw match's entry, read by every pass of the pruning sort. */
+  private rawGroup: Int32Array = new Int32Array(256);
   /** Raw match indices in pruning order, the kept ones first (see {@link LexiconMatcher.pruneContained}). */
   private order: Int32Array = new Int32Array(256);
   private readonly groupCounts: Int32Array;
+  /** Walk keys of the text being matched (empty between texts), its start stamp and its raw match count. */
+  private keyed: KeyIds[] = NO_KEYED;
+  private cur = 0;
+  private rawCount = 0;
 
   constructor(entries: readonly MatcherEntry[]) {
     this.entries = entries;
@@ -174,6 +200,7 @@ export class LexiconMatcher {
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
     this.groupCounts = new Int32Array(groups.length + 1);
     this.stamp = new Int32Array(entries.length);
+    this.fuzzyDigitFree = ![...this.fuzzyIndex.keys()].some(isDigits);
     this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
     for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;
   }
@@ -252,7 +279,8 @@ export class LexiconMatcher {
       if (form.startsWith('لل') && form.length > 4) keys.push(`ar:${stemAr(`ا${form.slice(1)}`)}`);
     } else {
       keys.push(`en:${stemEn(form)}`, `fr:${stemFr(form)}`);
-      if (form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0) {
+      // A number's lookups (itself and its deletions, all digits) can only find an all-digit index key.
+      if (form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0 && !(this.fuzzyDigitFree && isDigits(form))) {
         for (const w of this.fuzzyNeighbours(form)) {
           const k = `fz:${w}`;
           keys.push(k);
@@ -269,6 +297,9 @@ export class LexiconMatcher {
   private tokenKeys(t: Token): TokenKeys {
     const primary = this.keysForForm(t.norm, t.script);
     if (t.alts.length === 0 && t.arabizi === undefined) return primary;
+    // A token with a lexeme id has its walk keys memoised by that id (keyIdsOf), for the whole lexeme generation:
+    // the merge cache would only serve it again after a roll-over, so it is kept for tokens without one.
+    if (t.lexeme >= 0) return this.mergeKeys(t, primary);
     // Tokens with alternative forms (elongations, evasions, Arabizi) repeat too; their merged keys are cached by
     // their forms so the merge, the Set copies and the exactness checks run once per distinct token.
     const altKey = `${t.script[0]}${t.norm}\u0001${t.alts.join('\u0001')}\u0002${t.arabizi ?? ''}`;
@@ -341,69 +372,30 @@ export class LexiconMatcher {
     const keyed: KeyIds[] = new Array<KeyIds>(n);
     for (let i = 0; i < n; i++) keyed[i] = this.keyIdsOf(tokens[i]!);
     const entries = this.entries;
-    const keyKind = this.keyKind;
-    const stamp = this.stamp;
     if (this.stampCounter > 0x3fff0000 - n) {
       this.stamp.fill(0);
       this.stampCounter = 0;
     }
-    // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
-    // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
-    let cur = 0;
     // Raw matches are recorded as (entry, start, end, gaps and via) in reused typed arrays: most are pruned as
     // contained in a longer match of their group, so Match objects (and their surface strings) are only built for the
-    // ones kept.
-    let count = 0;
-
-    const record = (id: number, startTok: number, endTok: number, gaps: number, via: number): void => {
-      if (stamp[id] === cur) return;
-      stamp[id] = cur;
-      if (count === this.rawEntry.length) this.growRaw();
-      this.rawEntry[count] = id;
-      this.rawStart[count] = startTok;
-      this.rawEnd[count] = endTok;
-      this.rawRoute[count] = (gaps ? 4 : 0) | via;
-      count++;
-    };
-
-    // How the walk reached a node, given the key just taken and how it reached the parent.
-    const viaOf = (key: number, inexact: number, prev: number): number => {
-      if (inexact) return keyKind[key] === K_SKELETON || prev === V_ARABIZI ? V_ARABIZI : V_FUZZY;
-      if (prev !== V_EXACT) return prev;
-      return keyKind[key] === K_SURFACE ? V_EXACT : V_STEM;
-    };
-
-    const walk = (node: TrieNode, startTok: number, j: number, gaps: number, via: number): void => {
-      if (node.ends) for (const id of node.ends) record(id, startTok, j, gaps, via);
-      const next = node.next;
-      if (!next || j >= n) return;
-      const tk = keyed[j]!;
-      for (let q = 0; q < tk.ids.length; q++) {
-        const k = tk.ids[q]!;
-        const c = next.get(k);
-        if (c) walk(c, startTok, j + 1, gaps, viaOf(k, tk.inexact[q]!, via));
-      }
-      // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
-      if (gaps === 0 && j + 1 < n) {
-        const tk2 = keyed[j + 1]!;
-        for (let q = 0; q < tk2.ids.length; q++) {
-          const k = tk2.ids[q]!;
-          const c = next.get(k);
-          if (c) walk(c, startTok, j + 2, 1, viaOf(k, tk2.inexact[q]!, via));
-        }
-      }
-    };
-
+    // ones kept. The walk and its recorder are methods reading this text's keys from fields, not closures made per
+    // text (a closure per call costs a `name` definition each under the bench's and the services' tsx/esbuild).
+    this.keyed = keyed;
+    this.rawCount = 0;
     for (let i = 0; i < n; i++) {
       const tk = keyed[i]!;
       if (tk.ids.length === 0) continue;
-      cur = ++this.stampCounter;
+      // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
+      // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
+      this.cur = ++this.stampCounter;
       for (let q = 0; q < tk.ids.length; q++) {
         const k = tk.ids[q]!;
         const c = rootChild[k];
-        if (c) walk(c, i, i + 1, 0, viaOf(k, tk.inexact[q]!, V_EXACT));
+        if (c) this.walk(c, i, i + 1, 0, viaOf(this.keyKind, k, tk.inexact[q]!, V_EXACT));
       }
     }
+    this.keyed = NO_KEYED;
+    const count = this.rawCount;
 
     const kept = this.pruneContained(count);
     const out: Match[] = new Array<Match>(kept);
@@ -429,6 +421,46 @@ export class LexiconMatcher {
     return out;
   }
 
+  /** Record a raw match of entry `id` from the current start token, once per (entry, start). */
+  private record(id: number, startTok: number, endTok: number, gaps: number, via: number): void {
+    const stamp = this.stamp;
+    if (stamp[id] === this.cur) return;
+    stamp[id] = this.cur;
+    const count = this.rawCount;
+    if (count === this.rawEntry.length) this.growRaw();
+    this.rawEntry[count] = id;
+    this.rawStart[count] = startTok;
+    this.rawEnd[count] = endTok;
+    this.rawRoute[count] = (gaps ? 4 : 0) | via;
+    this.rawGroup[count] = this.groupRank[id]!;
+    this.rawCount = count + 1;
+  }
+
+  /** Walk the trie from `node`, reached from token `startTok` with token `j` next (see {@link LexiconMatcher.match}). */
+  private walk(node: TrieNode, startTok: number, j: number, gaps: number, via: number): void {
+    if (node.ends) for (const id of node.ends) this.record(id, startTok, j, gaps, via);
+    const next = node.next;
+    const keyed = this.keyed;
+    const n = keyed.length;
+    if (!next || j >= n) return;
+    const keyKind = this.keyKind;
+    const tk = keyed[j]!;
+    for (let q = 0; q < tk.ids.length; q++) {
+      const k = tk.ids[q]!;
+      const c = next.get(k);
+      if (c) this.walk(c, startTok, j + 1, gaps, viaOf(keyKind, k, tk.inexact[q]!, via));
+    }
+    // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
+    if (gaps === 0 && j + 1 < n) {
+      const tk2 = keyed[j + 1]!;
+      for (let q = 0; q < tk2.ids.length; q++) {
+        const k = tk2.ids[q]!;
+        const c = next.get(k);
+        if (c) this.walk(c, startTok, j + 2, 1, viaOf(keyKind, k, tk2.inexact[q]!, via));
+      }
+    }
+  }
+
   private growRaw(): void {
     const grow = (a: Int32Array): Int32Array => {
       const g = new Int32Array(a.length * 2);
@@ -439,6 +471,7 @@ export class LexiconMatcher {
     this.rawStart = grow(this.rawStart);
     this.rawEnd = grow(this.rawEnd);
     this.rawRoute = grow(this.rawRoute);
+    this.rawGroup = grow(this.rawGroup);
     this.order = grow(this.order);
   }
 
@@ -453,7 +486,7 @@ export class LexiconMatcher {
    */
   private pruneContained(count: number): number {
     const order = this.order;
-    const groupRank = this.groupRank;
+    const rawGroup = this.rawGroup;
     const rawEntry = this.rawEntry;
     const rawStart = this.rawStart;
     const rawEnd = this.rawEnd;
@@ -462,12 +495,12 @@ export class LexiconMatcher {
       return count;
     }
     const counts = this.groupCounts.fill(0);
-    for (let x = 0; x < count; x++) counts[groupRank[rawEntry[x]!]! + 1]!++;
+    for (let x = 0; x < count; x++) counts[rawGroup[x]! + 1]!++;
     for (let g = 1; g < counts.length; g++) counts[g]! += counts[g - 1]!;
-    for (let x = 0; x < count; x++) order[counts[groupRank[rawEntry[x]!]!]!++] = x;
+    for (let x = 0; x < count; x++) order[counts[rawGroup[x]!]!++] = x;
     for (let i = 1; i < count; i++) {
       const m = order[i]!;
-      const mg = groupRank[rawEntry[m]!]!;
+      const mg = rawGroup[m]!;
       const ms = rawStart[m]!;
       const me = rawEnd[m]!;
       const mEntry = rawEntry[m]!;
@@ -475,7 +508,7 @@ export class LexiconMatcher {
       for (; j >= 0; j--) {
         const a = order[j]!;
         // Whether `a` sorts strictly after `m` (group, start, longest first, entry).
-        const d = groupRank[rawEntry[a]!]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || rawEntry[a]! - mEntry;
+        const d = rawGroup[a]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || rawEntry[a]! - mEntry;
         if (d <= 0) break;
         order[j + 1] = a;
       }
@@ -486,7 +519,7 @@ export class LexiconMatcher {
     let maxEnd = -1;
     for (let i = 0; i < count; i++) {
       const x = order[i]!;
-      const g = groupRank[rawEntry[x]!]!;
+      const g = rawGroup[x]!;
       if (g !== group) {
         group = g;
         maxEnd = -1;

@@ -18,52 +18,117 @@ export interface MissionAttribution {
   readonly contingents: string[];
 }
 
-const DIRECT = new Set(['g:acronym', 'g:name', 'g:outlet']);
-const AREA = new Set(['g:place', 'g:group', 'g:country']);
+/**
+ * Whether two mentions of one list write the same evidence string: the same surface, and for area mentions the same
+ * group; direct mentions share one prefix (`named "FINUL"` for an acronym or a name) except the mission's outlet.
+ */
+function sameEvidence(a: Match, b: Match, direct: boolean): boolean {
+  return a.surface === b.surface && (direct ? (a.group === 'g:outlet') === (b.group === 'g:outlet') : a.group === b.group);
+}
 
-function push(map: Map<MissionCode, string[]>, code: MissionCode, ev: string): void {
-  const list = map.get(code);
-  if (!list) map.set(code, [ev]);
-  else if (!list.includes(ev)) list.push(ev);
+/**
+ * The distinct mentions of a list (same group and surface written once), in order of first mention. Lists of one
+ * are returned as they are; a long repetitive text costs mentions × distinct mentions, as the string lists did.
+ */
+function distinct(list: Match[], direct: boolean): Match[] {
+  if (list.length < 2) return list;
+  const out: Match[] = [list[0]!];
+  for (let i = 1; i < list.length; i++) {
+    const m = list[i]!;
+    let seen = false;
+    for (let j = 0; j < out.length; j++) {
+      if (sameEvidence(out[j]!, m, direct)) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) out.push(m);
+  }
+  return out;
+}
+
+/** Mentions of one mission, in order; kept in an array of such lists in order of the mission's first mention. */
+interface MissionMentions {
+  readonly code: MissionCode;
+  readonly list: Match[];
+}
+
+/** Add a mention to its mission's list (a mission has a dozen codes at most: a scan, no Map per text). */
+function byMission(lists: MissionMentions[], code: MissionCode, m: Match): void {
+  for (let i = 0; i < lists.length; i++) {
+    if (lists[i]!.code === code) {
+      lists[i]!.list.push(m);
+      return;
+    }
+  }
+  lists.push({ code, list: [m] });
+}
+
+function mentionsOf(lists: MissionMentions[] | undefined, code: MissionCode): Match[] | undefined {
+  if (lists) for (let i = 0; i < lists.length; i++) if (lists[i]!.code === code) return lists[i]!.list;
+  return undefined;
+}
+
+/** Evidence strings of a mission's area mentions (`place "Goma"`), distinct, in order of first mention. */
+function areaEvidence(into: string[], list: Match[] | undefined): string[] {
+  if (list) for (const m of distinct(list, false)) into.push(`${m.group.slice(2)} "${m.surface}"`);
+  return into;
 }
 
 /** Attribute a text to missions from its gazetteer matches. */
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
-  const direct = new Map<MissionCode, string[]>();
-  // Area matches by mission, in order of first mention; their evidence strings are only written for the missions
-  // that end up attributed (most area mentions name places of missions the text is not about).
-  const area = new Map<MissionCode, Match[]>();
-  const generic: string[] = [];
-  const contingents = new Set<string>();
-  for (const m of matches) {
-    if (m.group === 'g:pk' || m.group === 'g:un') {
-      // English "UN" only in capitals: the lower-case form is the French article "un".
-      if (m.term.length === 2 && m.term.toLowerCase() === 'un' && m.surface !== 'UN') continue;
-      generic.push(m.surface);
-    } else if (DIRECT.has(m.group) && m.meta) {
-      push(direct, m.meta as MissionCode, `${m.group === 'g:outlet' ? 'mission outlet' : 'named'} "${m.surface}"`);
-    } else if (AREA.has(m.group) && m.meta) {
-      const list = area.get(m.meta as MissionCode);
-      if (!list) area.set(m.meta as MissionCode, [m]);
-      else list.push(m);
-    } else if (m.group === 'g:contingent' && m.meta) {
-      contingents.add(m.meta);
+  // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
+  // mention (group and surface) and, for area mentions, only for the missions that end up attributed (most area
+  // mentions name places of missions the text is not about).
+  let direct: MissionMentions[] | undefined;
+  let area: MissionMentions[] | undefined;
+  // Generic UN / peacekeeper mentions: their number and the first two distinct surfaces (all the evidence quotes).
+  let generic = 0;
+  let generic1 = '';
+  let generic2: string | undefined;
+  let contingents: Set<string> | undefined;
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    const g = m.group;
+    if (g.charCodeAt(0) !== 103 /* g */ || g.charCodeAt(1) !== 58 /* : */) continue;
+    switch (g) {
+      case 'g:pk':
+      case 'g:un':
+        // English "UN" only in capitals: the lower-case form is the French article "un".
+        if (m.term.length === 2 && m.term.toLowerCase() === 'un' && m.surface !== 'UN') break;
+        if (generic === 0) generic1 = m.surface;
+        else if (generic2 === undefined && m.surface !== generic1) generic2 = m.surface;
+        generic++;
+        break;
+      case 'g:acronym':
+      case 'g:name':
+      case 'g:outlet':
+        if (m.meta) byMission((direct ??= []), m.meta as MissionCode, m);
+        break;
+      case 'g:place':
+      case 'g:group':
+      case 'g:country':
+        if (m.meta) byMission((area ??= []), m.meta as MissionCode, m);
+        break;
+      case 'g:contingent':
+        if (m.meta) (contingents ??= new Set()).add(m.meta);
+        break;
     }
   }
-  const areaEvidence = (code: MissionCode): string[] => {
-    const out = new Map<MissionCode, string[]>();
-    for (const m of area.get(code) ?? []) push(out, code, `${m.group.slice(2)} "${m.surface}"`);
-    return out.get(code) ?? [];
-  };
   const evidence: { mission: MissionCode; evidence: string[] }[] = [];
-  for (const [code, ev] of direct) evidence.push({ mission: code, evidence: [...ev, ...areaEvidence(code)] });
-  // Area evidence attributes a mission only when the text speaks of peacekeepers or the UN and names no mission.
-  if (direct.size === 0 && generic.length > 0) {
-    const quoted = [...new Set(generic)].slice(0, 2).map((g) => `"${g}"`);
-    for (const code of area.keys()) evidence.push({ mission: code, evidence: [`generic ${quoted.join(', ')}`, ...areaEvidence(code)] });
+  if (direct) {
+    for (const { code, list } of direct) {
+      const ev: string[] = [];
+      for (const m of distinct(list, true)) ev.push(`${m.group === 'g:outlet' ? 'mission outlet' : 'named'} "${m.surface}"`);
+      evidence.push({ mission: code, evidence: areaEvidence(ev, mentionsOf(area, code)) });
+    }
+  } else if (generic > 0 && area) {
+    // Area evidence attributes a mission only when the text speaks of peacekeepers or the UN and names no mission.
+    const quoted = generic2 === undefined ? `generic "${generic1}"` : `generic "${generic1}", "${generic2}"`;
+    for (const { code, list } of area) evidence.push({ mission: code, evidence: areaEvidence([quoted], list) });
   }
-  evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
+  if (evidence.length > 1) evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);
-  const areaOnly = missions.length === 0 ? [...area.keys()] : [];
-  return { missions, evidence, unReference: missions.length > 0 || generic.length > 0 || contingents.size > 0, areaOnly, contingents: [...contingents] };
+  const areaOnly = missions.length === 0 && area ? area.map((a) => a.code) : [];
+  return { missions, evidence, unReference: missions.length > 0 || generic > 0 || contingents !== undefined, areaOnly, contingents: contingents ? [...contingents] : [] };
 }

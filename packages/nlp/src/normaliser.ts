@@ -48,6 +48,9 @@ export interface NormalisedText {
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
 
+/** Any character the control or the zero-width pass of {@link cleanText} would rewrite (the union of their sets). */
+const CONTROL_OR_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/;
+
 /**
  * Clean raw input: strip HTML tags/scripts and decode entities, drop control and zero-width characters (evasion by
  * invisible characters is common), NFC, and cap the size. Never throws.
@@ -61,7 +64,8 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
     text = text.slice(0, MAX_TEXT_CHARS * 2);
     truncated = true;
   }
-  if (/<[a-z!/][^>]*>/i.test(text)) {
+  // A tag needs a '<': the memchr-fast includes() spares most texts the tag regex's scan.
+  if (text.includes('<') && /<[a-z!/][^>]*>/i.test(text)) {
     text = text
       .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
       .replace(/<!--[\s\S]*?-->/g, ' ')
@@ -78,7 +82,8 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
     });
   }
   // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish.
-  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
+  // One scan for both sets; the two replacing passes run only on a text that has one of them (few do).
+  if (CONTROL_OR_INVISIBLE.test(text)) text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
   text = text.normalize('NFC');
   if (text.length > MAX_TEXT_CHARS) {
     text = text.slice(0, MAX_TEXT_CHARS);
@@ -157,6 +162,7 @@ export function arabicSkeleton(word: string): string {
  * "ya7ra2ou" → "7rq"? No: 2 is hamza here and drops, giving "7r"; "barra" → "br" like برا.
  */
 export function arabiziSkeleton(token: string): string {
+  if (isAsciiDigits(token)) return digitSkeleton(token);
   const t = token
     .toLowerCase()
     .replace(/sh|ch/g, 'x')
@@ -177,6 +183,22 @@ export function arabiziSkeleton(token: string): string {
   }
   // Final h usually writes ta marbuta (ة → ه), which arabicSkeleton drops too.
   return out.endsWith('h') ? out.slice(0, -1) : out;
+}
+
+/** Consonant class of each ASCII digit in an Arabizi skeleton (see {@link arabiziSkeleton}); '' drops the digit. */
+const DIGIT_SKELETON = ['', '', '', '3', '', '5', 't', '7', 'g', 'q'];
+
+/**
+ * {@link arabiziSkeleton} of a number, without its dozen regex passes: the letter rules cannot apply, 6 8 9 become
+ * t g q, 3 5 7 are kept, 0 1 2 4 drop out, and doubles are squeezed as they are written.
+ */
+function digitSkeleton(token: string): string {
+  let out = '';
+  for (let i = 0; i < token.length; i++) {
+    const c = DIGIT_SKELETON[token.charCodeAt(i) - 48]!;
+    if (c && c !== out[out.length - 1]) out += c;
+  }
+  return out;
 }
 
 const ARABIZI_WORDS = new Set([
@@ -322,7 +344,19 @@ function arabiziSkeletonCached(surface: string): string {
   return v;
 }
 
+/** Whether a token is a run of ASCII digits (a number: the commonest never-seen token in news). */
+function isAsciiDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
+}
+
 function normaliseToken(text: string): { norm: string; alts: string[]; script: Script } {
+  // A number is its own form: no Arabic letters or digits, nothing to fold, de-leet (no letters) or squeeze, and
+  // Latin by the all-digits rule below; the general path gives exactly this, through a dozen regexes.
+  if (isAsciiDigits(text)) return { norm: text, alts: [], script: 'latin' };
   const isArabic = ARABIC_LETTER.test(text);
   if (isArabic) {
     const base = normaliseArabic(text);
@@ -393,6 +427,8 @@ function scanTokens(text: string): void {
   }
 }
 
+const tokenScratch: Token[] = [];
+
 /** Tokenise and normalise a text; the core of every later step. Never throws. */
 export function tokenise(raw: string): NormalisedText {
   const { cleaned, truncated, notes } = cleanText(typeof raw === 'string' ? raw : String(raw ?? ''));
@@ -403,7 +439,10 @@ export function tokenise(raw: string): NormalisedText {
     generation++;
   }
   scanTokens(cleaned);
-  const tokens: Token[] = [];
+  // Tokens are collected in a scratch array reused from text to text and copied out at their exact count: growing a
+  // fresh array by push copied it four or five times per 1 KB text.
+  const scratch = tokenScratch;
+  let count = 0;
   // Letter counts by script in locals: a keyed store into an object by script name was a visible share of this loop.
   let latinLetters = 0;
   let arabicLetters = 0;
@@ -433,8 +472,9 @@ export function tokenise(raw: string): NormalisedText {
       if (f.arabiziSignal) arabiziSignals++;
     } else if (script === 'arabic') arabicLetters += norm.length;
     else otherLetters += norm.length;
-    tokens.push({ norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : f.id });
+    scratch[count++] = { norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : f.id };
   }
+  const tokens = scratch.slice(0, count);
   // Arabizi is a text-level decision: two signals, or one in a very short text. Only then do plain Latin words
   // ("barra", "unifil") get an Arabizi reading, which keeps English and French free of spurious Arabic matches.
   const arabizi = arabiziSignals >= 2 || (arabiziSignals === 1 && latinTokens <= 4);

@@ -34,13 +34,17 @@ export interface StanceResult {
 /** Weights of the cue evidence relative to model probabilities. Tuned on train.jsonl. */
 export const STANCE_WEIGHTS = { counterCue: 0.55, reportCue: 0.35, callCue: 0.3, quote: 0.1, officialSource: 0.8, factChecker: 1.2 } as const;
 
+/** Cue evidence saturates at 1.5 (a module function: a closure made per call costs a `name` definition under tsx). */
+function cap(x: number): number {
+  return Math.min(1.5, x);
+}
+
 /** Combine cues, source and model into a stance. */
 export function decideStance(i: StanceInput): StanceResult {
   const reasons: string[] = [];
   if (!i.hasNarrative) return { stance: 'none', scores: { endorse: 0, counter: 0, report: 0 }, reasons: ['no narrative'] };
   const w = STANCE_WEIGHTS;
   const s = i.model ? { ...i.model } : { endorse: 0.5, counter: 0, report: 0 };
-  const cap = (x: number): number => Math.min(1.5, x);
   if (i.counter > 0) {
     s.counter += w.counterCue * cap(i.counter);
     reasons.push(`counter cues ${i.counter.toFixed(2)}`);

@@ -34,8 +34,23 @@ function memo(fn: (w: string) => string): (w: string) => string {
   };
 }
 
+/**
+ * Whether `w` is a run of ASCII digits. Both Porter stemmers only ever rewrite letter suffixes (and their residual
+ * steps need letters too), so such a word is its own stem: numbers, the commonest never-seen tokens in news, skip the
+ * stemmer and the memo.
+ */
+function isDigits(w: string): boolean {
+  if (w.length === 0) return false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+const stemEnMemo = memo((w) => (w.length <= 3 ? w : PorterStemmer.stem(w)));
 /** English Porter stem of a folded token. */
-export const stemEn = memo((w) => (w.length <= 3 ? w : PorterStemmer.stem(w)));
+export const stemEn = (w: string): string => (isDigits(w) ? w : stemEnMemo(w));
 const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
 
 /**
@@ -43,12 +58,13 @@ const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
  * stripped. Snowball's RV region leaves short verbs unstemmed (armait, brûlons → brulon, pillent), which matter
  * most here because calls to act are short imperatives.
  */
-export const stemFr = memo((w) => {
+const stemFrMemo = memo((w) => {
   if (w.length <= 3) return w;
   const s = PorterStemmerFr.stem(w);
   const r = s.replace(FR_RESIDUAL, '');
   return r.length >= 3 ? r : s;
 });
+export const stemFr = (w: string): string => (isDigits(w) ? w : stemFrMemo(w));
 
 /**
  * Arabic light stem of a normalised token. The Snowball stemmer keeps the conjunctions و/ف glued to the definite
