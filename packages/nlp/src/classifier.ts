@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Stance } from '@vigie/contracts';
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
-import { accumulateFeatures, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
+import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
 import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
@@ -336,8 +336,10 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const title = typeof input?.title === 'string' ? input.title : '';
     const text = title && !rawText.startsWith(title) ? `${title}\n${rawText}` : rawText;
     const { nt, matches, modelNt } = read(text);
-    // Scored here, before anything else extracts features: the accumulator is shared.
-    const probs = bank ? bank.predictText(accumulateFeatures(modelNt, narrativeOptions(matches))) : null;
+    // Both feature sets from one pass over the tokens; the hate layer's is only completed if it runs. Nothing else may
+    // extract features until both are scored: the buffers are shared.
+    const features = accumulateFeaturePair(modelNt, narrativeOptions(matches), HATE_FEATURES);
+    const probs = bank ? bank.predictText(features.primary) : null;
     notes.push(...nt.notes);
 
     const detected = identifyLanguage(nt);
@@ -358,7 +360,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // matched. Generic hate with no lexicon term and no mission-area anchor is not scored by it (see README).
     const hateRelevant = attribution.unReference || attribution.areaOnly.length > 0 || sums[gHate]! > 0;
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
-    const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(accumulateFeatures(modelNt, HATE_FEATURES)) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
+    const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(features.secondary()) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![iHarmful]! : null;
     const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;

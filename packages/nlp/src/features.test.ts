@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { extractFeatures, hashString, HATE_FEATURES, NARRATIVE_FEATURES, setFeatureInterningLimit, type FeatureOptions, type FeatureVector } from './features.js';
+import {
+  accumulateFeaturePair,
+  accumulateFeatures,
+  extractFeatures,
+  hashString,
+  HATE_FEATURES,
+  NARRATIVE_FEATURES,
+  setFeatureInterningLimit,
+  type FeatureOptions,
+  type FeatureVector,
+  type TextFeatures,
+} from './features.js';
 import { setTokenInterningLimit, tokenise, type NormalisedText } from './normaliser.js';
 import { stemAr, stemFr } from './stemmers.js';
 
@@ -121,3 +132,47 @@ describe('extractFeatures', () => {
     }
   });
 });
+
+/** The vector a TextFeatures stands for, by feature id (what a linear model reads from it). */
+function vectorOf(x: TextFeatures): Map<number, number> {
+  const out = new Map<number, number>();
+  const add = (id: number, v: number): void => void out.set(id, (out.get(id) ?? 0) + v * x.inverseNorm);
+  for (let i = 0; i < x.wordCount; i++) {
+    const w = x.words[i]!;
+    const g = x.wordWeights[i]!;
+    add(x.featureIds[w.wordDense]!, g);
+    w.dense.forEach((d, j) => add(x.featureIds[d]!, g * w.values[j]!));
+  }
+  for (let i = 0; i < x.crossCount; i++) add(x.crossIds[i]!, x.crossValues[i]!);
+  return out;
+}
+
+describe('accumulateFeaturePair', () => {
+  const matches = [{ group: 'collusion_armed_groups', weight: 1.2 }, { group: '_call_to_act', weight: 3 }] as never;
+  const narrative = { ...NARRATIVE_FEATURES, matches };
+
+  it('gives each option set the features it would have on its own, from one pass', () => {
+    for (const text of TEXTS) {
+      const nt = tokenise(text);
+      const pair = accumulateFeaturePair(nt, narrative, HATE_FEATURES);
+      const primary = vectorOf(pair.primary);
+      const secondary = vectorOf(pair.secondary());
+      expectSameMap(primary, reference(nt, narrative));
+      expectSameMap(secondary, reference(nt, HATE_FEATURES));
+      expectSameMap(secondary, vectorOf(accumulateFeatures(nt, HATE_FEATURES)));
+    }
+  });
+
+  it('refuses a second set with lexicon matches, and a pair read after another extraction', () => {
+    const nt = tokenise(TEXTS[0]!);
+    expect(() => accumulateFeaturePair(nt, NARRATIVE_FEATURES, narrative)).toThrow(/no lexicon matches/);
+    const pair = accumulateFeaturePair(nt, narrative, HATE_FEATURES);
+    accumulateFeatures(tokenise(TEXTS[1]!), NARRATIVE_FEATURES);
+    expect(() => pair.secondary()).toThrow(/stale/);
+  });
+});
+
+function expectSameMap(a: Map<number, number>, b: Map<number, number>): void {
+  expect([...a.keys()].sort((x, y) => x - y)).toEqual([...b.keys()].sort((x, y) => x - y));
+  for (const [id, v] of a) expect(v).toBeCloseTo(b.get(id)!, 6);
+}

@@ -137,6 +137,13 @@ export interface WordFeatures {
   /** Accumulator stamp of the last text this word was counted in, and its slot there (see {@link accumulateFeatures}). */
   stamp: number;
   slot: number;
+  /**
+   * The same word's features under the second option set of {@link accumulateFeaturePair} (`twinKey`), with their
+   * squared norm: found once, then read from here instead of a second token pass.
+   */
+  twin: WordFeatures | undefined;
+  twinKey: string;
+  twinSquaredNorm: number;
 }
 
 /** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
@@ -154,7 +161,7 @@ const wordCaches = new Map<string, WordCache>();
 const DIGITS = /^\d+$/;
 
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
-  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), values: new Float32Array(0), squaredNorm: 0, digits: true, stamp: 0, slot: 0 };
+  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), values: new Float32Array(0), squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
   const dense: number[] = [];
   const values: number[] = [];
   const hw = hashString(w, SEED_WORD);
@@ -184,7 +191,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   dense.forEach((d, j) => own.set(d, (own.get(d) ?? 0) + vals[j]!));
   let squaredNorm = 0;
   for (const v of own.values()) squaredNorm += v * v;
-  return { word: hw, wordDense, dense: Int32Array.from(dense), values: vals, squaredNorm, digits: false, stamp: 0, slot: 0 };
+  return { word: hw, wordDense, dense: Int32Array.from(dense), values: vals, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
@@ -224,6 +231,8 @@ let crossSlotIndex = new Int32Array(1 << crossBits);
 let crossIds = new Int32Array(1 << (crossBits - 1));
 let crossSums = new Float64Array(1 << (crossBits - 1));
 let crossValues = new Float64Array(1 << (crossBits - 1));
+/** tf of the bigrams alone, before lexicon groups are added: the second set of {@link accumulateFeaturePair} has no lexicon groups. */
+let bigramValues = new Float64Array(1 << (crossBits - 1));
 let crossSize = 0;
 
 /** Room for `n` distinct cross features at most half full (grown only, never between two adds of one text). */
@@ -236,6 +245,7 @@ function reserveCross(n: number): void {
   crossIds = new Int32Array(1 << (crossBits - 1));
   crossSums = new Float64Array(1 << (crossBits - 1));
   crossValues = new Float64Array(1 << (crossBits - 1));
+  bigramValues = new Float64Array(1 << (crossBits - 1));
 }
 
 function accAdd(d: number, v: number): void {
@@ -375,9 +385,12 @@ let textWords: WordFeatures[] = [];
 let wordOccurrences = new Int32Array(1024);
 let wordWeights = new Float64Array(1024);
 let wordLexemes = new Int32Array(1024);
+/** Index in the text's tokens of each word's first occurrence. */
+let wordTokens = new Int32Array(1024);
 let wordCount = 0;
+let twinWords: WordFeatures[] = [];
 
-function pushWord(wf: WordFeatures, lexeme: number): void {
+function pushWord(wf: WordFeatures, lexeme: number, token: number): void {
   if (wordCount === wordOccurrences.length) {
     const o = new Int32Array(wordCount * 2);
     o.set(wordOccurrences);
@@ -385,45 +398,89 @@ function pushWord(wf: WordFeatures, lexeme: number): void {
     const l = new Int32Array(wordCount * 2);
     l.set(wordLexemes);
     wordLexemes = l;
+    const t = new Int32Array(wordCount * 2);
+    t.set(wordTokens);
+    wordTokens = t;
     wordWeights = new Float64Array(wordCount * 2);
   }
   wf.stamp = accStamp;
   wf.slot = wordCount;
   textWords[wordCount] = wf;
   wordOccurrences[wordCount] = 1;
+  wordTokens[wordCount] = token;
   wordLexemes[wordCount++] = lexeme;
 }
 
-/** A normalised text's words, cross-word features and norm (see {@link TextFeatures}). */
-export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}): TextFeatures {
-  const charMin = opts.charMin ?? 3;
-  const charMax = opts.charMax ?? 5;
-  const charWeight = opts.charWeight ?? 0.5;
-  const lexWeight = opts.lexWeight ?? 1;
-  startText();
-  const cacheKey = `${charMin}|${charMax}|${charWeight}`;
-  let cache = wordCaches.get(cacheKey);
-  if (!cache) wordCaches.set(cacheKey, (cache = { byWord: new Map(), byLexeme: lexemeArray(), lexemeGeneration: nt.generation }));
+/** The word cache of one option set, checked against the text's lexeme generation. */
+function cacheFor(nt: NormalisedText, charMin: number, charMax: number, charWeight: number): { cache: WordCache; key: string } {
+  const key = `${charMin}|${charMax}|${charWeight}`;
+  let cache = wordCaches.get(key);
+  if (!cache) wordCaches.set(key, (cache = { byWord: new Map(), byLexeme: lexemeArray(), lexemeGeneration: nt.generation }));
   if (cache.lexemeGeneration !== nt.generation) {
     // The normaliser cleared its interning table: lexeme ids now name other words.
     cache.byLexeme = lexemeArray();
     cache.lexemeGeneration = nt.generation;
   }
+  return { cache, key };
+}
+
+/** A normalised text's words, cross-word features and norm (see {@link TextFeatures}). */
+export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}): TextFeatures {
+  return accumulate(nt, opts);
+}
+
+/** Two feature sets of one text; `secondary()` is valid until the next extraction, like `primary`. */
+export interface TextFeaturePair {
+  readonly primary: TextFeatures;
+  secondary(): TextFeatures;
+}
+
+/**
+ * The features of one text under two option sets (the narrative bank's and the hate layer's) from one pass over its
+ * tokens: the words, their occurrences and the bigrams do not depend on the n-gram settings, so only each word's own
+ * features differ. `secondary` must have no lexicon matches and the same bigram setting; it is computed on demand,
+ * and equals {@link accumulateFeatures} with those options.
+ */
+export function accumulateFeaturePair(nt: NormalisedText, primary: FeatureOptions, secondary: FeatureOptions): TextFeaturePair {
+  if (secondary.matches?.length || (secondary.bigrams !== false) !== (primary.bigrams !== false)) {
+    throw new Error('accumulateFeaturePair: the second option set takes no lexicon matches and the same bigram setting');
+  }
+  const first = accumulate(nt, primary, true);
+  const stamp = accStamp;
+  let second: TextFeatures | undefined;
+  return {
+    primary: first,
+    secondary(): TextFeatures {
+      if (accStamp !== stamp) throw new Error('accumulateFeaturePair: another text was extracted since; the pair is stale');
+      return (second ??= twinFeatures(nt, first, secondary));
+    },
+  };
+}
+
+function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = false): TextFeatures {
+  const charMin = opts.charMin ?? 3;
+  const charMax = opts.charMax ?? 5;
+  const charWeight = opts.charWeight ?? 0.5;
+  const lexWeight = opts.lexWeight ?? 1;
+  startText();
+  const { cache, key } = cacheFor(nt, charMin, charMax, charWeight);
   const bigrams = opts.bigrams !== false;
   const stamp = accStamp;
+  const tokens = nt.tokens;
   // At most one bigram per token and one feature per match.
-  reserveCross(nt.tokens.length + (opts.matches?.length ?? 0) + 1);
+  reserveCross(tokens.length + (opts.matches?.length ?? 0) + 1);
   wordCount = 0;
   if (textWords.length > 4096) textWords = []; // do not keep a huge text's word objects alive
   let prev = 0;
-  for (const t of nt.tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     const wf = wordFeatures(t, charMin, charMax, charWeight, cache);
     if (wf.digits) {
       prev = 0;
       continue;
     }
     // One word, one object in a text (the cache is only cleared between texts): its slot counts its occurrences.
-    if (wf.stamp !== stamp) pushWord(wf, t.lexeme);
+    if (wf.stamp !== stamp) pushWord(wf, t.lexeme, i);
     else {
       wordOccurrences[wf.slot]!++;
       if (wordLexemes[wf.slot]! < 0) wordLexemes[wf.slot] = t.lexeme;
@@ -431,6 +488,8 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
     if (bigrams && prev !== 0) crossAdd(mix(prev, wf.word) & 0x3fffffff, 1);
     prev = wf.word;
   }
+  bigramCount = crossSize;
+  if (keepBigrams) for (let i = 0; i < crossSize; i++) bigramValues[i] = sublinear(crossSums[i]!);
   if (opts.matches) for (const m of opts.matches) crossAdd(lexFeatureId(m.group), Math.min(2, m.weight) * lexWeight);
   let squares = 0;
   for (let i = 0; i < wordCount; i++) {
@@ -456,7 +515,42 @@ export function accumulateFeatures(nt: NormalisedText, opts: FeatureOptions = {}
     crossCount: crossSize,
     crossIds,
     crossValues,
-    optionsKey: cacheKey,
+    optionsKey: key,
+  };
+}
+
+let bigramCount = 0;
+
+/** The second option set's features of the text `first` was accumulated from: same words and weights, own features per word, bigrams only. */
+function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions): TextFeatures {
+  const charMin = opts.charMin ?? 3;
+  const charMax = opts.charMax ?? 5;
+  const charWeight = opts.charWeight ?? 0.5;
+  const { cache, key } = cacheFor(nt, charMin, charMax, charWeight);
+  if (twinWords.length > 4096) twinWords = [];
+  let squares = 0;
+  for (let i = 0; i < wordCount; i++) {
+    const wf = textWords[i]!;
+    if (wf.twin === undefined || wf.twinKey !== key) {
+      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache);
+      wf.twin = twin;
+      wf.twinKey = key;
+      wf.twinSquaredNorm = twin.squaredNorm;
+    }
+    twinWords[i] = wf.twin;
+    const g = wordWeights[i]!;
+    squares += g * g * wf.twinSquaredNorm;
+  }
+  for (let i = 0; i < bigramCount; i++) squares += bigramValues[i]! * bigramValues[i]!;
+  return {
+    ...first,
+    inverseNorm: squares > 0 ? 1 / Math.sqrt(squares) : 0,
+    // Twins may intern n-grams the first set never had.
+    denseLimit: internSize,
+    words: twinWords,
+    crossCount: bigramCount,
+    crossValues: bigramValues,
+    optionsKey: key,
   };
 }
 
