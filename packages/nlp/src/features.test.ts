@@ -141,7 +141,7 @@ function vectorOf(x: TextFeatures): Map<number, number> {
     const w = x.words[i]!;
     const g = x.wordWeights[i]!;
     add(x.featureIds[w.wordDense]!, g);
-    w.dense.forEach((d, j) => add(x.featureIds[d]!, g * w.values[j]!));
+    w.dense.forEach((d, j) => add(x.featureIds[d]!, g * (j < w.stemCount ? 1 : w.charValue)));
   }
   for (let i = 0; i < x.crossCount; i++) add(x.crossIds[i]!, x.crossValues[i]!);
   return out;

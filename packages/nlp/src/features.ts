@@ -127,9 +127,14 @@ export interface WordFeatures {
   readonly word: number;
   /** Dense index of the word feature (`word & 0x3fffffff`). */
   readonly wordDense: number;
-  /** Dense indices of the stem and character n-gram features, in extraction order, and their values. */
+  /** Dense indices of the stem (first, when there is one) and character n-gram features, in extraction order. */
   readonly dense: Int32Array;
-  readonly values: Float32Array;
+  /**
+   * 1 when `dense` starts with a stem feature (value 1), else 0; every other entry is a character n-gram valued
+   * `charValue`. No per-word array of values: a cache full of long words held hundreds of thousands of them.
+   */
+  readonly stemCount: number;
+  readonly charValue: number;
   /** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
   readonly squaredNorm: number;
   /** Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features. */
@@ -161,16 +166,17 @@ const wordCaches = new Map<string, WordCache>();
 const DIGITS = /^\d+$/;
 
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
-  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), values: new Float32Array(0), squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
   const dense: number[] = [];
-  const values: number[] = [];
+  // Stored as float32, as the values always were.
+  const charValue = Math.fround(charWeight);
   const hw = hashString(w, SEED_WORD);
   const wordDense = intern(hw & 0x3fffffff);
   const stem = arabic ? stemAr(w) : stemFr(w);
   if (stem !== w) {
     dense.push(intern(hashString(stem, SEED_STEM) & 0x3fffffff));
-    values.push(1);
   }
+  const stemCount = dense.length;
   // Char n-grams over "<word>", hashed incrementally from each start position.
   const L = w.length + 2;
   for (let i = 0; i < L; i++) {
@@ -181,17 +187,15 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
       h = Math.imul(h ^ code, FNV_PRIME);
       if (n >= charMin) {
         dense.push(intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff));
-        values.push(charWeight);
       }
     }
   }
-  const vals = Float32Array.from(values);
   // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first.
   const own = new Map<number, number>([[wordDense, 1]]);
-  dense.forEach((d, j) => own.set(d, (own.get(d) ?? 0) + vals[j]!));
+  dense.forEach((d, j) => own.set(d, (own.get(d) ?? 0) + (j < stemCount ? 1 : charValue)));
   let squaredNorm = 0;
   for (const v of own.values()) squaredNorm += v * v;
-  return { word: hw, wordDense, dense: Int32Array.from(dense), values: vals, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  return { word: hw, wordDense, dense: Int32Array.from(dense), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
@@ -562,8 +566,7 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
     const g = acc.wordWeights[i]!;
     accAdd(wf.wordDense, g);
     const dense = wf.dense;
-    const vals = wf.values;
-    for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, vals[j]! * g);
+    for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, (j < wf.stemCount ? 1 : wf.charValue) * g);
   }
   for (let i = 0; i < acc.crossCount; i++) accAdd(intern(acc.crossIds[i]!), acc.crossValues[i]!);
   const n = accSize;

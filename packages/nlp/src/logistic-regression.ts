@@ -364,7 +364,7 @@ export class SoftmaxModel {
       for (let k = 0; k < K; k++) out[off + k]! += w[slot * K + k]! * v;
     };
     add(wf.wordDense, 1);
-    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, wf.values[j]!);
+    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, j < wf.stemCount ? 1 : wf.charValue);
   }
 
   /** Probability of one class (0 when the model does not know it). */
@@ -522,7 +522,7 @@ export class ModelBank {
       for (let k = this.lo[row]!, e = this.hi[row]!; k < e; k++) out[off + k]! += this.w[base + k]! * v;
     };
     add(wf.wordDense, 1);
-    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, wf.values[j]!);
+    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, j < wf.stemCount ? 1 : wf.charValue);
   }
 
   private softmaxAll(): Float64Array[] {
