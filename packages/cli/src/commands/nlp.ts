@@ -20,6 +20,7 @@ import {
   train,
   trainHateLayer,
   tuneBlend,
+  tuneV8ForClassification,
   type LabelledExample,
 } from '@vigie/nlp';
 import { trainFromDb } from './learning.js';
@@ -40,6 +41,7 @@ export function registerNlpCommands(program: Command): void {
     .requiredOption('--in <path>', 'input JSONL, or - for stdin')
     .requiredOption('--out <path>', 'output JSONL, or - for stdout')
     .action(async (opts: { in: string; out: string }) => {
+      tuneV8ForClassification();
       const classifier = createClassifier();
       const input = opts.in === '-' ? process.stdin : createReadStream(opts.in);
       const output = opts.out === '-' ? process.stdout : createWriteStream(opts.out);
