@@ -170,6 +170,11 @@ function softmaxInPlace(z: Float64Array, temperature: number): void {
  * one (feature-table generation, lexeme generation, feature settings): when either table rolls over, the memo is
  * dropped with it, so it stays bounded by the lexeme limit.
  */
+/** A model that computes a word's partial logits P_w into `out[0, width)`. */
+interface PartialFiller {
+  fillWordPartial(word: WordFeatures, x: TextFeatures, out: Float64Array): void;
+}
+
 class WordPartials {
   /**
    * Float32: the rows of a real vocabulary (≈ 25,000 words × 23 columns) then nearly fit the core's L2 cache, and the
@@ -212,7 +217,7 @@ class WordPartials {
    * Σ_words g(n_w)·P_w into `sums[0, width)`: each word's partial from the memo, computed by `fill` (into `out` at
    * `off`) the first time its lexeme is seen in this epoch, or every time for a word without a lexeme.
    */
-  addWordPartials(x: TextFeatures, sums: Float64Array, fill: (word: WordFeatures, out: Float64Array, off: number) => void): void {
+  addWordPartials(x: TextFeatures, sums: Float64Array, filler: PartialFiller): void {
     const W = this.width;
     const table = this.tableFor(x);
     const scratch = this.scratch;
@@ -220,13 +225,13 @@ class WordPartials {
       const l = x.wordLexemes[i]!;
       const g = x.wordWeights[i]!;
       if (l < 0) {
-        fill(x.words[i]!, scratch, 0);
+        filler.fillWordPartial(x.words[i]!, x, scratch);
         for (let c = 0; c < W; c++) sums[c]! += g * scratch[c]!;
         continue;
       }
       const off = l * W;
       if (!this.claim(l)) {
-        fill(x.words[i]!, scratch, 0);
+        filler.fillWordPartial(x.words[i]!, x, scratch);
         for (let c = 0; c < W; c++) table[off + c] = scratch[c]!;
       }
       if (g === 1) for (let c = 0; c < W; c++) sums[c]! += table[off + c]!;
@@ -337,8 +342,7 @@ export class SoftmaxModel {
     const S = this.z;
     S.fill(0);
     const w = this.w;
-    const ids = x.featureIds;
-    (this.partials ??= new WordPartials(K)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, out, off));
+    (this.partials ??= new WordPartials(K)).addWordPartials(x, S, this);
     for (let f = 0; f < x.crossCount; f++) {
       const slot = this.slotOf(x.crossIds[f]!);
       if (slot < 0) continue;
@@ -353,18 +357,19 @@ export class SoftmaxModel {
   }
 
   private partials: WordPartials | undefined;
-  /** Σ over a word's own features of value × weight row, into `out[off, off + K)`. */
-  private fillPartial(wf: WordFeatures, featureIds: Int32Array, out: Float64Array, off: number): void {
+  /** Σ over a word's own features of value × weight row, into `out[0, K)` (see {@link PartialFiller}). */
+  fillWordPartial(wf: WordFeatures, x: TextFeatures, out: Float64Array): void {
     const K = this.K;
     const w = this.w;
-    out.fill(0, off, off + K);
-    const add = (d: number, v: number): void => {
-      const slot = this.slotOf(featureIds[d]!);
-      if (slot < 0) return;
-      for (let k = 0; k < K; k++) out[off + k]! += w[slot * K + k]! * v;
-    };
-    add(wf.wordDense, 1);
-    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, j < wf.stemCount ? 1 : wf.charValue);
+    const featureIds = x.featureIds;
+    out.fill(0, 0, K);
+    // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
+    for (let j = -1; j < wf.dense.length; j++) {
+      const slot = this.slotOf(featureIds[j < 0 ? wf.wordDense : wf.dense[j]!]!);
+      if (slot < 0) continue;
+      const v = j < wf.stemCount ? 1 : wf.charValue;
+      for (let k = 0; k < K; k++) out[k]! += w[slot * K + k]! * v;
+    }
   }
 
   /** Probability of one class (0 when the model does not know it). */
@@ -489,9 +494,7 @@ export class ModelBank {
     const w = this.w;
     const lo = this.lo;
     const hi = this.hi;
-    const memo = this.memoForGeneration(x.generation);
-    const ids = x.featureIds;
-    (this.partials ??= new WordPartials(W)).addWordPartials(x, S, (word, out, off) => this.fillPartial(word, ids, memo, out, off));
+    (this.partials ??= new WordPartials(W)).addWordPartials(x, S, this);
     const crossIds = x.crossIds;
     const crossValues = x.crossValues;
     for (let f = 0; f < x.crossCount; f++) {
@@ -510,19 +513,22 @@ export class ModelBank {
 
   private partials: WordPartials | undefined;
 
-  /** P_w: Σ over a word's own features of value × weight row, into `out[off, off + width)`. */
-  private fillPartial(wf: WordFeatures, featureIds: Int32Array, memo: Int32Array, out: Float64Array, off: number): void {
+  /** P_w: Σ over a word's own features of value × weight row, into `out[0, width)` (see {@link PartialFiller}). */
+  fillWordPartial(wf: WordFeatures, x: TextFeatures, out: Float64Array): void {
     const W = this.width;
-    out.fill(0, off, off + W);
-    const add = (d: number, v: number): void => {
+    const memo = this.memoForGeneration(x.generation);
+    const featureIds = x.featureIds;
+    out.fill(0, 0, W);
+    // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
+    for (let j = -1; j < wf.dense.length; j++) {
+      const d = j < 0 ? wf.wordDense : wf.dense[j]!;
       let row = memo[d]!;
       if (row === -2) row = memo[d] = this.rowOf(featureIds[d]! & SMI_MASK);
-      if (row < 0) return;
+      if (row < 0) continue;
+      const v = j < wf.stemCount ? 1 : wf.charValue;
       const base = row * W;
-      for (let k = this.lo[row]!, e = this.hi[row]!; k < e; k++) out[off + k]! += this.w[base + k]! * v;
-    };
-    add(wf.wordDense, 1);
-    for (let j = 0; j < wf.dense.length; j++) add(wf.dense[j]!, j < wf.stemCount ? 1 : wf.charValue);
+      for (let k = this.lo[row]!, e = this.hi[row]!; k < e; k++) out[k]! += this.w[base + k]! * v;
+    }
   }
 
   private softmaxAll(): Float64Array[] {
