@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 import axe from 'axe-core';
 import type { Classification, MissionCode, NarrativeKey, Severity } from '@vigie/contracts';
 import { createApiKey, generateKey, recordEvidence, saveClassification, upsertItem } from '@vigie/db';
@@ -488,12 +488,19 @@ describe('dashboard in headless Chromium', () => {
     // An analyst: no admin screens, no moment editing — and the API refuses them anyway.
     const analyst = (await createApiKey(ctx.models, { name: 'Amina (analyst)', role: 'analyst' })).key;
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // The analyst's own feature checks answer late: until then the page must not show the admin's screens.
+    const slowCheck = async (route: Route): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    };
+    await page.route('**/api/v1/silences', slowCheck);
     await page.getByLabel('API key').fill(analyst);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('table.queue tbody tr').first().waitFor();
     const nav = await page.locator('nav').textContent();
     expect(nav).not.toContain('Silences');
     expect(nav).not.toContain('Webhooks');
+    await page.unroute('**/api/v1/silences', slowCheck);
     await page.getByRole('link', { name: 'Moments & prebunk' }).click();
     await page.locator('.tasks li').first().waitFor();
     await page.locator('.calendar li').first().waitFor();

@@ -72,11 +72,16 @@ function SignIn({ locale, onSignedIn, initialError }: { locale: Locale; onSigned
   );
 }
 
+const NO_FEATURES: Features = { digests: false, silences: false, webhooks: false };
+
 export function App() {
   const [locale, setLocale] = useState<Locale>(() => pickLocale(navigator.languages ?? [navigator.language], localStorage.getItem(LOCALE_KEY)));
   const [session, setSession] = useState<Session | null>(loadSession);
   const [expired, setExpired] = useState<string | null>(null);
-  const [features, setFeatures] = useState<Features>({ digests: false, silences: false, webhooks: false });
+  // What the server offers, found for one key: another user signing in on the same page must not see the previous
+  // user's admin screens while their own check is still running.
+  const [checked, setChecked] = useState<{ key: string; features: Features } | null>(null);
+  const features: Features = checked && checked.key === session?.key ? checked.features : NO_FEATURES;
   const [path, navigate] = usePath();
   const t = useMemo(() => translator(locale), [locale]);
 
@@ -98,7 +103,7 @@ export function App() {
     if (!client || !session) return;
     const admin = session.role === 'admin';
     void Promise.all([client.exists('/api/v1/digests?limit=1'), client.exists('/api/v1/silences'), admin ? client.exists('/api/v1/webhooks') : Promise.resolve(false)]).then(([digests, silences, webhooks]) =>
-      setFeatures({ digests, silences: silences && admin, webhooks }),
+      setChecked({ key: session.key, features: { digests, silences: silences && admin, webhooks } }),
     );
   }, [client, session]);
 
