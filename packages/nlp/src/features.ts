@@ -368,8 +368,6 @@ export interface TextFeatures {
   readonly inverseNorm: number;
   /** Feature-table generation the dense indices belong to (see {@link featureGeneration}). */
   readonly generation: number;
-  /** Every dense index of this generation so far is below this (they are handed out in order). */
-  readonly denseLimit: number;
   /** The text's distinct words (first-occurrence order) and their weights g(n_w). */
   readonly wordCount: number;
   readonly words: readonly WordFeatures[];
@@ -510,7 +508,6 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
     featureIds: featureIdOf,
     inverseNorm: squares > 0 ? 1 / Math.sqrt(squares) : 0,
     generation: featureGen,
-    denseLimit: internSize,
     wordCount,
     words: textWords,
     wordWeights,
@@ -549,8 +546,6 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
   return {
     ...first,
     inverseNorm: squares > 0 ? 1 / Math.sqrt(squares) : 0,
-    // Twins may intern n-grams the first set never had.
-    denseLimit: internSize,
     words: twinWords,
     crossCount: bigramCount,
     crossValues: bigramValues,
