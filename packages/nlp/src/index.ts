@@ -47,3 +47,5 @@ export {
 export type { ClassifierBundle, VersionedClassifier, VersionFigures, ActivationMargins } from './classifier-bundle.js';
 export { decisionToExample, mergeTriageDecisions, textKey } from './triage-training.js';
 export type { TriageDecision, MergedTrainingSet } from './triage-training.js';
+export { warmUpClassifier, warmUpItems, warmUpSentences, DEFAULT_WARM_UP_ROUNDS } from './warm-up.js';
+export type { WarmUpReport, WarmableClassifier } from './warm-up.js';

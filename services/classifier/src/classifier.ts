@@ -1,5 +1,6 @@
 import { JOBS, classifierActivationChannel } from '@vigie/contracts';
 import { backfillAlertKeys, connectMongo, createModels, ensureIndexes, finishReclassifyRun, type Models } from '@vigie/db';
+import { warmUpClassifier } from '@vigie/nlp';
 import {
   connectWithRetry,
   createRedisConnection,
@@ -41,6 +42,12 @@ export async function startClassifier(config: ClassifierConfig, logger: Logger):
   subscriber.on('error', (e) => logger.warn({ err: e.message }, 'redis subscriber connection error'));
   await connectWithRetry('redis subscriber', () => subscriber.connect(), logger);
   const active = await startActiveClassifier({ models, logger, subscriber, channel: classifierActivationChannel(config.redis.queuePrefix), pollMs: config.classifierVersionPollMs });
+  if (config.warmUpRounds > 0) {
+    // Before the first job: V8 compiles the classifier for the paths real items take (see warm-up.ts in @vigie/nlp).
+    // Later versions are built from the same code, so an activation needs no warm-up of its own.
+    const warm = warmUpClassifier(active.current, config.warmUpRounds);
+    logger.info({ items: warm.items, ms: Math.round(warm.ms), classifierVersion: active.current.version }, 'classifier warmed up');
+  }
   // Read per item: an activation between two items switches the next one.
   const engine: ClassifierEngine = {
     get version() {

@@ -64,6 +64,11 @@ const schema = z
     DIGEST_EMAIL_LANG: z.enum(['en', 'fr']).default('fr'),
     /** How often (ms) workers check which classifier version is active: the fallback to the pub/sub nudge sent on activation. */
     CLASSIFIER_VERSION_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /**
+     * Rounds over the catalogue's warm-up texts classified before the first job (0: none). Without it the first
+     * thousands of items ran at about two thirds of the steady rate while V8 recompiled the classifier (BENCHMARKS.md).
+     */
+    CLASSIFIER_WARM_UP_ROUNDS: z.coerce.number().int().min(0).max(100).default(8),
     /** Items per re-classification batch; the run's cursor and counters are saved after each batch. */
     RECLASSIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
     /** Pause between re-classification batches (ms), so a big run leaves the database to live classification. */
@@ -100,6 +105,7 @@ const schema = z
     },
     earlyWarningIntervalMs: env.EARLY_WARNING_INTERVAL_MS,
     classifierVersionPollMs: env.CLASSIFIER_VERSION_POLL_MS,
+    warmUpRounds: env.CLASSIFIER_WARM_UP_ROUNDS,
     reclassify: { batchSize: env.RECLASSIFY_BATCH_SIZE, pauseMs: env.RECLASSIFY_PAUSE_MS, lockMs: env.RECLASSIFY_LOCK_MS },
     outbox: { relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 },
     digest: {
