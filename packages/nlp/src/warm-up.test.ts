@@ -29,7 +29,7 @@ describe('warm-up items', () => {
     expect(has((i) => i.language)).toEqual([true, true]);
   });
 
-  it('take the classifier down its main paths: escalation, counter stance, area attribution, contingents, notes', () => {
+  it('take the classifier down its main paths: escalation, stances, area attribution, contingents, the criticism guard, hostile input', () => {
     const classifier = createClassifier(catalogue);
     const results = items.map((i) => classifier.classify(i));
     expect(results.some((r) => r.severity === 'S1' && r.harmful)).toBe(true);
@@ -39,6 +39,9 @@ describe('warm-up items', () => {
     expect(results.some((r) => r.explanation.missionEvidence.some((e) => e.evidence.some((s) => s.startsWith('generic'))))).toBe(true);
     expect(results.some((r) => r.explanation.notes.includes('empty text'))).toBe(true);
     expect(results.some((r) => r.explanation.notes.some((n) => n.startsWith('no words found')))).toBe(true);
+    expect(results.some((r) => r.explanation.notes.some((n) => n.startsWith('text truncated')))).toBe(true);
+    expect(results.some((r) => r.explanation.notes.some((n) => n.startsWith('no text field')))).toBe(true);
+    expect(results.some((r) => r.explanation.notes.some((n) => n.startsWith('read as failure-to-protect criticism')))).toBe(true);
     expect(new Set(results.flatMap((r) => r.missions)).size).toBe(catalogue.gazetteers.missions.length);
     expect(texts.some((t) => classifier.analyse(t).matches.some((m) => m.group === 'g:contingent'))).toBe(true);
   });

@@ -15,8 +15,10 @@
  * the representations strings arrive in (flat from JSON or BSON, sliced, concatenated), so the compiled code has
  * seen each kind. Nothing is cached for later texts except what the catalogue's own words put in the token caches.
  */
+import type { NarrativeKey } from '@vigie/contracts';
 import type { Catalogue } from './catalogue.schema.js';
 import type { ClassifyInput } from './classifier.js';
+import { MAX_TEXT_CHARS } from './normaliser.js';
 
 /** What {@link warmUpClassifier} needs: anything that classifies with a catalogue. */
 export interface WarmableClassifier {
@@ -67,11 +69,13 @@ export function warmUpSentences(catalogue: Catalogue): string[] {
       `Demain à 8h ${cue(cues.callToAct, i)} ${cue(cues.targets, i)} ${name} à ${place}, ${cue(cues.logistics, i)}`,
       `${m.names.fr[0] ?? name} ${cue(cues.counter, i)} ${cue(cues.report, i)} ${cue(cues.leadership, i)}`,
       `${m.names.ar[0] ?? name} ${m.names.en[0] ?? ''} ${m.names.other[0] ?? ''}`,
+      `« ${cue(cues.callToAct, i + 1)} la ${name} », a déclaré un habitant de ${place} cité par "Radio" ; ${cue(cues.report, i)}`,
     );
   });
   for (const p of catalogue.gazetteers.genericPeacekeepers.slice(0, 6)) out.push(`${p.text} ${missions[0]?.places[0] ?? ''}`);
   for (const u of catalogue.gazetteers.genericUn.slice(0, 6)) out.push(`${u.text} ${missions[1]?.places[0] ?? ''}`);
-  out.push('', '   ', '🔥🔥🔥 👀', '<p>&nbsp;<b>MONUSCO</b></p> &amp; <script>x</script>', 'yalla unifil barra, 3am yesta3mlo el kameret', 'M.O.N.U.S.C.O casqu3s bl3us', 'ٱلْأُمَمُ ٱلْمُتَّحِدَةُ ١٢٣ ـــ', 'UN un Un');
+  for (const s of catalogue.gazetteers.sources.official.slice(0, 8)) out.push(`${s.name} : ${cue(cues.report, s.name.length)} ${missions[0]?.places[2] ?? ''}`);
+  out.push('', '   ', '🔥🔥🔥 👀', '<p>&nbsp;<b>MONUSCO</b></p> &amp; <script>x</script>', 'yalla unifil barra, 3am yesta3mlo el kameret', 'M.O.N.U.S.C.O casqu3s bl3us', 'ٱلْأُمَمُ ٱلْمُتَّحِدَةُ ١٢٣ ـــ', 'UN un Un', 'Les c a s q u e s b l e u s et la m o n u s c o partent', 'Date: ۱۴۰۲/۰۵/۱۲ — 12 morts&#233;&#x2019; \u0007 ctrl', 'اليونيفيييييل برااااا');
   return out.filter((s, i, all) => all.indexOf(s) === i);
 }
 
@@ -88,18 +92,35 @@ export function warmUpItems(catalogue: Catalogue): ClassifyInput[] {
     posts.push(text);
   }
   const article = posts.join('\n').slice(0, 9000);
+  // Longer than MAX_TEXT_CHARS: truncated, with a note.
+  const oversized = posts.join('\n').repeat(Math.ceil((2 * MAX_TEXT_CHARS + 1) / Math.max(1, posts.join('\n').length))).slice(0, 2 * MAX_TEXT_CHARS + 1);
   const { official, factCheckers } = catalogue.gazetteers.sources;
   const sources = [...official.slice(0, 3), ...factCheckers.slice(0, 3)];
   const items: ClassifyInput[] = [];
-  [...sentences, ...posts, article].forEach((text, i) => {
-    // Flat (parsed from JSON, as from a queue or the database), sliced and concatenated strings.
+  const all = [...sentences, ...posts, article];
+  all.forEach((text, i) => {
+    // Flat (parsed from JSON, as from a queue or the database), sliced and concatenated strings; with an id and a
+    // headline as the service passes them, and bare as from the CLI or the API's test endpoint.
     const flat = JSON.parse(JSON.stringify(text)) as string;
     const half = text.length >> 1;
-    const source = i % 4 === 0 ? sources[i % Math.max(1, sources.length)] : undefined;
-    items.push({ text: flat });
+    // Official outlets and fact-checkers, an unknown page, and a URL that does not parse.
+    const source = i % 4 === 0 ? sources[i % Math.max(1, sources.length)] : i % 4 === 1 ? { name: 'Kivu Libre (page Facebook)', domains: i % 8 === 1 ? ['not a url'] : ['example.org'] } : undefined;
+    items.push({ id: `warm-up-${i}`, text: flat, title: i % 2 === 0 ? sentences[(i + 1) % sentences.length] : undefined });
     items.push({ text: `#${text}`.slice(1), title: i % 3 === 0 ? text.slice(0, 40) : undefined, language: i % 5 === 0 ? 'fr' : i % 7 === 0 ? 'xx-YY' : undefined });
-    items.push({ text: text.slice(0, half) + text.slice(half), source: source?.name, url: source?.domains[0] ? `https://${source.domains[0]}/a/${i}` : undefined });
+    items.push({ id: String(i), text: text.slice(0, half) + text.slice(half), source: source?.name, url: source?.domains[0] ? (source.domains[0].includes(' ') ? source.domains[0] : `https://${source.domains[0]}/a/${i}`) : undefined });
   });
+  // A queue payload that lost its text: classified as empty, with a note.
+  items.push({} as ClassifyInput, { id: 'warm-up-oversized', text: oversized });
+  // Claims answered in the same post (a thread pasted whole): each exemplar with the counter-messages of its own
+  // narrative and of failure-to-protect, and the criticism exemplars with every counter-message. These reach the
+  // failure-to-protect guard, which otherwise first runs on live items and throws away the compiled classifier.
+  const counterOf = (n: Catalogue['narratives'][NarrativeKey]): string[] => [...n.counterMessaging.fr, ...n.counterMessaging.en];
+  const criticism = catalogue.narratives.failure_to_protect;
+  const everyCounter = Object.values(catalogue.narratives).flatMap(counterOf);
+  for (const narrative of Object.values(catalogue.narratives)) {
+    const replies = narrative === criticism ? everyCounter : [...counterOf(narrative), ...counterOf(criticism)];
+    for (const e of narrative.exemplars) for (const reply of replies) items.push({ text: `${e.text} ${reply}` });
+  }
   return items;
 }
 
