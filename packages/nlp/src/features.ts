@@ -165,37 +165,62 @@ const WORD_CACHE_LIMIT = 100_000;
 const wordCaches = new Map<string, WordCache>();
 const DIGITS = /^\d+$/;
 
+/**
+ * Scratch for {@link computeWordFeatures}: a word's dense ids, then its distinct ids and their summed values. Words
+ * longer than the scratch (a few hundred characters of one token) grow it.
+ */
+let wordDenseScratch = new Int32Array(256);
+let distinctIds = new Int32Array(256);
+let distinctValues = new Float64Array(256);
+
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
   if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
-  const dense: number[] = [];
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
   const hw = hashString(w, SEED_WORD);
   const wordDense = intern(hw & 0x3fffffff);
-  const stem = arabic ? stemAr(w) : stemFr(w);
-  if (stem !== w) {
-    dense.push(intern(hashString(stem, SEED_STEM) & 0x3fffffff));
-  }
-  const stemCount = dense.length;
-  // Char n-grams over "<word>", hashed incrementally from each start position.
   const L = w.length + 2;
+  // At most one stem and (charMax − charMin + 1) n-grams per start position.
+  const capacity = 1 + L * (charMax - charMin + 1);
+  if (capacity > wordDenseScratch.length) {
+    wordDenseScratch = new Int32Array(capacity);
+    distinctIds = new Int32Array(capacity + 1);
+    distinctValues = new Float64Array(capacity + 1);
+  }
+  const dense = wordDenseScratch;
+  let count = 0;
+  const stem = arabic ? stemAr(w) : stemFr(w);
+  if (stem !== w) dense[count++] = intern(hashString(stem, SEED_STEM) & 0x3fffffff);
+  const stemCount = count;
+  // Char n-grams over "<word>", hashed incrementally from each start position.
   for (let i = 0; i < L; i++) {
     let h = FNV_OFFSET;
     for (let n = 1; n <= charMax && i + n <= L; n++) {
       const pos = i + n - 1;
       const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
       h = Math.imul(h ^ code, FNV_PRIME);
-      if (n >= charMin) {
-        dense.push(intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff));
-      }
+      if (n >= charMin) dense[count++] = intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff);
     }
   }
-  // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first.
-  const own = new Map<number, number>([[wordDense, 1]]);
-  dense.forEach((d, j) => own.set(d, (own.get(d) ?? 0) + (j < stemCount ? 1 : charValue)));
+  // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first. Distinct ids in order
+  // of first appearance, each value summed in order, then the squares summed in that order: the same arithmetic as
+  // the Map this replaced (a word has a few dozen features, so a scan is cheaper than hashing).
+  let distinct = 1;
+  distinctIds[0] = wordDense;
+  distinctValues[0] = 1;
+  for (let j = 0; j < count; j++) {
+    const d = dense[j]!;
+    const v = j < stemCount ? 1 : charValue;
+    let k = 0;
+    while (k < distinct && distinctIds[k] !== d) k++;
+    if (k === distinct) {
+      distinctIds[distinct] = d;
+      distinctValues[distinct++] = 0 + v;
+    } else distinctValues[k]! += v;
+  }
   let squaredNorm = 0;
-  for (const v of own.values()) squaredNorm += v * v;
-  return { word: hw, wordDense, dense: Int32Array.from(dense), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  for (let k = 0; k < distinct; k++) squaredNorm += distinctValues[k]! * distinctValues[k]!;
+  return { word: hw, wordDense, dense: dense.slice(0, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
