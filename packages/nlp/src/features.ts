@@ -173,8 +173,32 @@ let wordDenseScratch = new Int32Array(256);
 let distinctIds = new Int32Array(256);
 let distinctValues = new Float64Array(256);
 
+/**
+ * Cached words' id lists live side by side in shared slabs: a typed array of its own per word cost an ArrayBuffer
+ * and a separately allocated backing store, ≈ 350 bytes per word and feature set on top of the ids (heap snapshot
+ * after 100,000 never-seen words: 89,000 ArrayBuffers). A slab is freed when the caches that hold its words are.
+ */
+const SLAB_INTS = 1 << 16;
+let wordIdSlab = new Int32Array(SLAB_INTS);
+let wordIdSlabUsed = 0;
+const NO_IDS = new Int32Array(0);
+
+/** A copy of `ids[0, count)` carved from the current slab (a word too long for one gets an array of its own). */
+function carveWordIds(ids: Int32Array, count: number): Int32Array {
+  if (count === 0) return NO_IDS;
+  if (count > SLAB_INTS >> 4) return ids.slice(0, count);
+  if (wordIdSlabUsed + count > SLAB_INTS) {
+    wordIdSlab = new Int32Array(SLAB_INTS);
+    wordIdSlabUsed = 0;
+  }
+  const start = wordIdSlabUsed;
+  for (let j = 0; j < count; j++) wordIdSlab[start + j] = ids[j]!;
+  wordIdSlabUsed = start + count;
+  return wordIdSlab.subarray(start, start + count);
+}
+
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
-  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: new Int32Array(0), stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: NO_IDS, stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
   const hw = hashString(w, SEED_WORD);
@@ -220,7 +244,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   }
   let squaredNorm = 0;
   for (let k = 0; k < distinct; k++) squaredNorm += distinctValues[k]! * distinctValues[k]!;
-  return { word: hw, wordDense, dense: dense.slice(0, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  return { word: hw, wordDense, dense: carveWordIds(dense, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {

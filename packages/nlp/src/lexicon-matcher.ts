@@ -86,7 +86,12 @@ export const FUZZY_MIN_LENGTH = 6;
 const GAP_PENALTY = 0.85;
 const FUZZY_PENALTY = 0.8;
 const ARABIZI_PENALTY = 0.8;
-const KEY_CACHE_LIMIT = 200_000;
+/**
+ * Keys by form and merged keys by token forms. Tokens with an interned id have their key ids memoised by that id
+ * (keyIdsOf), so these caches serve first sights and tokens without an id; a small bound keeps never-seen words from
+ * piling up in them (BENCHMARKS.md: heap after 100,000 never-seen words).
+ */
+const KEY_CACHE_LIMIT = 20_000;
 const ARABIC_CLITICS = /^(?:و|ف|ب|ل|ك)(?=..)/;
 
 const NO_KEYED: KeyIds[] = [];
