@@ -283,7 +283,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const narrativeModel = bank ? bank.models[0]! : null;
   const stanceModel = bank ? bank.models[1]! : null;
   const s1Model = bank && mj?.s1 ? bank.models[2]! : null;
-  const harmModel = bank && mj?.harm ? bank.models[mj.s1 ? 3 : 2]! : null;
+  // The head's index, so that `classify` does not keep the model file's JSON (weight rows and all) alive.
+  const harmHead = mj?.s1 ? 3 : 2;
+  const harmModel = bank && mj?.harm ? bank.models[harmHead]! : null;
   const hate = hj ? new SoftmaxModel(hj) : null;
   const blend = mj?.blend ?? LEXICON_ONLY_BLEND;
   // The whole model file (every head and the blend: thresholds change results as much as weights) names the version;
@@ -362,7 +364,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
     const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(features.secondary()) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
-    const pHarm = harmModel && probs ? probs[mj!.s1 ? 3 : 2]![iHarmful]! : null;
+    const pHarm = harmModel && probs ? probs[harmHead]![iHarmful]! : null;
     const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;
     // Scores in NARRATIVE_KEYS order, as the entries of the Map they used to be read from (then stably sorted).
     const ranked: [NarrativeKey, number][] = [];

@@ -258,7 +258,8 @@ export class SoftmaxModel {
   readonly hash: string;
   private readonly K: number;
   private readonly bias: Float64Array;
-  private readonly temperature: number;
+  /** Softmax temperature (1 = none). */
+  readonly temperature: number;
   private readonly mask: number;
   private readonly dense: boolean;
   private readonly keys: Int32Array;
@@ -266,7 +267,9 @@ export class SoftmaxModel {
   private readonly w: Float32Array;
   private readonly z: Float64Array;
 
-  constructor(readonly json: LinearModelJson) {
+  // The JSON is read, not kept: its weight rows (one JS array per feature, 154,000 for the shipped models) stayed
+  // alive with every classifier, a heap of arrays nothing read after loading.
+  constructor(json: LinearModelJson) {
     this.classes = json.classes;
     const K = (this.K = json.classes.length);
     this.bias = Float64Array.from(json.bias);
@@ -536,7 +539,7 @@ export class ModelBank {
     const out: Float64Array[] = [];
     for (let m = 0; m < this.models.length; m++) {
       const seg = z.slice(this.offsets[m]!, this.offsets[m + 1]!);
-      softmaxInPlace(seg, this.models[m]!.json.temperature || 1);
+      softmaxInPlace(seg, this.models[m]!.temperature);
       out.push(seg);
     }
     return out;
