@@ -2,11 +2,15 @@
  * Throughput benchmark (not a timed test): items/s on one core over ~1 KB texts with full scoring, peak RSS, and
  * natural's BayesClassifier (imported via its submodule) over the same texts as a baseline. Prints markdown.
  *
- * Two corpora of ~1 KB texts:
+ * Three corpora of ~1 KB texts:
  * - `snippets`: ten short posts repeated in rotation (the corpus of every earlier run in BENCHMARKS.md), plus one
- *   never-seen token per text;
+ *   never-seen token per text (a number);
  * - `labelled`: the repo's 1,791 labelled items (train + dev, nine languages and registers) joined in rotation, so
- *   each text is a different mix and the vocabulary is that of real posts, not of ten sentences.
+ *   each text is a different mix and the vocabulary is that of real posts, not of ten sentences;
+ * - `labelled+new`: the same texts with their first BENCH_NEW_WORDS words of four letters or more (default 5) made
+ *   never-seen by a unique letter suffix, as a live stream brings names, places and misspellings no earlier text had.
+ *   A never-seen word costs the classifier its whole first-sight work (normalisation, stems, lexicon keys, n-gram
+ *   features, partial logits, cache entries); the baseline ignores unknown words.
  *
  * Both wall-clock and CPU-time rates are printed. CPU time counts V8's helper threads too (parallel garbage
  * collection on the other core); for a strict one-core figure pin the process: `taskset -c 0 npm run bench:classifier`
@@ -43,6 +47,25 @@ function joinToKilobyte(parts: readonly string[], n: number, stride: number, suf
   return out;
 }
 
+/** A letter tag per number (a, b, …, z, ba, …): suffixes that make words no other text has. */
+function letterTag(n: number): string {
+  let s = '';
+  do {
+    s += String.fromCharCode(97 + (n % 26));
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return s;
+}
+
+/** `texts` with the first `perText` words of 4+ letters of each given a unique suffix (never seen before or after). */
+function withNewWords(texts: readonly string[], perText: number): string[] {
+  let next = 0;
+  return texts.map((t) => {
+    let changed = 0;
+    return t.replace(/\p{L}{4,}/gu, (w) => (changed++ < perText ? `${w}q${letterTag(next++)}` : w));
+  });
+}
+
 function labelledTexts(): string[] {
   const texts: string[] = [];
   for (const f of ['train.jsonl', 'dev.jsonl']) {
@@ -57,11 +80,14 @@ function labelledTexts(): string[] {
 const v8Defaults = process.env.BENCH_V8_DEFAULTS === 'true';
 if (!v8Defaults) tuneV8ForClassification();
 const count = Number(process.env.BENCH_ITEMS ?? 5000);
-const corpora: { name: string; texts: string[] }[] = [
-  { name: 'snippets', texts: joinToKilobyte(SNIPPETS, count, 1, (i) => ` #${i}`) },
+// Each corpus is built just before Vigie's loop over it, so the peak RSS after a corpus counts only the texts so far.
+const corpora: { name: string; make: () => string[] }[] = [
+  { name: 'snippets', make: () => joinToKilobyte(SNIPPETS, count, 1, (i) => ` #${i}`) },
   // A stride of 7 items: consecutive texts share little, and 1,791 items give as many distinct starting points.
-  { name: 'labelled', texts: joinToKilobyte(labelledTexts(), count, 7, () => '') },
+  { name: 'labelled', make: () => joinToKilobyte(labelledTexts(), count, 7, () => '') },
+  { name: 'labelled+new', make: () => withNewWords(joinToKilobyte(labelledTexts(), count, 7, () => ''), Number(process.env.BENCH_NEW_WORDS ?? 5)) },
 ];
+const corpusTexts: string[][] = [];
 
 let peakRss = process.memoryUsage().rss;
 /** CPU milliseconds (user + system) of this process since `since`. */
@@ -122,7 +148,9 @@ const rate = (n: number, ms: number): string => Math.round((n / ms) * 1000).toLo
 const us = (n: number, ms: number): string => ((ms * 1000) / n).toFixed(0);
 // Vigie on every corpus first, then the baseline: the Bayes loop allocates strings by the million and would move
 // Vigie's peak RSS and garbage-collection costs if it ran in between.
-const vigie = corpora.map(({ texts }) => {
+const vigie = corpora.map(({ make }) => {
+  const texts = make();
+  corpusTexts.push(texts);
   let harmful = 0;
   const timing = time(
     texts,
@@ -131,13 +159,13 @@ const vigie = corpora.map(({ texts }) => {
     },
     (text) => void classifier.classify({ text }),
   );
-  return { ...timing, harmful };
+  return { ...timing, harmful, peakAfter: peakRss };
 });
-const vigiePeak = peakRss;
-const baseline = corpora.map(({ texts }) => time(texts, (text) => void bayes.classify(text)));
+const baseline = corpusTexts.map((texts) => time(texts, (text) => void bayes.classify(text)));
 const batchRate = (usPerItem: number): string => `${Math.round(1e6 / usPerItem).toLocaleString('en-US')} (${usPerItem.toFixed(0)})`;
 const ratios: string[] = [];
-corpora.forEach(({ name, texts }, i) => {
+corpora.forEach(({ name }, i) => {
+  const texts = corpusTexts[i]!;
   const v = vigie[i]!;
   const base = baseline[i]!;
   const n = texts.length;
@@ -145,5 +173,7 @@ corpora.forEach(({ name, texts }, i) => {
   console.log(`| ${name} | natural BayesClassifier (baseline) | ${rate(n, base.wallMs)} | ${us(n, base.wallMs)} | ${rate(n, base.cpuMs)} | ${us(n, base.cpuMs)} | ${batchRate(base.medianBatchUs)} | — |`);
   ratios.push(`${name}: Vigie / Bayes speed ${(base.wallMs / v.wallMs).toFixed(2)} (wall), ${(base.cpuMs / v.cpuMs).toFixed(2)} (CPU time)`);
 });
-console.log(`\n${ratios.join('\n')}\npeak RSS by the end of Vigie's loops: ${(vigiePeak / 2 ** 20).toFixed(0)} MB; over the whole run: ${(peakRss / 2 ** 20).toFixed(0)} MB`);
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+const peaks = corpora.map(({ name }, i) => `${mb(vigie[i]!.peakAfter)} MB after ${name}`).join(', ');
+console.log(`\n${ratios.join('\n')}\npeak RSS of Vigie's loops, cumulative: ${peaks}; over the whole run: ${mb(peakRss)} MB`);
 console.log('targets: ≥ 5,000 items/s per core, < 300 MB RSS');
