@@ -151,6 +151,16 @@ describe('accumulateFeaturePair', () => {
   const matches = [{ group: 'collusion_armed_groups', weight: 1.2 }, { group: '_call_to_act', weight: 3 }] as never;
   const narrative = { ...NARRATIVE_FEATURES, matches };
 
+  it("reuses the first set's n-gram ids for words it sees first, with the same result as computed alone", () => {
+    // Words no earlier test has seen, so the hate layer's word features are built from the narrative ones.
+    const tag = `${process.pid}${Date.now()}`.replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
+    for (const text of [`Les casquesx${tag} bleus arment les rebellesy${tag} à Goma`, `اليونيفيل تتجسس${tag.length} على الجنوبز`, `banana${tag} ananas${tag} 2024`]) {
+      const nt = tokenise(text);
+      const pair = accumulateFeaturePair(nt, narrative, HATE_FEATURES);
+      expectSameMap(vectorOf(pair.secondary()), reference(nt, HATE_FEATURES));
+    }
+  });
+
   it('gives each option set the features it would have on its own, from one pass', () => {
     for (const text of TEXTS) {
       const nt = tokenise(text);

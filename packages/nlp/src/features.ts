@@ -197,12 +197,24 @@ function carveWordIds(ids: Int32Array, count: number): Int32Array {
   return wordIdSlab.subarray(start, start + count);
 }
 
-function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
+/**
+ * The same word's features under other settings, whose ids can be reused: the word id, the stem id and every
+ * n-gram of length `charMin` and more, in order (the other settings have the same `charMax` and a `charMin` at least
+ * this call's). The hate layer's 2–5-grams contain the narrative features' 3–5-grams, so a word seen first by the
+ * narrative features is interned again only for its 2-grams.
+ */
+interface InternedWord {
+  readonly wf: WordFeatures;
+  readonly charMin: number;
+}
+
+function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: InternedWord): WordFeatures {
   if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: NO_IDS, stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
-  const hw = hashString(w, SEED_WORD);
-  const wordDense = intern(hw & 0x3fffffff);
+  const from = known && !known.wf.digits && known.charMin >= charMin ? known : undefined;
+  const hw = from ? from.wf.word : hashString(w, SEED_WORD);
+  const wordDense = from ? from.wf.wordDense : intern(hw & 0x3fffffff);
   const L = w.length + 2;
   // At most one stem and (charMax − charMin + 1) n-grams per start position.
   const capacity = 1 + L * (charMax - charMin + 1);
@@ -213,9 +225,15 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   }
   const dense = wordDenseScratch;
   let count = 0;
-  const stem = arabic ? stemAr(w) : stemFr(w);
-  if (stem !== w) dense[count++] = intern(hashString(stem, SEED_STEM) & 0x3fffffff);
+  if (from) {
+    if (from.wf.stemCount > 0) dense[count++] = from.wf.dense[0]!;
+  } else {
+    const stem = arabic ? stemAr(w) : stemFr(w);
+    if (stem !== w) dense[count++] = intern(hashString(stem, SEED_STEM) & 0x3fffffff);
+  }
   const stemCount = count;
+  // Position in `from`'s ids of its next n-gram (they come in the same order, start position then length).
+  let next = stemCount;
   // Char n-grams over "<word>", hashed incrementally from each start position.
   for (let i = 0; i < L; i++) {
     let h = FNV_OFFSET;
@@ -223,7 +241,8 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
       const pos = i + n - 1;
       const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
       h = Math.imul(h ^ code, FNV_PRIME);
-      if (n >= charMin) dense[count++] = intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff);
+      if (n < charMin) continue;
+      dense[count++] = from && n >= from.charMin ? from.wf.dense[next++]! : intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff);
     }
   }
   // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first. Distinct ids in order
@@ -247,7 +266,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   return { word: hw, wordDense, dense: carveWordIds(dense, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
-function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
+function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: InternedWord): WordFeatures {
   if (t.lexeme >= 0) {
     const hit = cache.byLexeme[t.lexeme];
     if (hit) return hit;
@@ -258,7 +277,7 @@ function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: nu
   let v = cache.byWord.get(key);
   if (!v) {
     // Never cleared here, mid-text: one word must map to one object for a whole text (see accumulateFeatures).
-    v = computeWordFeatures(w, arabic, charMin, charMax, charWeight);
+    v = computeWordFeatures(w, arabic, charMin, charMax, charWeight, known);
     cache.byWord.set(key, v);
   }
   if (t.lexeme >= 0) cache.byLexeme[t.lexeme] = v;
@@ -503,7 +522,7 @@ export function accumulateFeaturePair(nt: NormalisedText, primary: FeatureOption
     primary: first,
     secondary(): TextFeatures {
       if (accStamp !== stamp) throw new Error('accumulateFeaturePair: another text was extracted since; the pair is stale');
-      return (second ??= twinFeatures(nt, first, secondary));
+      return (second ??= twinFeatures(nt, first, secondary, primary.charMax === secondary.charMax ? (primary.charMin ?? 3) : Infinity));
     },
   };
 }
@@ -572,7 +591,8 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
 let bigramCount = 0;
 
 /** The second option set's features of the text `first` was accumulated from: same words and weights, own features per word, bigrams only. */
-function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions): TextFeatures {
+/** `firstCharMin`: the first option set's `charMin` when its ids can be reused (same `charMax`), else Infinity. */
+function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions, firstCharMin: number): TextFeatures {
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
   const charWeight = opts.charWeight ?? 0.5;
@@ -582,7 +602,7 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
   for (let i = 0; i < wordCount; i++) {
     const wf = textWords[i]!;
     if (wf.twin === undefined || wf.twinKey !== key) {
-      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache);
+      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, Number.isFinite(firstCharMin) ? { wf, charMin: firstCharMin } : undefined);
       wf.twin = twin;
       wf.twinKey = key;
       wf.twinSquaredNorm = twin.squaredNorm;
