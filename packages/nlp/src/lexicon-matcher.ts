@@ -161,6 +161,13 @@ export class LexiconMatcher {
   private readonly fuzzyIndex = new Map<string, string[]>();
   /** No key of {@link LexiconMatcher.fuzzyIndex} is all digits (set once the trie is built). */
   private readonly fuzzyDigitFree: boolean;
+  /**
+   * The first two code units of every fuzzy-index key, as `(a << 16) | b`; null when a key is shorter than two, which
+   * turns the check off. A never-seen word's deletions are only built and looked up when their first two characters
+   * start some key: most words (and all deletions past their second character) share no prefix with the few
+   * unstemmed-language terms.
+   */
+  private readonly fuzzyPrefixes: Set<number> | null;
   private readonly keyCache = new Map<string, TokenKeys>();
   private readonly keyCacheAr = new Map<string, TokenKeys>();
   private readonly altCache = new Map<string, TokenKeys>();
@@ -206,6 +213,8 @@ export class LexiconMatcher {
     this.groupCounts = new Int32Array(groups.length + 1);
     this.stamp = new Int32Array(entries.length);
     this.fuzzyDigitFree = ![...this.fuzzyIndex.keys()].some(isDigits);
+    const fuzzyKeys = [...this.fuzzyIndex.keys()];
+    this.fuzzyPrefixes = fuzzyKeys.some((k) => k.length < 2) ? null : new Set(fuzzyKeys.map((k) => (k.charCodeAt(0) << 16) | k.charCodeAt(1)));
     this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
     for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;
   }
@@ -262,14 +271,27 @@ export class LexiconMatcher {
 
   private fuzzyNeighbours(form: string): string[] {
     const found = new Set<string>();
-    for (const k of [form, ...deletes(form)]) {
+    const prefixes = this.fuzzyPrefixes;
+    // The form, then its deletions in order (as the index was built); a candidate whose first two characters start
+    // no key is skipped without being built. Deleting character 0 or 1 changes the prefix; any later one keeps it.
+    const c0 = form.charCodeAt(0);
+    const c1 = form.charCodeAt(1);
+    const c2 = form.charCodeAt(2);
+    const keepsPrefix = prefixes === null || form.length < 3 || prefixes.has((c0 << 16) | c1);
+    for (let i = -1; i < form.length; i++) {
+      if (prefixes !== null && form.length >= 3) {
+        const ok = i === 0 ? prefixes.has((c1 << 16) | c2) : i === 1 ? prefixes.has((c0 << 16) | c2) : keepsPrefix;
+        if (!ok) continue;
+      }
+      const k = i < 0 ? form : form.slice(0, i) + form.slice(i + 1);
       const words = this.fuzzyIndex.get(k);
       if (words) for (const w of words) if (withinOneEdit(form, w)) found.add(w);
     }
     return [...found];
   }
 
-  private keysForForm(form: string, script: Token['script']): TokenKeys {
+  /** `remember`: keep the result in the form cache (not worth it when the caller memoises it by lexeme id). */
+  private keysForForm(form: string, script: Token['script'], remember = true): TokenKeys {
     // One cache per script family, keyed by the form itself: building a `${script}${form}` key per token lookup was a
     // visible share of matching time. Latin and other scripts produce the same keys.
     const cache = script === 'arabic' ? this.keyCacheAr : this.keyCache;
@@ -294,14 +316,18 @@ export class LexiconMatcher {
       }
     }
     const value: TokenKeys = { keys, inexact };
+    if (!remember) return value;
     if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
     cache.set(form, value);
     return value;
   }
 
   private tokenKeys(t: Token): TokenKeys {
-    const primary = this.keysForForm(t.norm, t.script);
-    if (t.alts.length === 0 && t.arabizi === undefined) return primary;
+    const plain = t.alts.length === 0 && t.arabizi === undefined;
+    // A plain token with a lexeme id gets its key ids memoised by that id (keyIdsOf): caching its keys by form as well
+    // only kept a never-seen word's key strings alive.
+    const primary = this.keysForForm(t.norm, t.script, !(plain && t.lexeme >= 0));
+    if (plain) return primary;
     // A token with a lexeme id has its walk keys memoised by that id (keyIdsOf), for the whole lexeme generation:
     // the merge cache would only serve it again after a roll-over, so it is kept for tokens without one.
     if (t.lexeme >= 0) return this.mergeKeys(t, primary);
