@@ -323,7 +323,7 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(async () => page.locator('nav').textContent(), POLL).toContain('File de tri');
     expect(await page.locator('h1#alert-title').textContent()).toContain('Incitation à la violence');
     expect(await page.locator('.title-row .status').textContent()).toBe('Résolue');
-    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await expect.poll(async () => page.locator('html').getAttribute('lang'), POLL).toBe('fr');
 
     const digests = page.getByRole('link', { name: 'Synthèses' });
     if (await digests.count()) {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ApiClient, describeError, signIn, type Session } from './api.js';
 import { AlertDetail } from './alert.js';
 import { Ctx, type AppContext, type Features } from './context.js';
@@ -85,7 +85,9 @@ export function App() {
   const [path, navigate] = usePath();
   const t = useMemo(() => translator(locale), [locale]);
 
-  useEffect(() => {
+  // Before the browser paints the new language, so the page's declared language (read by screen readers and
+  // hyphenation) never lags its text.
+  useLayoutEffect(() => {
     document.documentElement.lang = locale;
     document.title = `${t('app.title')} — ${t('app.tagline')}`;
   }, [locale, t]);
