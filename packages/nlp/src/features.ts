@@ -522,7 +522,7 @@ export function accumulateFeaturePair(nt: NormalisedText, primary: FeatureOption
     primary: first,
     secondary(): TextFeatures {
       if (accStamp !== stamp) throw new Error('accumulateFeaturePair: another text was extracted since; the pair is stale');
-      return (second ??= twinFeatures(nt, first, secondary, primary.charMax === secondary.charMax ? (primary.charMin ?? 3) : Infinity));
+      return (second ??= twinFeatures(nt, first, secondary, (primary.charMax ?? 5) === (secondary.charMax ?? 5) ? (primary.charMin ?? 3) : undefined));
     },
   };
 }
@@ -590,9 +590,11 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
 
 let bigramCount = 0;
 
-/** The second option set's features of the text `first` was accumulated from: same words and weights, own features per word, bigrams only. */
-/** `firstCharMin`: the first option set's `charMin` when its ids can be reused (same `charMax`), else Infinity. */
-function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions, firstCharMin: number): TextFeatures {
+/**
+ * The second option set's features of the text `first` was accumulated from: same words and weights, own features per
+ * word, bigrams only. `firstCharMin` is the first set's `charMin` when its word ids can be reused (same `charMax`).
+ */
+function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions, firstCharMin: number | undefined): TextFeatures {
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
   const charWeight = opts.charWeight ?? 0.5;
@@ -602,7 +604,7 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
   for (let i = 0; i < wordCount; i++) {
     const wf = textWords[i]!;
     if (wf.twin === undefined || wf.twinKey !== key) {
-      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, Number.isFinite(firstCharMin) ? { wf, charMin: firstCharMin } : undefined);
+      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, firstCharMin === undefined ? undefined : { wf, charMin: firstCharMin });
       wf.twin = twin;
       wf.twinKey = key;
       wf.twinSquaredNorm = twin.squaredNorm;

@@ -212,8 +212,8 @@ export class LexiconMatcher {
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
     this.groupCounts = new Int32Array(groups.length + 1);
     this.stamp = new Int32Array(entries.length);
-    this.fuzzyDigitFree = ![...this.fuzzyIndex.keys()].some(isDigits);
     const fuzzyKeys = [...this.fuzzyIndex.keys()];
+    this.fuzzyDigitFree = !fuzzyKeys.some(isDigits);
     this.fuzzyPrefixes = fuzzyKeys.some((k) => k.length < 2) ? null : new Set(fuzzyKeys.map((k) => (k.charCodeAt(0) << 16) | k.charCodeAt(1)));
     this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
     for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;

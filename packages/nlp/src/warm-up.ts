@@ -76,7 +76,7 @@ export function warmUpSentences(catalogue: Catalogue): string[] {
   for (const u of catalogue.gazetteers.genericUn.slice(0, 6)) out.push(`${u.text} ${missions[1]?.places[0] ?? ''}`);
   for (const s of catalogue.gazetteers.sources.official.slice(0, 8)) out.push(`${s.name} : ${cue(cues.report, s.name.length)} ${missions[0]?.places[2] ?? ''}`);
   out.push('', '   ', '🔥🔥🔥 👀', '<p>&nbsp;<b>MONUSCO</b></p> &amp; <script>x</script>', 'yalla unifil barra, 3am yesta3mlo el kameret', 'M.O.N.U.S.C.O casqu3s bl3us', 'ٱلْأُمَمُ ٱلْمُتَّحِدَةُ ١٢٣ ـــ', 'UN un Un', 'Les c a s q u e s b l e u s et la m o n u s c o partent', 'Date: ۱۴۰۲/۰۵/۱۲ — 12 morts&#233;&#x2019; \u0007 ctrl', 'اليونيفيييييل برااااا');
-  return out.filter((s, i, all) => all.indexOf(s) === i);
+  return [...new Set(out)];
 }
 
 /**
@@ -91,9 +91,10 @@ export function warmUpItems(catalogue: Catalogue): ClassifyInput[] {
     for (let j = i; text.length < 1000; j++) text += `${sentences[j % sentences.length]} `;
     posts.push(text);
   }
-  const article = posts.join('\n').slice(0, 9000);
+  const joined = posts.join('\n');
+  const article = joined.slice(0, 9000);
   // Longer than MAX_TEXT_CHARS: truncated, with a note.
-  const oversized = posts.join('\n').repeat(Math.ceil((2 * MAX_TEXT_CHARS + 1) / Math.max(1, posts.join('\n').length))).slice(0, 2 * MAX_TEXT_CHARS + 1);
+  const oversized = joined.repeat(Math.ceil((2 * MAX_TEXT_CHARS + 1) / Math.max(1, joined.length))).slice(0, 2 * MAX_TEXT_CHARS + 1);
   const { official, factCheckers } = catalogue.gazetteers.sources;
   const sources = [...official.slice(0, 3), ...factCheckers.slice(0, 3)];
   const items: ClassifyInput[] = [];
