@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, constants } from 'node:zlib';
+import { readFeedFile } from '../feed-folder.js';
 
 /**
  * The shared feed corpus lives outside the repo (never copied in): ../../../shared/feeds from this package in a
@@ -34,6 +34,5 @@ export function readManifest(): ManifestRow[] {
 
 /** File bytes, gunzipped when they carry the gzip magic (as fetchFeed does for bodies). */
 export function readCorpusFile(file: string): Buffer {
-  const b = readFileSync(`${CORPUS_DIR}${file}`);
-  return b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b, { finishFlush: constants.Z_SYNC_FLUSH }) : b;
+  return readFeedFile(`${CORPUS_DIR}${file}`);
 }
