@@ -20,6 +20,8 @@ export type { LinearModelJson } from './logistic-regression.js';
 export { train, tuneBlend } from './train.js';
 export type { TrainModelOptions } from './train.js';
 export { evaluate, formatEvaluation } from './evaluate.js';
+export { evaluateOffTopic, formatOffTopic } from './off-topic.js';
+export type { OffTopicItem, OffTopicReport, FlaggedItem } from './off-topic.js';
 export type { EvaluationReport, Metrics } from './evaluate.js';
 export { readLabelledJsonl, LabelledExampleSchema, DEFAULT_TRAIN_URL, DEFAULT_DEV_URL } from './dataset.js';
 export type { LabelledExample } from './dataset.js';

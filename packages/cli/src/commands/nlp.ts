@@ -12,8 +12,10 @@ import {
   createClassifier,
   evaluate,
   evaluateHateLayer,
+  evaluateOffTopic,
   formatEvaluation,
   formatHateEvaluation,
+  formatOffTopic,
   loadHateCorpora,
   loadHateModel,
   readLabelledJsonl,
@@ -23,10 +25,13 @@ import {
   tuneV8ForClassification,
   type LabelledExample,
 } from '@vigie/nlp';
+import { parseFeedFolder } from '@vigie/feeds';
 import { trainFromDb } from './learning.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/model.json', import.meta.url));
 const HATE_MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/hate-model.json', import.meta.url));
+/** ../shared/feeds beside the checkout: recorded real-world feeds, general news never about peacekeeping. */
+const DEFAULT_FEEDS_DIR = fileURLToPath(new URL('../../../../../shared/feeds/', import.meta.url));
 
 function readExamples(path: string | URL, what: string): LabelledExample[] {
   const { examples, errors } = readLabelledJsonl(path);
@@ -111,7 +116,8 @@ export function registerNlpCommands(program: Command): void {
     .option('--hate', 'evaluate the hate layer on OSACT4 dev and the MLMA held-out split')
     .option('--datasets <dir>', 'shared datasets directory', fileURLToPath(DEFAULT_DATASETS_DIR))
     .option('--errors', 'list the items whose harmful or S1 decision was wrong')
-    .action((opts: { dev: string; hate?: boolean; datasets: string; errors?: boolean }) => {
+    .option('--feeds [dir]', 'also count false alarms on a folder of recorded off-topic feeds (default ../shared/feeds)')
+    .action(async (opts: { dev: string; hate?: boolean; datasets: string; errors?: boolean; feeds?: string | boolean }) => {
       const classifier = createClassifier();
       const report = evaluate(readExamples(opts.dev, 'dev'), classifier);
       console.log(formatEvaluation(report));
@@ -121,6 +127,17 @@ export function registerNlpCommands(program: Command): void {
         const hate = loadHateModel();
         if (!corpora || !hate) console.log('\nhate layer: datasets or model missing, skipped');
         else console.log(`\ngeneric hate layer (reference figures from shared/datasets/README.md):\n\n${formatHateEvaluation(evaluateHateLayer(hate, corpora))}`);
+      }
+      if (opts.feeds) {
+        const dir = typeof opts.feeds === 'string' ? opts.feeds : DEFAULT_FEEDS_DIR;
+        if (!existsSync(dir)) {
+          console.log(`\noff-topic feeds: no folder at ${dir}; pass --feeds <dir> with recorded feed files`);
+          return;
+        }
+        const folder = await parseFeedFolder(dir);
+        console.error(`read ${folder.items.length} items from ${dir} (${folder.failed.length} file(s) not feeds or unreadable, skipped)`);
+        const items = folder.items.map(({ file, item }) => ({ id: item.id, origin: file, title: item.title, text: item.text }));
+        console.log(`\n${formatOffTopic(evaluateOffTopic(items, classifier))}`);
       }
     });
 }
