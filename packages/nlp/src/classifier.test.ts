@@ -20,6 +20,14 @@ describe('mission attribution', () => {
     expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/Beni/);
   });
 
+  it('does not read ordinary words of other languages as short acronyms of armed groups or countries', () => {
+    // English "car", French « car » (because) and Portuguese "nas" are no CAR (Central African Republic) or NAS.
+    expect(classify('The UN car park was full and the blue helmets waited, car the road was closed.').missions).toEqual([]);
+    expect(classify('Les casques bleus sont arrivés nas ruas.').missions).toEqual([]);
+    expect(classify('Les casques bleus patrouillent en CAR depuis lundi.').missions).toEqual(['MINUSCA']);
+    expect(classify('Blue helmets clashed with the NAS near Yei.').missions).toEqual(['UNMISS']);
+  });
+
   it('recognises evasive spellings and Arabic names', () => {
     expect(classify('la m0nusc0 encore').missions).toEqual(['MONUSCO']);
     expect(classify('قوات اليونيفيل في الناقورة').missions).toEqual(['UNIFIL']);

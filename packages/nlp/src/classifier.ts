@@ -12,6 +12,7 @@ import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, t
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
 import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
+import { crossLanguageEntries, dropForeignFunctionWords } from './function-words.js';
 import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
@@ -114,6 +115,12 @@ export interface Classifier {
 export const NONE_CLASS = '__none__';
 /** Format of the narrative/stance model file; see {@link ModelJson.format}. */
 export const MODEL_FORMAT = 'vigie-nlp-model/2';
+/** p(harmful) from the harm head below which the escalation model alone does not make a text S1. */
+const MODEL_S1_MIN_HARM = 0.5;
+
+/** Narrative-model probability of `hate_speech` that stands as evidence by itself, with no hate term or anchor. */
+const UNANCHORED_HATE_P = 0.5;
+
 export const DEFAULT_BLEND: BlendParams = { model: 0.8, lexicon: 0.35, threshold: 0.35, hateLayer: 0.35, noUnPenalty: 0.3 };
 const LEXICON_ONLY_BLEND: BlendParams = { model: 0, lexicon: 1, threshold: 0.3, hateLayer: 0.5, noUnPenalty: 0.3 };
 
@@ -321,9 +328,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
   const modelText = (nt: NormalisedText): NormalisedText => (nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt);
   const narrativeOptions = (matches: readonly Match[]) => ({ ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) });
-  const read = (text: string): { nt: NormalisedText; matches: Match[]; modelNt: NormalisedText } => {
+  const crossLanguage = crossLanguageEntries(matcher.entries);
+  const read = (text: string): { nt: NormalisedText; matches: Match[]; modelNt: NormalisedText; detected: Language } => {
     const nt = tokenise(text);
-    return { nt, matches: splitInflectedCalls(matcher.match(nt), nt, callForms), modelNt: modelText(nt) };
+    const detected = identifyLanguage(nt);
+    const matches = dropForeignFunctionWords(splitInflectedCalls(matcher.match(nt), nt, callForms), crossLanguage, detected);
+    return { nt, matches, modelNt: modelText(nt), detected };
   };
   // The feature vector itself, for training; classify scores straight from the feature accumulator instead.
   const analyse = (text: string): Analysis => {
@@ -337,14 +347,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (typeof input?.text !== 'string') notes.push('no text field: classified as empty');
     const title = typeof input?.title === 'string' ? input.title : '';
     const text = title && !rawText.startsWith(title) ? `${title}\n${rawText}` : rawText;
-    const { nt, matches, modelNt } = read(text);
+    const { nt, matches, modelNt, detected } = read(text);
     // Both feature sets from one pass over the tokens; the hate layer's is only completed if it runs. Nothing else may
     // extract features until both are scored: the buffers are shared.
     const features = accumulateFeaturePair(modelNt, narrativeOptions(matches), HATE_FEATURES);
     const probs = bank ? bank.predictText(features.primary) : null;
     notes.push(...nt.notes);
 
-    const detected = identifyLanguage(nt);
     const hint = typeof input?.language === 'string' ? input.language.toLowerCase().split(/[-_]/)[0]! : '';
     const language: Language | string = KNOWN_LANGUAGES.has(hint) && hint !== 'und' ? hint : detected;
     if (hint && !KNOWN_LANGUAGES.has(hint)) notes.push(`unknown language hint "${input.language}": detected ${detected}`);
@@ -376,9 +385,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       let p = pNarr && narrativeModel ? pNarr[iNarrative[ki]!] ?? 0 : 0;
       if (blend.pairwise && p > 0) p = p / (p + pNone);
       let s = Math.min(1, blend.model * p + blend.lexicon * lex);
-      if (key === 'hate_speech' && hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
-      // Peacekeeping narratives need the text to be about the UN; hate speech in a mission area does not.
-      if (key !== 'hate_speech' && !attribution.unReference) s *= blend.noUnPenalty;
+      if (key === 'hate_speech') {
+        if (hateLayer > 0) s = 1 - (1 - s) * (1 - blend.hateLayer * hateLayer);
+        // Generic hate speech needs evidence of its own: a hate term, a UN or mission-area anchor (where the hate layer
+        // read it), or a narrative model sure of it. Otherwise the model's doubt on text unlike any it learnt from
+        // (a flat distribution, made sharp by the pairwise reading) called sport, tax and science news hate speech.
+        if (!hateRelevant && (pNarr === null || pNarr[iNarrative[ki]!]! < UNANCHORED_HATE_P)) s *= blend.noUnPenalty;
+      } else if (!attribution.unReference) s *= blend.noUnPenalty; // Peacekeeping narratives need the text to be about the UN.
       const score = Math.round(s * 1000) / 1000;
       ranked.push([key, score]);
       if (key === 'failure_to_protect') ftpScore = score;
@@ -391,7 +404,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     let timeCue: boolean | undefined;
     const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned));
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
-    const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
+    // It needs the harm head's agreement: alone it escalated reports of past attacks ("les convois sont attaqués").
+    const escalatedByModel = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && (pHarm === null || pHarm >= MODEL_S1_MIN_HARM);
+    const s1Evidence = call > 0 || (escalatedByModel && targetOrLogistics);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
       const ftp = ftpScore;
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
@@ -407,11 +422,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05 && (sums[groupSums.id(bestKey)]! > 0 || s1Evidence);
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
     if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
-    // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
-    // narrative model is sure of the justification around it (S1 recall first).
-    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
+    // A call to act with a target or logistics against the mission, or in a mission's area, is itself the incitement
+    // narrative, even when no narrative model is sure of the justification around it (S1 recall first).
+    const callAnchored = attribution.unReference || attribution.areaOnly.length > 0;
+    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && callAnchored && pHarm !== null && pHarm >= blend.callRescue) {
       topNarrative = 'incitement_violence';
-      notes.push(`call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+      notes.push(`call to act with a target or logistics${attribution.unReference ? '' : ' in a mission area'} (p(harmful)=${pHarm.toFixed(2)}): incitement`);
     }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) notes.push('no reference to the UN or peacekeepers: mission narratives down-weighted');
 
@@ -458,7 +474,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       {
         topNarrative,
         stance,
-        escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
+        escalationModel: escalatedByModel ? pS1 : null,
         callToAct: call > 0,
         target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
         logistics: sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned)),
@@ -476,10 +492,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
 
     let missions = attribution.missions;
     const missionEvidence = attribution.evidence;
-    if (missions.length === 0 && topNarrative === 'hate_speech' && attribution.areaOnly.length > 0) {
+    const placedByArea = topNarrative === 'hate_speech' ? 'hate speech' : topNarrative === 'incitement_violence' && !attribution.unReference ? 'incitement' : null;
+    if (missions.length === 0 && placedByArea && attribution.areaOnly.length > 0) {
       missions = attribution.areaOnly;
-      notes.push('hate speech placed in a mission area by place names only');
-      for (const m of missions) missionEvidence.push({ mission: m, evidence: ['mission area (hate speech)'] });
+      notes.push(`${placedByArea} placed in a mission area by place names only`);
+      for (const m of missions) missionEvidence.push({ mission: m, evidence: [`mission area (${placedByArea})`] });
     }
 
     const matchedTerms: MatchedTerm[] = [];

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MissionCode, NarrativeKey, Severity, Stance } from '@vigie/contracts';
 
-export const HARD_NEGATIVES = ['debunk', 'press_release', 'neutral_news', 'criticism', 'conflict_no_un', 'benign_un'] as const;
+export const HARD_NEGATIVES = ['debunk', 'press_release', 'neutral_news', 'criticism', 'conflict_no_un', 'benign_un', 'general_news'] as const;
 
 /** One labelled item. Extra fields (e.g. `target`) are kept but ignored. */
 export const LabelledExampleSchema = z

@@ -113,4 +113,21 @@ describe('LexiconMatcher', () => {
       setTokenInterningLimit(Infinity);
     }
   });
+
+  it('matches a one-word term whose stem is a short stub of it by its surface only', () => {
+    const m = new LexiconMatcher([
+      { text: 'minerais', lang: 'fr', group: 'resource_plunder', weight: 1 },
+      { text: 'allons', lang: 'fr', group: '_call_to_act', weight: 1 },
+      { text: "trafic d'armes", lang: 'fr', group: 'covert_arms_transport', weight: 1 },
+      { text: 'rebelles', lang: 'fr', group: 'collusion', weight: 1 },
+    ]);
+    const terms = (text: string): string[] => m.match(tokenise(text)).map((x) => `${x.term}|${x.surface}`);
+    // « minerais » stems to "min", « allons » to "all": English "mini" and "all" must not reach them.
+    expect(terms('all of these mini PCs')).toEqual([]);
+    expect(terms('les minerais du Kivu, allons au marché')).toEqual(['allons|allons', 'minerais|minerais']);
+    // Longer stems still match inflections, and phrases keep their stems (their other words disambiguate).
+    expect(terms('un rebelle')).toEqual(['rebelles|rebelle']);
+    expect(terms("le trafic d'arme")).toEqual(["trafic d'armes|trafic d'arme"]);
+  });
 });
+

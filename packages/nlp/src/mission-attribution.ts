@@ -75,6 +75,17 @@ function areaEvidence(into: string[], list: Match[] | undefined): string[] {
   return into;
 }
 
+const LETTER_ACRONYM = /^[A-Z]{2,4}$/;
+
+/**
+ * Whether an area match is a short all-letter acronym (CAR, NAS, CMA, EIS) written in lower case: then it is most
+ * likely the ordinary word of some language (English "car", French « car », Portuguese "nas"), not the country or
+ * armed group. Acronyms with digits (M23, 3R, PK5) are no words, so any case counts.
+ */
+export function lowerCaseAcronym(m: Pick<Match, 'term' | 'surface'>): boolean {
+  return LETTER_ACRONYM.test(m.term) && m.surface !== m.surface.toUpperCase();
+}
+
 /** Attribute a text to missions from its gazetteer matches. */
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
@@ -108,7 +119,7 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
       case 'g:place':
       case 'g:group':
       case 'g:country':
-        if (m.meta) byMission((area ??= []), m.meta as MissionCode, m);
+        if (m.meta && !lowerCaseAcronym(m)) byMission((area ??= []), m.meta as MissionCode, m);
         break;
       case 'g:contingent':
         if (m.meta) (contingents ??= new Set()).add(m.meta);
