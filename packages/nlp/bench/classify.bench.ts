@@ -11,6 +11,9 @@
  *   never-seen by a unique letter suffix, as a live stream brings names, places and misspellings no earlier text had.
  *   A never-seen word costs the classifier its whole first-sight work (normalisation, stems, lexicon keys, n-gram
  *   features, partial logits, cache entries); the baseline ignores unknown words.
+ * - `feeds`: real traffic, the items of the recorded feeds in ../shared/feeds (title + text as the collector stores
+ *   them, mostly English general news, 50 to 5,000 characters) once each in MANIFEST order, as a newly started service
+ *   meets them: about one word in ten is a first sight. Skipped when the folder is absent.
  *
  * Both wall-clock and CPU-time rates are printed. CPU time counts V8's helper threads too (parallel garbage
  * collection on the other core); for a strict one-core figure pin the process: `taskset -c 0 npm run bench:classifier`
@@ -18,7 +21,8 @@
  * Run: npm run bench:classifier  (or: npx tsx --conditions=source packages/nlp/bench/classify.bench.ts)
  * BENCH_ITEMS sets the number of texts per corpus (default 5,000).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { createClassifier, tuneV8ForClassification, warmUpClassifier, type WarmUpReport } from '../src/index.js';
 
@@ -76,16 +80,27 @@ function labelledTexts(): string[] {
   return texts;
 }
 
+const FEEDS_DIR = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
+/** The recorded feeds' items as stored by the collector (title, then text). */
+async function feedTexts(): Promise<string[]> {
+  // Imported only here: the feed parsers' modules would otherwise count in the RSS of the earlier corpora.
+  const { parseFeedFolder } = await import('@vigie/feeds');
+  const { items } = await parseFeedFolder(FEEDS_DIR);
+  return items.map(({ item }) => (item.title && !item.text.startsWith(item.title) ? `${item.title}\n${item.text}` : item.text)).filter((t) => t.trim());
+}
+
 // As the classifier service runs (see v8-tuning.ts); BENCH_V8_DEFAULTS=true measures V8's defaults instead.
 const v8Defaults = process.env.BENCH_V8_DEFAULTS === 'true';
 if (!v8Defaults) tuneV8ForClassification();
 const count = Number(process.env.BENCH_ITEMS ?? 5000);
 // Each corpus is built just before Vigie's loop over it, so the peak RSS after a corpus counts only the texts so far.
-const corpora: { name: string; make: () => string[] }[] = [
+// `warmUp`: texts classified once before the timed loop (JIT, caches); none for the feeds, which are timed as first seen.
+const corpora: { name: string; make: () => string[] | Promise<string[]>; warmUp?: number }[] = [
   { name: 'snippets', make: () => joinToKilobyte(SNIPPETS, count, 1, (i) => ` #${i}`) },
   // A stride of 7 items: consecutive texts share little, and 1,791 items give as many distinct starting points.
   { name: 'labelled', make: () => joinToKilobyte(labelledTexts(), count, 7, () => '') },
   { name: 'labelled+new', make: () => withNewWords(joinToKilobyte(labelledTexts(), count, 7, () => ''), Number(process.env.BENCH_NEW_WORDS ?? 5)) },
+  ...(existsSync(FEEDS_DIR) ? [{ name: 'feeds', make: feedTexts, warmUp: 0 }] : []),
 ];
 const corpusTexts: string[][] = [];
 
@@ -106,8 +121,8 @@ const BATCH = 250;
  * wall µs per item over batches of 250 texts: on a shared VM a burst of other work inflates the total, and the median
  * batch shows the steady rate beside it.
  */
-function time(texts: readonly string[], run: (text: string) => void, warmUp: (text: string) => void = run): { wallMs: number; cpuMs: number; medianBatchUs: number } {
-  for (const t of texts.slice(0, 200)) warmUp(t);
+function time(texts: readonly string[], run: (text: string) => void, warmUp: (text: string) => void = run, warmUpTexts = 200): { wallMs: number; cpuMs: number; medianBatchUs: number } {
+  for (const t of texts.slice(0, warmUpTexts)) warmUp(t);
   sample();
   const batches: number[] = [];
   const t0 = performance.now();
@@ -141,15 +156,17 @@ const bayes = new BayesClassifier();
 SNIPPETS.forEach((s, i) => bayes.addDocument(s, i % 2 ? 'harmful' : 'other'));
 bayes.train();
 
-console.log(`\n${count} texts of ~1 KB per corpus, Node ${process.version}; classifier ${classifier.version} (load ${loadMs.toFixed(0)} ms; ${warmUp ? `warm-up on the catalogue's own texts, as the service at start: ${warmUp.items.toLocaleString('en-US')} items in ${warmUp.ms.toFixed(0)} ms` : 'no warm-up (BENCH_WARM_UP=false)'}); V8 ${v8Defaults ? 'defaults' : 'tuned as the classifier service (no allocation-site pretenuring)'}\n`);
+const feedNote = existsSync(FEEDS_DIR) ? ' (feeds: the recorded items once each, timed as first seen)' : ' (feeds: ../shared/feeds not found, skipped)';
+console.log(`\n${count} texts of ~1 KB per corpus${feedNote}, Node ${process.version}; classifier ${classifier.version} (load ${loadMs.toFixed(0)} ms; ${warmUp ? `warm-up on the catalogue's own texts, as the service at start: ${warmUp.items.toLocaleString('en-US')} items in ${warmUp.ms.toFixed(0)} ms` : 'no warm-up (BENCH_WARM_UP=false)'}); V8 ${v8Defaults ? 'defaults' : 'tuned as the classifier service (no allocation-site pretenuring)'}\n`);
 console.log('| corpus | classifier | items/s (wall) | µs/item (wall) | items/s (CPU time) | µs/item (CPU time) | median batch of 250: items/s (µs/item, wall) | harmful |');
 console.log('|---|---|---|---|---|---|---|---|');
 const rate = (n: number, ms: number): string => Math.round((n / ms) * 1000).toLocaleString('en-US');
 const us = (n: number, ms: number): string => ((ms * 1000) / n).toFixed(0);
 // Vigie on every corpus first, then the baseline: the Bayes loop allocates strings by the million and would move
 // Vigie's peak RSS and garbage-collection costs if it ran in between.
-const vigie = corpora.map(({ make }) => {
-  const texts = make();
+const vigie: (ReturnType<typeof time> & { harmful: number; peakAfter: number })[] = [];
+for (const { make, warmUp: warmUpTexts } of corpora) {
+  const texts = await make();
   corpusTexts.push(texts);
   let harmful = 0;
   const timing = time(
@@ -158,10 +175,11 @@ const vigie = corpora.map(({ make }) => {
       if (classifier.classify({ text }).harmful) harmful++;
     },
     (text) => void classifier.classify({ text }),
+    warmUpTexts,
   );
-  return { ...timing, harmful, peakAfter: peakRss };
-});
-const baseline = corpusTexts.map((texts) => time(texts, (text) => void bayes.classify(text)));
+  vigie.push({ ...timing, harmful, peakAfter: peakRss });
+}
+const baseline = corpusTexts.map((texts, i) => time(texts, (text) => void bayes.classify(text), undefined, corpora[i]!.warmUp));
 const batchRate = (usPerItem: number): string => `${Math.round(1e6 / usPerItem).toLocaleString('en-US')} (${usPerItem.toFixed(0)})`;
 const ratios: string[] = [];
 corpora.forEach(({ name }, i) => {
