@@ -28,6 +28,13 @@ describe('mission attribution', () => {
     expect(classify('Blue helmets clashed with the NAS near Yei.').missions).toEqual(['UNMISS']);
   });
 
+  it('does not place a text in a mission area by one capitalised acronym alone', () => {
+    // NAS is also network-attached storage: with no UN reference, it alone is no area evidence for hate speech.
+    const rant = 'These NAS vendors are idiots and scum, every one of them, I hope their garbage burns.';
+    expect(classify(rant).missions).toEqual([]);
+    expect(classify('Those NAS fighters in Yei are scum, every one of them.').missions).toEqual(['UNMISS']);
+  });
+
   it('recognises evasive spellings and Arabic names', () => {
     expect(classify('la m0nusc0 encore').missions).toEqual(['MONUSCO']);
     expect(classify('قوات اليونيفيل في الناقورة').missions).toEqual(['UNIFIL']);

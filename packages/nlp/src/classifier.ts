@@ -115,9 +115,6 @@ export interface Classifier {
 export const NONE_CLASS = '__none__';
 /** Format of the narrative/stance model file; see {@link ModelJson.format}. */
 export const MODEL_FORMAT = 'vigie-nlp-model/2';
-/** p(harmful) from the harm head below which the escalation model alone does not make a text S1. */
-const MODEL_S1_MIN_HARM = 0.5;
-
 /** Narrative-model probability of `hate_speech` that stands as evidence by itself, with no hate term or anchor. */
 const UNANCHORED_HATE_P = 0.5;
 
@@ -404,9 +401,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     let timeCue: boolean | undefined;
     const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned));
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
-    // It needs the harm head's agreement: alone it escalated reports of past attacks ("les convois sont attaqués").
-    const escalatedByModel = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && (pHarm === null || pHarm >= MODEL_S1_MIN_HARM);
-    const s1Evidence = call > 0 || (escalatedByModel && targetOrLogistics);
+    const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
       const ftp = ftpScore;
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
@@ -422,12 +417,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05 && (sums[groupSums.id(bestKey)]! > 0 || s1Evidence);
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
     if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
-    // A call to act with a target or logistics against the mission, or in a mission's area, is itself the incitement
-    // narrative, even when no narrative model is sure of the justification around it (S1 recall first).
-    const callAnchored = attribution.unReference || attribution.areaOnly.length > 0;
-    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && callAnchored && pHarm !== null && pHarm >= blend.callRescue) {
+    // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
+    // narrative model is sure of the justification around it (S1 recall first).
+    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
       topNarrative = 'incitement_violence';
-      notes.push(`call to act with a target or logistics${attribution.unReference ? '' : ' in a mission area'} (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+      notes.push(`call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
     }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) notes.push('no reference to the UN or peacekeepers: mission narratives down-weighted');
 
@@ -474,7 +468,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       {
         topNarrative,
         stance,
-        escalationModel: escalatedByModel ? pS1 : null,
+        escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
         callToAct: call > 0,
         target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
         logistics: sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned)),
@@ -492,11 +486,10 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
 
     let missions = attribution.missions;
     const missionEvidence = attribution.evidence;
-    const placedByArea = topNarrative === 'hate_speech' ? 'hate speech' : topNarrative === 'incitement_violence' && !attribution.unReference ? 'incitement' : null;
-    if (missions.length === 0 && placedByArea && attribution.areaOnly.length > 0) {
+    if (missions.length === 0 && topNarrative === 'hate_speech' && attribution.areaOnly.length > 0) {
       missions = attribution.areaOnly;
-      notes.push(`${placedByArea} placed in a mission area by place names only`);
-      for (const m of missions) missionEvidence.push({ mission: m, evidence: [`mission area (${placedByArea})`] });
+      notes.push('hate speech placed in a mission area by place names only');
+      for (const m of missions) missionEvidence.push({ mission: m, evidence: ['mission area (hate speech)'] });
     }
 
     const matchedTerms: MatchedTerm[] = [];

@@ -86,6 +86,16 @@ export function lowerCaseAcronym(m: Pick<Match, 'term' | 'surface'>): boolean {
   return LETTER_ACRONYM.test(m.term) && m.surface !== m.surface.toUpperCase();
 }
 
+/**
+ * Whether a mission's area mentions are one capitalised letter acronym and nothing else (NAS, ADF, UPC, CMA): enough
+ * beside a UN reference, but alone it is as likely a storage box or a football confederation as an armed group, so it
+ * does not place a text without one in the mission's area.
+ */
+function loneAcronym(list: readonly Match[]): boolean {
+  for (const m of list) if (!LETTER_ACRONYM.test(m.term) || m.surface !== list[0]!.surface) return false;
+  return true;
+}
+
 /** Attribute a text to missions from its gazetteer matches. */
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
@@ -140,6 +150,6 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   }
   if (evidence.length > 1) evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);
-  const areaOnly = missions.length === 0 && area ? area.map((a) => a.code) : [];
+  const areaOnly = missions.length === 0 && area ? area.filter((a) => !loneAcronym(a.list)).map((a) => a.code) : [];
   return { missions, evidence, unReference: missions.length > 0 || generic > 0 || contingents !== undefined, areaOnly, contingents: contingents ? [...contingents] : [] };
 }

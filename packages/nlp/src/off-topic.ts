@@ -1,7 +1,8 @@
 /**
  * False alarms on real traffic the team never labelled: general news feeds (politics, sport, business, tech) that are
  * not about peacekeeping at all. Every item there that comes out harmful is a false alarm, and one attributed to a
- * mission would reach an officer's alert queue. `vigie eval --feeds` reports it on ../shared/feeds.
+ * mission would reach an officer's alert queue. `vigie eval` reports it on the team-written general news of
+ * data/general-news.jsonl and, with `--feeds`, on the recorded real-world feeds of ../shared/feeds.
  */
 import type { Classifier } from './classifier.js';
 
@@ -54,11 +55,11 @@ export function evaluateOffTopic(items: readonly OffTopicItem[], classifier: Cla
   return { items: items.length, harmful, alerts, byNarrative, flagged, classifierVersion: classifier.version };
 }
 
-/** Markdown summary (what `vigie eval --feeds` prints): counts, by narrative, then up to `limit` flagged items. */
-export function formatOffTopic(rep: OffTopicReport, limit = 15): string {
+/** Markdown summary (what `vigie eval` prints for off-topic sets): counts, by narrative, then up to `limit` flagged items. */
+export function formatOffTopic(rep: OffTopicReport, limit = 15, what = 'off-topic items'): string {
   const rate = (n: number): string => (rep.items ? `${((100 * n) / rep.items).toFixed(1)} %` : '—');
   const lines = [
-    `off-topic real-world feeds (general news, never about peacekeeping): ${rep.items} items, classifier ${rep.classifierVersion}`,
+    `${what}: ${rep.items} items, classifier ${rep.classifierVersion}`,
     '',
     '| items | harmful (false alarms) | attributed to a mission (would alert) |',
     '|---|---|---|',

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import {
   DEFAULT_DATASETS_DIR,
   DEFAULT_DEV_URL,
+  DEFAULT_GENERAL_NEWS_URL,
   DEFAULT_TRAIN_URL,
   classifyStream,
   createClassifier,
@@ -116,12 +117,17 @@ export function registerNlpCommands(program: Command): void {
     .option('--hate', 'evaluate the hate layer on OSACT4 dev and the MLMA held-out split')
     .option('--datasets <dir>', 'shared datasets directory', fileURLToPath(DEFAULT_DATASETS_DIR))
     .option('--errors', 'list the items whose harmful or S1 decision was wrong')
+    .option('--general-news <path>', 'team-written off-topic items (JSONL): their false alarms are counted', fileURLToPath(DEFAULT_GENERAL_NEWS_URL))
     .option('--feeds [dir]', 'also count false alarms on a folder of recorded off-topic feeds (default ../shared/feeds)')
-    .action(async (opts: { dev: string; hate?: boolean; datasets: string; errors?: boolean; feeds?: string | boolean }) => {
+    .action(async (opts: { dev: string; hate?: boolean; datasets: string; errors?: boolean; generalNews: string; feeds?: string | boolean }) => {
       const classifier = createClassifier();
       const report = evaluate(readExamples(opts.dev, 'dev'), classifier);
       console.log(formatEvaluation(report));
       if (opts.errors) for (const e of report.errors) console.log(`${e.id}\tgold ${e.gold}\tpred ${e.predicted}`);
+      if (existsSync(opts.generalNews)) {
+        const items = readExamples(opts.generalNews, 'general news').map((e) => ({ id: e.id, origin: `${e.id} (${e.language})`, text: e.text }));
+        console.log(`\n${formatOffTopic(evaluateOffTopic(items, classifier), 15, 'team-written general news (data/general-news.jsonl, never trained on)')}`);
+      }
       if (opts.hate) {
         const corpora = existsSync(opts.datasets) ? loadHateCorpora(opts.datasets) : null;
         const hate = loadHateModel();
@@ -137,7 +143,7 @@ export function registerNlpCommands(program: Command): void {
         const folder = await parseFeedFolder(dir);
         console.error(`read ${folder.items.length} items from ${dir} (${folder.failed.length} file(s) not feeds or unreadable, skipped)`);
         const items = folder.items.map(({ file, item }) => ({ id: item.id, origin: file, title: item.title, text: item.text }));
-        console.log(`\n${formatOffTopic(evaluateOffTopic(items, classifier))}`);
+        console.log(`\n${formatOffTopic(evaluateOffTopic(items, classifier), 15, 'recorded real-world feeds (general news, never about peacekeeping)')}`);
       }
     });
 }
