@@ -82,7 +82,7 @@ const LETTER_ACRONYM = /^[A-Z]{2,4}$/;
  * likely the ordinary word of some language (English "car", French « car », Portuguese "nas"), not the country or
  * armed group. Acronyms with digits (M23, 3R, PK5) are no words, so any case counts.
  */
-export function lowerCaseAcronym(m: Pick<Match, 'term' | 'surface'>): boolean {
+function lowerCaseAcronym(m: Pick<Match, 'term' | 'surface'>): boolean {
   return LETTER_ACRONYM.test(m.term) && m.surface !== m.surface.toUpperCase();
 }
 
