@@ -8,9 +8,10 @@ import { describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000 });
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SHARED_FEEDS_DIR } from '@vigie/feeds';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-const corpus = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
+const corpus = SHARED_FEEDS_DIR;
 
 function vigie(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', main, ...args], { input, encoding: 'utf8', timeout: 120_000 });

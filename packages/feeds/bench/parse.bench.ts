@@ -1,15 +1,13 @@
 // Parse+normalise throughput over the shared feed corpus, one core, with plain rss-parser `parseString` as the
 // baseline in the same run. Not a test: run with `tsx packages/feeds/bench/parse.bench.ts` (root script
 // `bench:collector`). Prints a markdown table.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { constants, gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import RssParser from 'rss-parser';
 import { decodeFeedBytes } from '../src/charset.js';
+import { listFeedFolder, readFeedFile, SHARED_FEEDS_DIR } from '../src/feed-folder.js';
 import { parseFeed } from '../src/parse-feed.js';
 
-const corpusDir = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
-const files = readFileSync(`${corpusDir}MANIFEST.tsv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0] ?? '');
+const files = listFeedFolder(SHARED_FEEDS_DIR);
 
 interface Doc {
   file: string;
@@ -17,8 +15,7 @@ interface Doc {
   text: string;
 }
 const docs: Doc[] = files.map((file) => {
-  let bytes = readFileSync(`${corpusDir}${file}`);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+  const bytes = readFeedFile(join(SHARED_FEEDS_DIR, file));
   return { file, bytes, text: decodeFeedBytes(bytes).text };
 });
 const totalBytes = docs.reduce((n, d) => n + d.bytes.length, 0);

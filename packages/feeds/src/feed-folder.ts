@@ -4,10 +4,18 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { constants, gunzipSync } from 'node:zlib';
 import { decodeFeedBytes } from './charset.js';
 import { parseFeed } from './parse-feed.js';
 import type { NormalisedItem } from './types.js';
+
+/**
+ * ../shared/feeds beside the checkout: the recorded real-world feeds (with MANIFEST.tsv) that tests, benchmarks and
+ * `vigie eval --feeds` replay. Never copied into the repo; resolved from this file, so the working directory does not
+ * matter (src/ and dist/ sit at the same depth).
+ */
+export const SHARED_FEEDS_DIR = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
 
 /** File bytes, gunzipped when they carry the gzip magic (as fetchFeed does for bodies); a truncated gzip keeps what it holds. */
 export function readFeedFile(path: string): Buffer {

@@ -4,7 +4,7 @@ export type { FetchFeedOptions, FetchResult, FetchOk, FetchNotModified, FetchErr
 export { decodeFeedBytes, normaliseCharset, isValidUtf8 } from './charset.js';
 export type { DecodedText } from './charset.js';
 export { parseFeed } from './parse-feed.js';
-export { parseFeedFolder, listFeedFolder, readFeedFile } from './feed-folder.js';
+export { parseFeedFolder, listFeedFolder, readFeedFile, SHARED_FEEDS_DIR } from './feed-folder.js';
 export type { FeedFolder, FeedFolderItem } from './feed-folder.js';
 export type { ParseFeedOptions } from './parse-feed.js';
 export { extractArticle } from './extract-article.js';

@@ -80,6 +80,7 @@ function labelledTexts(): string[] {
   return texts;
 }
 
+// Not @vigie/feeds' SHARED_FEEDS_DIR: importing the package here would load the feed parsers before the first corpus.
 const FEEDS_DIR = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
 /** The recorded feeds' items as stored by the collector (title, then text). */
 async function feedTexts(): Promise<string[]> {

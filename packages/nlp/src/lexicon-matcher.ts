@@ -81,7 +81,7 @@ const K_STEM = 1;
 const K_SKELETON = 2;
 
 const FUZZY_LANGS = new Set(['sw', 'ln', 'bm', 'sg']);
-/** A one-word EN/FR term whose stem has at most this many letters (and is shorter than the word) matches by surface. */
+/** A one-word term (EN/FR, or an Arabic-script name) whose stem has at most this many letters, and is shorter than the word, matches by surface. */
 const SHORT_STEM = 3;
 /** Fuzzy matching applies to lexicon words of at least this length (shorter words collide too easily). */
 export const FUZZY_MIN_LENGTH = 6;
@@ -232,18 +232,15 @@ export class LexiconMatcher {
 
   /** `alone`: the token is the entry's only word (no phrase around it to disambiguate a stem). */
   private lexiconKey(t: Token, lang: string, alone: boolean): string {
-    if (t.script === 'arabic') {
-      const stem = stemAr(t.norm);
-      // The same for a one-word name (مالي, Mali → مال, "money"): it matches as written, or after one proclitic.
-      if (alone && lang === 'xx' && stem.length <= SHORT_STEM && t.norm.length > stem.length) return `w:${t.norm}`;
-      return `ar:${stem}`;
-    }
-    if (lang === 'en' || lang === 'fr') {
-      const stem = lang === 'en' ? stemEn(t.norm) : stemFr(t.norm);
-      // A one-word term whose stem is a short stub of it (« allons » → all, « minerais » → min, "spies" → spi) would
-      // match unrelated words of every language by that stub ("all", "mini", "spin"): it matches by its surface only.
-      if (alone && stem.length <= SHORT_STEM && t.norm.length > stem.length) return `w:${t.norm}`;
-      return `${lang}:${stem}`;
+    const stemmed = t.script === 'arabic' ? 'ar' : lang === 'en' || lang === 'fr' ? lang : null;
+    if (stemmed) {
+      const stem = stemmed === 'ar' ? stemAr(t.norm) : stemmed === 'en' ? stemEn(t.norm) : stemFr(t.norm);
+      // A one-word term whose stem is a short stub of it (« allons » → all, « minerais » → min) would match unrelated
+      // words of every language by that stub ("all", "mini"): it matches by its surface only. In Arabic script only
+      // names are kept from their stub (مالي, Mali → مال, "money"), matching as written or after one proclitic: a short
+      // stem is the usual root there, and the lexicon's words need it.
+      const stub = alone && stem.length <= SHORT_STEM && t.norm.length > stem.length && (stemmed !== 'ar' || lang === 'xx');
+      return stub ? `w:${t.norm}` : `${stemmed}:${stem}`;
     }
     if (FUZZY_LANGS.has(lang) && t.norm.length >= FUZZY_MIN_LENGTH) {
       this.addFuzzyWord(t.norm);

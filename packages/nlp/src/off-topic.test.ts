@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseFeedFolder } from '@vigie/feeds';
+import { parseFeedFolder, SHARED_FEEDS_DIR as FEEDS_DIR } from '@vigie/feeds';
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from './classifier.js';
 import { DEFAULT_GENERAL_NEWS_URL, readLabelledJsonl } from './dataset.js';
@@ -34,9 +33,6 @@ describe('off-topic false alarms', () => {
     expect(rows).toEqual(['| g.xml | alert | incitement_violence | S1 | MONUSCO |', '| f.xml | no \\| mission | hate_speech | S2 | — |']);
   });
 });
-
-/** ../shared/feeds beside the checkout: real-world feeds (news, blogs, podcasts, code), none about peacekeeping. */
-const FEEDS_DIR = fileURLToPath(new URL('../../../../shared/feeds/', import.meta.url));
 
 /** Titles of the flagged items, listed when a bound below fails: what the classifier called harmful in ordinary news. */
 const listFlagged = (rep: OffTopicReport): string => rep.flagged.map((f) => `${f.topNarrative} ${f.missions.join(',')} ${f.title}`).join('\n');

@@ -26,13 +26,11 @@ import {
   tuneV8ForClassification,
   type LabelledExample,
 } from '@vigie/nlp';
-import { parseFeedFolder } from '@vigie/feeds';
+import { parseFeedFolder, SHARED_FEEDS_DIR } from '@vigie/feeds';
 import { trainFromDb } from './learning.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/model.json', import.meta.url));
 const HATE_MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/hate-model.json', import.meta.url));
-/** ../shared/feeds beside the checkout: recorded real-world feeds, general news never about peacekeeping. */
-const DEFAULT_FEEDS_DIR = fileURLToPath(new URL('../../../../../shared/feeds/', import.meta.url));
 
 function readExamples(path: string | URL, what: string): LabelledExample[] {
   const { examples, errors } = readLabelledJsonl(path);
@@ -135,7 +133,7 @@ export function registerNlpCommands(program: Command): void {
         else console.log(`\ngeneric hate layer (reference figures from shared/datasets/README.md):\n\n${formatHateEvaluation(evaluateHateLayer(hate, corpora))}`);
       }
       if (opts.feeds) {
-        const dir = typeof opts.feeds === 'string' ? opts.feeds : DEFAULT_FEEDS_DIR;
+        const dir = typeof opts.feeds === 'string' ? opts.feeds : SHARED_FEEDS_DIR;
         if (!existsSync(dir)) {
           console.log(`\noff-topic feeds: no folder at ${dir}; pass --feeds <dir> with recorded feed files`);
           return;

@@ -1,12 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readFeedFile } from '../feed-folder.js';
+import { readFeedFile, SHARED_FEEDS_DIR } from '../feed-folder.js';
 
-/**
- * The shared feed corpus lives outside the repo (never copied in): ../../../shared/feeds from this package in a
- * checkout laid beside shared/. Resolved from this file's URL so the working directory does not matter.
- */
-export const CORPUS_DIR = fileURLToPath(new URL('../../../../../shared/feeds/', import.meta.url));
+/** The shared feed corpus, outside the repo (never copied in): see {@link SHARED_FEEDS_DIR}. */
+export const CORPUS_DIR = SHARED_FEEDS_DIR;
 export const DATASETS_DIR = fileURLToPath(new URL('../../../../../shared/datasets/', import.meta.url));
 
 export const corpusAvailable = existsSync(`${CORPUS_DIR}MANIFEST.tsv`);
