@@ -3,6 +3,7 @@ import {
   accumulateFeaturePair,
   accumulateFeatures,
   extractFeatures,
+  featureGeneration,
   hashString,
   HATE_FEATURES,
   NARRATIVE_FEATURES,
@@ -140,12 +141,30 @@ function vectorOf(x: TextFeatures): Map<number, number> {
   for (let i = 0; i < x.wordCount; i++) {
     const w = x.words[i]!;
     const g = x.wordWeights[i]!;
-    add(x.featureIds[w.wordDense]!, g);
-    w.dense.forEach((d, j) => add(x.featureIds[d]!, g * (j < w.stemCount ? 1 : w.charValue)));
+    add(w.wordId, g);
+    w.ids.forEach((id, j) => add(id, g * (j < w.stemCount ? 1 : w.charValue)));
   }
   for (let i = 0; i < x.crossCount; i++) add(x.crossIds[i]!, x.crossValues[i]!);
   return out;
 }
+
+describe('accumulateFeatures (scoring)', () => {
+  it('interns nothing: a stream of new words never rolls the feature table over, so cached words stay cached', () => {
+    const before = featureGeneration();
+    setFeatureInterningLimit(5000);
+    try {
+      const words = Array.from({ length: 3000 }, (_, i) => `nouveaumot${i.toString(36)}`);
+      for (let i = 0; i < words.length; i += 300) accumulateFeatures(tokenise(words.slice(i, i + 300).join(' ')), NARRATIVE_FEATURES);
+      expect(featureGeneration()).toBe(before);
+      // Training vectors do intern, and do roll over past the limit.
+      extractFeatures(tokenise(words.join(' ')), NARRATIVE_FEATURES);
+      extractFeatures(tokenise('x'), NARRATIVE_FEATURES);
+      expect(featureGeneration()).not.toBe(before);
+    } finally {
+      setFeatureInterningLimit(Infinity);
+    }
+  });
+});
 
 describe('accumulateFeaturePair', () => {
   const matches = [{ group: 'collusion_armed_groups', weight: 1.2 }, { group: '_call_to_act', weight: 3 }] as never;

@@ -72,10 +72,11 @@ export interface FeatureOptions {
 }
 
 /**
- * Feature interning: every hashed feature id seen gets a small dense index, so accumulation is an indexed add into a
- * typed array (no hash probe per n-gram) and models can memoise "which weight row is this feature" per index. The
- * table is bounded: when it passes FEATURE_RESET it is cleared between texts, with every per-word cache, and its
- * generation moves on so stale indices are never used.
+ * Feature interning for {@link extractFeatures} (training and evaluation vectors): every hashed feature id seen gets a
+ * small dense index, so accumulation is an indexed add into a typed array (no hash probe per n-gram) and models can
+ * memoise "which weight row is this feature" per index. The table is bounded: when it passes FEATURE_RESET it is
+ * cleared between texts and its generation moves on so stale indices are never used. Scoring does not intern at all
+ * (see {@link WordFeatures}).
  */
 const FEATURE_CAPACITY = 1 << 20;
 /** Cleared before a text once this many features are interned (one capped text adds far fewer than the headroom). */
@@ -125,12 +126,16 @@ function intern(id: number): number {
  */
 export interface WordFeatures {
   readonly word: number;
-  /** Dense index of the word feature (`word & 0x3fffffff`). */
-  readonly wordDense: number;
-  /** Dense indices of the stem (first, when there is one) and character n-gram features, in extraction order. */
-  readonly dense: Int32Array;
+  /** Id of the word feature (`word & 0x3fffffff`). */
+  readonly wordId: number;
   /**
-   * 1 when `dense` starts with a stem feature (value 1), else 0; every other entry is a character n-gram valued
+   * Ids (30-bit) of the stem (first, when there is one) and character n-gram features, in extraction order. Hashed ids,
+   * not interned indices: a never-seen word's n-grams were each interned into a 16 MB table only for the models to
+   * look their rows up once, and a stream of new words filled that table and dropped every cached word with it.
+   */
+  readonly ids: Int32Array;
+  /**
+   * 1 when `ids` starts with a stem feature (value 1), else 0; every other entry is a character n-gram valued
    * `charValue`. No per-word array of values: a cache full of long words held hundreds of thousands of them.
    */
   readonly stemCount: number;
@@ -166,10 +171,10 @@ const wordCaches = new Map<string, WordCache>();
 const DIGITS = /^\d+$/;
 
 /**
- * Scratch for {@link computeWordFeatures}: a word's dense ids, then its distinct ids and their summed values. Words
+ * Scratch for {@link computeWordFeatures}: a word's ids, then its distinct ids and their summed values. Words
  * longer than the scratch (a few hundred characters of one token) grow it.
  */
-let wordDenseScratch = new Int32Array(256);
+let wordIdScratch = new Int32Array(256);
 let distinctIds = new Int32Array(256);
 let distinctValues = new Float64Array(256);
 
@@ -209,27 +214,27 @@ interface InternedWord {
 }
 
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: InternedWord): WordFeatures {
-  if (DIGITS.test(w)) return { word: 0, wordDense: -1, dense: NO_IDS, stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  if (DIGITS.test(w)) return { word: 0, wordId: -1, ids: NO_IDS, stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
   const from = known && !known.wf.digits && known.charMin >= charMin ? known : undefined;
   const hw = from ? from.wf.word : hashString(w, SEED_WORD);
-  const wordDense = from ? from.wf.wordDense : intern(hw & 0x3fffffff);
+  const wordId = hw & 0x3fffffff;
   const L = w.length + 2;
   // At most one stem and (charMax − charMin + 1) n-grams per start position.
   const capacity = 1 + L * (charMax - charMin + 1);
-  if (capacity > wordDenseScratch.length) {
-    wordDenseScratch = new Int32Array(capacity);
+  if (capacity > wordIdScratch.length) {
+    wordIdScratch = new Int32Array(capacity);
     distinctIds = new Int32Array(capacity + 1);
     distinctValues = new Float64Array(capacity + 1);
   }
-  const dense = wordDenseScratch;
+  const ids = wordIdScratch;
   let count = 0;
   if (from) {
-    if (from.wf.stemCount > 0) dense[count++] = from.wf.dense[0]!;
+    if (from.wf.stemCount > 0) ids[count++] = from.wf.ids[0]!;
   } else {
     const stem = arabic ? stemAr(w) : stemFr(w);
-    if (stem !== w) dense[count++] = intern(hashString(stem, SEED_STEM) & 0x3fffffff);
+    if (stem !== w) ids[count++] = hashString(stem, SEED_STEM) & 0x3fffffff;
   }
   const stemCount = count;
   // Position in `from`'s ids of its next n-gram (they come in the same order, start position then length).
@@ -242,17 +247,17 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
       const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
       h = Math.imul(h ^ code, FNV_PRIME);
       if (n < charMin) continue;
-      dense[count++] = from && n >= from.charMin ? from.wf.dense[next++]! : intern(((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff);
+      ids[count++] = from && n >= from.charMin ? from.wf.ids[next++]! : ((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff;
     }
   }
   // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first. Distinct ids in order
   // of first appearance, each value summed in order, then the squares summed in that order: the same arithmetic as
   // the Map this replaced (a word has a few dozen features, so a scan is cheaper than hashing).
   let distinct = 1;
-  distinctIds[0] = wordDense;
+  distinctIds[0] = wordId;
   distinctValues[0] = 1;
   for (let j = 0; j < count; j++) {
-    const d = dense[j]!;
+    const d = ids[j]!;
     const v = j < stemCount ? 1 : charValue;
     let k = 0;
     while (k < distinct && distinctIds[k] !== d) k++;
@@ -263,7 +268,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   }
   let squaredNorm = 0;
   for (let k = 0; k < distinct; k++) squaredNorm += distinctValues[k]! * distinctValues[k]!;
-  return { word: hw, wordDense, dense: carveWordIds(dense, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  return { word: hw, wordId, ids: carveWordIds(ids, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: InternedWord): WordFeatures {
@@ -365,7 +370,6 @@ function startText(): void {
   if (internSize >= featureReset) {
     internKeys.fill(-1);
     internSize = 0;
-    wordCaches.clear();
     featureGen++;
   }
   for (const cache of wordCaches.values()) {
@@ -430,12 +434,8 @@ function lexFeatureId(group: string): number {
  * Valid until the next call; its arrays are shared buffers, read-only.
  */
 export interface TextFeatures {
-  /** Hashed feature id by dense index (30-bit). */
-  readonly featureIds: Int32Array;
   /** 1 / N (0 for a text without features). */
   readonly inverseNorm: number;
-  /** Feature-table generation the dense indices belong to (see {@link featureGeneration}). */
-  readonly generation: number;
   /** The text's distinct words (first-occurrence order) and their weights g(n_w). */
   readonly wordCount: number;
   readonly words: readonly WordFeatures[];
@@ -573,9 +573,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
     squares += v * v;
   }
   return {
-    featureIds: featureIdOf,
     inverseNorm: squares > 0 ? 1 / Math.sqrt(squares) : 0,
-    generation: featureGen,
     wordCount,
     words: textWords,
     wordWeights,
@@ -630,9 +628,9 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   for (let i = 0; i < acc.wordCount; i++) {
     const wf = acc.words[i]!;
     const g = acc.wordWeights[i]!;
-    accAdd(wf.wordDense, g);
-    const dense = wf.dense;
-    for (let j = 0; j < dense.length; j++) accAdd(dense[j]!, (j < wf.stemCount ? 1 : wf.charValue) * g);
+    accAdd(intern(wf.wordId), g);
+    const ids = wf.ids;
+    for (let j = 0; j < ids.length; j++) accAdd(intern(ids[j]!), (j < wf.stemCount ? 1 : wf.charValue) * g);
   }
   for (let i = 0; i < acc.crossCount; i++) accAdd(intern(acc.crossIds[i]!), acc.crossValues[i]!);
   const n = accSize;
@@ -647,5 +645,5 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
     ids[i] = featureIdOf[d]!;
     values[i] = accVals[d]! * inv;
   }
-  return { ids, values, dense, denseGeneration: acc.generation };
+  return { ids, values, dense, denseGeneration: featureGen };
 }

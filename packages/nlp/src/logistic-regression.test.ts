@@ -95,7 +95,7 @@ describe('per-word partial logits across interning roll-overs', () => {
 
   const hj = loadHateModel();
 
-  it.runIf(mj !== null && hj !== null)('drops the memoised partials and weight rows when the token or feature table starts a new generation', () => {
+  it.runIf(mj !== null && hj !== null)('keeps the memoised partials and weight rows right when the token or feature table starts a new generation', () => {
     const bank = new ModelBank([mj!.narrative, mj!.stance, ...(mj!.s1 ? [mj!.s1] : []), ...(mj!.harm ? [mj!.harm] : [])]);
     const hate = new SoftmaxModel(hj!);
     const score = (text: string) => [
@@ -111,8 +111,8 @@ describe('per-word partial logits across interning roll-overs', () => {
     setTokenInterningLimit(2000);
     setFeatureInterningLimit(5000);
     try {
-      // More distinct words than either table now holds: lexeme ids and dense indices are reused for other words, so
-      // a partial memoised under the old ids would now be added for the wrong word.
+      // More distinct words than either table holds: lexeme ids and dense indices are reused for other words, so a
+      // partial memoised under the old ids would now be added for the wrong word.
       for (let round = 0; round < 3; round++) {
         score(Array.from({ length: 2500 }, (_, i) => `mot${round}x${i.toString(36)}`).join(' '));
         [...MORE_TEXTS].reverse().forEach((t, j) => expectClose(score(t), expected[MORE_TEXTS.length - 1 - j]!));

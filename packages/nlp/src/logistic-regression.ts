@@ -167,12 +167,12 @@ function softmaxInPlace(z: Float64Array, temperature: number): void {
  * Per-word partial logits, memoised by lexeme id: a word's own features (word, stem, character n-grams) are the same
  * in every text, so their weighted sum for each output column is computed once per word and each text adds one
  * such row per distinct word instead of one weight row per feature (see {@link ModelBank.predictText}). Valid for
- * one (feature-table generation, lexeme generation, feature settings): when either table rolls over, the memo is
- * dropped with it, so it stays bounded by the lexeme limit.
+ * one (lexeme generation, feature settings): when the token table rolls over, the memo is dropped with it, so it
+ * stays bounded by the lexeme limit.
  */
 /** A model that computes a word's partial logits P_w into `out[0, width)`. */
 interface PartialFiller {
-  fillWordPartial(word: WordFeatures, x: TextFeatures, out: Float64Array): void;
+  fillWordPartial(word: WordFeatures, out: Float64Array): void;
 }
 
 class WordPartials {
@@ -184,7 +184,6 @@ class WordPartials {
   private table: Float32Array | undefined;
   private readonly valid = new Int32Array(LEXEME_LIMIT);
   private epoch = 0;
-  private featureGeneration = -1;
   private lexemeGeneration = -1;
   private optionsKey = '';
   /** Where a partial is summed before it is stored; also the row of a word the normaliser did not intern (lexeme -1). */
@@ -194,10 +193,9 @@ class WordPartials {
     this.scratch = new Float64Array(width);
   }
 
-  /** The table, after checking that `x` belongs to the generations the memo was filled in. */
+  /** The table, after checking that `x` belongs to the lexeme generation and settings the memo was filled in. */
   private tableFor(x: TextFeatures): Float32Array {
-    if (x.generation !== this.featureGeneration || x.lexemeGeneration !== this.lexemeGeneration || x.optionsKey !== this.optionsKey) {
-      this.featureGeneration = x.generation;
+    if (x.lexemeGeneration !== this.lexemeGeneration || x.optionsKey !== this.optionsKey) {
       this.lexemeGeneration = x.lexemeGeneration;
       this.optionsKey = x.optionsKey;
       this.epoch++;
@@ -225,13 +223,13 @@ class WordPartials {
       const l = x.wordLexemes[i]!;
       const g = x.wordWeights[i]!;
       if (l < 0) {
-        filler.fillWordPartial(x.words[i]!, x, scratch);
+        filler.fillWordPartial(x.words[i]!, scratch);
         for (let c = 0; c < W; c++) sums[c]! += g * scratch[c]!;
         continue;
       }
       const off = l * W;
       if (!this.claim(l)) {
-        filler.fillWordPartial(x.words[i]!, x, scratch);
+        filler.fillWordPartial(x.words[i]!, scratch);
         for (let c = 0; c < W; c++) table[off + c] = scratch[c]!;
       }
       if (g === 1) for (let c = 0; c < W; c++) sums[c]! += table[off + c]!;
@@ -361,14 +359,13 @@ export class SoftmaxModel {
 
   private partials: WordPartials | undefined;
   /** Σ over a word's own features of value × weight row, into `out[0, K)` (see {@link PartialFiller}). */
-  fillWordPartial(wf: WordFeatures, x: TextFeatures, out: Float64Array): void {
+  fillWordPartial(wf: WordFeatures, out: Float64Array): void {
     const K = this.K;
     const w = this.w;
-    const featureIds = x.featureIds;
     out.fill(0, 0, K);
     // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
-    for (let j = -1; j < wf.dense.length; j++) {
-      const slot = this.slotOf(featureIds[j < 0 ? wf.wordDense : wf.dense[j]!]!);
+    for (let j = -1; j < wf.ids.length; j++) {
+      const slot = this.slotOf(j < 0 ? wf.wordId : wf.ids[j]!);
       if (slot < 0) continue;
       const v = j < wf.stemCount ? 1 : wf.charValue;
       for (let k = 0; k < K; k++) out[k]! += w[slot * K + k]! * v;
@@ -517,16 +514,12 @@ export class ModelBank {
   private partials: WordPartials | undefined;
 
   /** P_w: Σ over a word's own features of value × weight row, into `out[0, width)` (see {@link PartialFiller}). */
-  fillWordPartial(wf: WordFeatures, x: TextFeatures, out: Float64Array): void {
+  fillWordPartial(wf: WordFeatures, out: Float64Array): void {
     const W = this.width;
-    const memo = this.memoForGeneration(x.generation);
-    const featureIds = x.featureIds;
     out.fill(0, 0, W);
     // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
-    for (let j = -1; j < wf.dense.length; j++) {
-      const d = j < 0 ? wf.wordDense : wf.dense[j]!;
-      let row = memo[d]!;
-      if (row === -2) row = memo[d] = this.rowOf(featureIds[d]! & SMI_MASK);
+    for (let j = -1; j < wf.ids.length; j++) {
+      const row = this.rowOf(j < 0 ? wf.wordId : wf.ids[j]!);
       if (row < 0) continue;
       const v = j < wf.stemCount ? 1 : wf.charValue;
       const base = row * W;
