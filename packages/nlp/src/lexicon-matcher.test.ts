@@ -54,6 +54,21 @@ describe('LexiconMatcher', () => {
     expect(brief(run('BRÛLONS LA BASE !'))).toEqual(['_call_to_act|brûlons la base|BRÛLONS LA BASE|stem|2.000']);
   });
 
+  it('finds English stems whose word starts differently from them (the first-sight filter lets these through)', () => {
+    // Porter adds an e (hoping → hope), turns y into i (supplying → suppli) and reads -bility as -bl (capability →
+    // capabl): the words are stemmed although they do not start with their key.
+    const m = new LexiconMatcher([
+      { text: 'hope they burn', lang: 'en', group: 'g1', weight: 1 },
+      { text: 'supply the rebels', lang: 'en', group: 'g2', weight: 1 },
+      { text: 'capable of attacking', lang: 'en', group: 'g3', weight: 1 },
+    ]);
+    const groups = (text: string) => m.match(tokenise(text)).map((x) => x.group);
+    expect(groups('Hoping they burn')).toEqual(['g1']);
+    expect(groups('Convoys supplying the rebels')).toEqual(['g2']);
+    expect(groups('Capability of attacking')).toEqual(['g3']);
+    expect(groups('Zebras hopping, supplies of rebels, capabilities')).toEqual([]);
+  });
+
   it('matches unstemmed languages within one edit, as fuzzy, and exact forms as exact', () => {
     expect(brief(run('hao ni wasaliti'))).toEqual(['collusion|wasaliti|wasaliti|exact|1.000']);
     expect(brief(run('hao ni wasalit'))).toEqual(['collusion|wasaliti|wasalit|fuzzy|0.800']);

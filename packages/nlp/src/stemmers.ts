@@ -53,7 +53,10 @@ function isDigits(w: string): boolean {
   return true;
 }
 
-const stemEnMemo = memo((w) => (w.length <= 3 ? w : PorterStemmer.stem(w)));
+/** Words this short are their own English and French stems here: the stemmers are not called for them. */
+export const OWN_STEM_MAX_LENGTH = 3;
+
+const stemEnMemo = memo((w) => (w.length <= OWN_STEM_MAX_LENGTH ? w : PorterStemmer.stem(w)));
 /** English Porter stem of a folded token. */
 export const stemEn = (w: string): string => (isDigits(w) ? w : stemEnMemo(w));
 const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
@@ -64,7 +67,7 @@ const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
  * most here because calls to act are short imperatives.
  */
 const stemFrMemo = memo((w) => {
-  if (w.length <= 3) return w;
+  if (w.length <= OWN_STEM_MAX_LENGTH) return w;
   const s = PorterStemmerFr.stem(w);
   const r = s.replace(FR_RESIDUAL, '');
   return r.length >= 3 ? r : s;
