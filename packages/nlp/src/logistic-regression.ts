@@ -388,9 +388,13 @@ export class ModelBank {
   readonly models: readonly SoftmaxModel[];
   private readonly offsets: Int32Array;
   private readonly width: number;
-  private readonly keys: Int32Array;
-  /** Row of each occupied key slot (rows are packed: one per distinct feature, not per slot). */
-  private readonly rowOfSlot: Int32Array;
+  /**
+   * Open addressing, a slot per pair of entries: the feature id (-1 when free), then its weight row (rows are packed:
+   * one per distinct feature, not per slot). Side by side, a lookup costs one cache miss instead of two, and a
+   * never-seen word looks up every one of its few dozen n-grams.
+   */
+  private readonly slots: Int32Array;
+  private readonly slotMask: number;
   private readonly shift: number;
   private readonly w: Float32Array;
   /**
@@ -419,8 +423,8 @@ export class ModelBank {
     let bits = 4;
     while (1 << bits < ids.size * 2) bits++;
     this.shift = 32 - bits;
-    this.keys = new Int32Array(1 << bits).fill(-1);
-    this.rowOfSlot = new Int32Array(1 << bits).fill(-1);
+    this.slots = new Int32Array(2 << bits).fill(-1);
+    this.slotMask = (1 << bits) - 1;
     this.w = new Float32Array(ids.size * W);
     if (W > 255) throw new Error('ModelBank takes at most 255 classes in all');
     this.lo = new Uint8Array(ids.size).fill(W);
@@ -433,8 +437,8 @@ export class ModelBank {
       j.bias.forEach((b, k) => (this.bias[off + k] = b));
       j.features.forEach((id, i) => {
         const slot = this.insertKey(id & SMI_MASK);
-        if (this.rowOfSlot[slot] === -1) this.rowOfSlot[slot] = rows++;
-        const row = this.rowOfSlot[slot]!;
+        if (this.slots[2 * slot + 1] === -1) this.slots[2 * slot + 1] = rows++;
+        const row = this.slots[2 * slot + 1]!;
         const pairs = j.weights[i] ?? [];
         for (let q = 0; q + 1 < pairs.length; q += 2) this.w[row * W + off + pairs[q]!]! += pairs[q + 1]!;
         this.lo[row] = Math.min(this.lo[row]!, off);
@@ -445,22 +449,22 @@ export class ModelBank {
 
   private insertKey(id: number): number {
     let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
-    while (this.keys[slot] !== -1 && this.keys[slot] !== id) slot = (slot + 1) & (this.keys.length - 1);
-    this.keys[slot] = id;
+    while (this.slots[2 * slot] !== -1 && this.slots[2 * slot] !== id) slot = (slot + 1) & this.slotMask;
+    this.slots[2 * slot] = id;
     return slot;
   }
 
   /** Weight row of a feature id, or -1. */
   private rowOf(key: number): number {
-    const keys = this.keys;
-    const mask = keys.length - 1;
+    const slots = this.slots;
+    const mask = this.slotMask;
     let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
-    let k = keys[slot]!;
+    let k = slots[2 * slot]!;
     while (k !== key && k !== -1) {
       slot = (slot + 1) & mask;
-      k = keys[slot]!;
+      k = slots[2 * slot]!;
     }
-    return k === -1 ? -1 : this.rowOfSlot[slot]!;
+    return k === -1 ? -1 : slots[2 * slot + 1]!;
   }
 
   /** Row memo for `x`'s dense indices, or undefined when `x` has none from the current feature generation. */
