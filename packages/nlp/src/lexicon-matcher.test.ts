@@ -73,12 +73,14 @@ describe('LexiconMatcher', () => {
     expect(brief(run('hao ni wasaliti'))).toEqual(['collusion|wasaliti|wasaliti|exact|1.000']);
     expect(brief(run('hao ni wasalit'))).toEqual(['collusion|wasaliti|wasalit|fuzzy|0.800']);
     expect(run('hao ni wasal')).toEqual([]);
-    // Edits in the first two characters change the lookup's prefix: an extra, a missing and a changed one.
+    // Every candidate is found by its hash before it is built: edits at the start, in the middle and at the end.
     expect(brief(run('hao ni xwasaliti'))).toEqual(['collusion|wasaliti|xwasaliti|fuzzy|0.800']);
     expect(brief(run('hao ni wsaliti'))).toEqual(['collusion|wasaliti|wsaliti|fuzzy|0.800']);
     expect(brief(run('hao ni asaliti'))).toEqual(['collusion|wasaliti|asaliti|fuzzy|0.800']);
     expect(brief(run('hao ni wosaliti'))).toEqual(['collusion|wasaliti|wosaliti|fuzzy|0.800']);
     expect(brief(run('hao ni awsaliti'))).toEqual([]);
+    expect(brief(run('hao ni wasalitix'))).toEqual(['collusion|wasaliti|wasalitix|fuzzy|0.800']);
+    expect(brief(run('hao ni wasaXliti'))).toEqual(['collusion|wasaliti|wasaXliti|fuzzy|0.800']);
     expect(withinOneEdit('wasaliti', 'wasaliiti')).toBe(true);
     expect(withinOneEdit('wasaliti', 'wasilato')).toBe(false);
   });

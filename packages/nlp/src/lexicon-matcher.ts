@@ -163,6 +163,15 @@ function isDigits(w: string): boolean {
   return w.length > 0;
 }
 
+const FUZZY_HASH_BASE = 0x01000193;
+
+/** Polynomial hash of `s` (Σ code(j)·B^(n−1−j), 32-bit), masked to V8's small integers so Set lookups stay cheap. */
+function fuzzyHash(s: string): number {
+  let h = 0;
+  for (let j = 0; j < s.length; j++) h = (Math.imul(h, FUZZY_HASH_BASE) + s.charCodeAt(j)) | 0;
+  return h & 0x3fffffff;
+}
+
 function deletes(w: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
@@ -178,12 +187,15 @@ export class LexiconMatcher {
   /** No key of {@link LexiconMatcher.fuzzyIndex} is all digits (set once the trie is built). */
   private readonly fuzzyDigitFree: boolean;
   /**
-   * The first two code units of every fuzzy-index key, as `(a << 16) | b`; null when a key is shorter than two, which
-   * turns the check off. A never-seen word's deletions are only built and looked up when their first two characters
-   * start some key: most words (and all deletions past their second character) share no prefix with the few
-   * unstemmed-language terms.
+   * {@link fuzzyHash} of every fuzzy-index key. A never-seen word's candidates (itself and its one-letter deletions)
+   * are hashed without being built, and only a candidate whose hash is here is built and looked up: a word of ten
+   * letters made eleven strings and eleven map lookups, for a hit in one word of a hundred.
    */
-  private readonly fuzzyPrefixes: Set<number> | null;
+  private readonly fuzzyKeyHashes: Set<number>;
+  /** Scratch for {@link LexiconMatcher.fuzzyNeighbours}: prefix and suffix hashes of the form, and powers of the base. */
+  private fuzzyPrefix = new Int32Array(64);
+  private fuzzySuffix = new Int32Array(64);
+  private fuzzyPowers = new Int32Array(64);
   /**
    * What a word of four letters or more must start with (y read as i) for its Porter stem to be an `en:` key of two
    * letters or more: the key itself, or the key without a final e ("hoping" → hope), or with a final "bl" read as "bil"
@@ -241,7 +253,7 @@ export class LexiconMatcher {
     this.stamp = new Int32Array(entries.length);
     const fuzzyKeys = [...this.fuzzyIndex.keys()];
     this.fuzzyDigitFree = !fuzzyKeys.some(isDigits);
-    this.fuzzyPrefixes = fuzzyKeys.some((k) => k.length < 2) ? null : new Set(fuzzyKeys.map((k) => (k.charCodeAt(0) << 16) | k.charCodeAt(1)));
+    this.fuzzyKeyHashes = new Set(fuzzyKeys.map(fuzzyHash));
     const enStems = [...this.keyIds.keys()].filter((k) => k.startsWith('en:')).map((k) => k.slice(3));
     this.enStemStarts = new Set(enStems.filter((k) => k.length >= 2).flatMap(enStemStartsOf));
     this.enStemStartMax = Math.max(0, ...[...this.enStemStarts].map((k) => k.length));
@@ -309,18 +321,29 @@ export class LexiconMatcher {
 
   private fuzzyNeighbours(form: string): string[] {
     const found = new Set<string>();
-    const prefixes = this.fuzzyPrefixes;
-    // The form, then its deletions in order (as the index was built); a candidate whose first two characters start
-    // no key is skipped without being built. Deleting character 0 or 1 changes the prefix; any later one keeps it.
-    const c0 = form.charCodeAt(0);
-    const c1 = form.charCodeAt(1);
-    const c2 = form.charCodeAt(2);
-    const keepsPrefix = prefixes === null || form.length < 3 || prefixes.has((c0 << 16) | c1);
-    for (let i = -1; i < form.length; i++) {
-      if (prefixes !== null && form.length >= 3) {
-        const ok = i === 0 ? prefixes.has((c1 << 16) | c2) : i === 1 ? prefixes.has((c0 << 16) | c2) : keepsPrefix;
-        if (!ok) continue;
-      }
+    const n = form.length;
+    if (n + 1 > this.fuzzyPrefix.length) {
+      this.fuzzyPrefix = new Int32Array(2 * n + 2);
+      this.fuzzySuffix = new Int32Array(2 * n + 2);
+      this.fuzzyPowers = new Int32Array(2 * n + 2);
+    }
+    // The hash of `form` without character i is prefix(i)·B^(n−1−i) + suffix(i+1), so every candidate's hash comes
+    // from two arrays filled in one pass each.
+    const prefix = this.fuzzyPrefix;
+    const suffix = this.fuzzySuffix;
+    const powers = this.fuzzyPowers;
+    powers[0] = 1;
+    for (let j = 0; j < n; j++) {
+      prefix[j + 1] = (Math.imul(prefix[j]!, FUZZY_HASH_BASE) + form.charCodeAt(j)) | 0;
+      powers[j + 1] = Math.imul(powers[j]!, FUZZY_HASH_BASE);
+    }
+    suffix[n] = 0;
+    for (let j = n - 1; j >= 0; j--) suffix[j] = (Math.imul(form.charCodeAt(j), powers[n - 1 - j]!) + suffix[j + 1]!) | 0;
+    const hashes = this.fuzzyKeyHashes;
+    // The form, then its deletions in order (as the index was built).
+    for (let i = -1; i < n; i++) {
+      const h = i < 0 ? prefix[n]! : (Math.imul(prefix[i]!, powers[n - 1 - i]!) + suffix[i + 1]!) | 0;
+      if (!hashes.has(h & 0x3fffffff)) continue;
       const k = i < 0 ? form : form.slice(0, i) + form.slice(i + 1);
       const words = this.fuzzyIndex.get(k);
       if (words) for (const w of words) if (withinOneEdit(form, w)) found.add(w);
