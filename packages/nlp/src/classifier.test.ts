@@ -35,6 +35,31 @@ describe('mission attribution', () => {
     expect(classify('Those NAS fighters in Yei are scum, every one of them.').missions).toEqual(['UNMISS']);
   });
 
+  it('finds a mission named inside a camel-cased hashtag, and the call around it', () => {
+    const r = classify('Youth of Beni, 7pm tonight at the Mavivi base. Bring whatever you have. #MonuscoOut');
+    expect(r.missions).toEqual(['MONUSCO']);
+    expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/MonuscoOut/);
+    expect(r.severity).toBe('S1');
+    // Without the hashtag nothing names the UN: the same call is not a mission narrative.
+    expect(classify('Youth of Beni, 7pm tonight at the Mavivi base. Bring whatever you have.').missions).toEqual([]);
+  });
+
+  it('reads « soldats bleus » as peacekeepers', () => {
+    expect(classify('Les soldats bleus de Kasindi distribuent des bonbons qui donnent le choléra à nos enfants.').missions).toEqual(['MONUSCO']);
+  });
+
+  it('does not place hate speech in a mission area by a place name alone', () => {
+    // A town's shop advert has no hate term and names no UN body; Goma alone used to anchor a hate-speech reading.
+    const r = classify('FIRE SALE 🔥🔥 Shoe shop near Birere market, Goma: everything half price this Saturday, come early!');
+    expect(r.harmful).toBe(false);
+    expect(r.severity).toBeNull();
+  });
+
+  it('does not read the noun "stage" as the false-flag claim "staged", which it still finds', () => {
+    expect(classify('UNMISS built a new stage for the youth festival in Wau.').explanation.matchedTerms.map((m) => m.narrative)).not.toContain('false_flag');
+    expect(classify('The UN staged the massacre in Beni to stay.').explanation.matchedTerms.map((m) => m.narrative)).toContain('false_flag');
+  });
+
   it('recognises evasive spellings and Arabic names', () => {
     expect(classify('la m0nusc0 encore').missions).toEqual(['MONUSCO']);
     expect(classify('قوات اليونيفيل في الناقورة').missions).toEqual(['UNIFIL']);

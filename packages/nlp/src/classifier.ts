@@ -367,6 +367,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // runs when the hate score can matter: the text refers to the UN or a mission area, or a hate-speech term
     // matched. Generic hate with no lexicon term and no mission-area anchor is not scored by it (see README).
     const hateRelevant = attribution.unReference || attribution.areaOnly.length > 0 || sums[gHate]! > 0;
+    // A place alone runs the hate layer but is no anchor: a Goma phone shop's "FIRE SALE 🔥🔥" read as hate speech in
+    // MONUSCO's area. Without a hate term or a UN reference, the narrative model must itself be sure of hate.
+    const hateAnchored = attribution.unReference || sums[gHate]! > 0;
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
     const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(features.secondary()) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
     if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
@@ -387,7 +390,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         // Generic hate speech needs evidence of its own: a hate term, a UN or mission-area anchor (where the hate layer
         // read it), or a narrative model sure of it. Otherwise the model's doubt on text unlike any it learnt from
         // (a flat distribution, made sharp by the pairwise reading) called sport, tax and science news hate speech.
-        if (!hateRelevant && (pNarr === null || pNarr[iNarrative[ki]!]! < UNANCHORED_HATE_P)) s *= blend.noUnPenalty;
+        if (!hateAnchored && (pNarr === null || pNarr[iNarrative[ki]!]! < UNANCHORED_HATE_P)) s *= blend.noUnPenalty;
       } else if (!attribution.unReference) s *= blend.noUnPenalty; // Peacekeeping narratives need the text to be about the UN.
       const score = Math.round(s * 1000) / 1000;
       ranked.push([key, score]);
@@ -414,7 +417,15 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     }
     // Only for texts that refer to the UN: generic hate speech goes through the hate layer and the threshold. A
     // narrative kept below threshold needs some lexicon evidence for it or a call to act.
-    const keptByHarm = pHarm !== null && blend.harmPresence !== undefined && pHarm >= blend.harmPresence && attribution.unReference && bestScore > 0.05 && (sums[groupSums.id(bestKey)]! > 0 || s1Evidence);
+    // A call to act is evidence for a mission narrative, not for hate speech: "bring your friends" to a UN peace concert
+    // was kept as hate speech, then escalated to S1.
+    const keptByHarm =
+      pHarm !== null &&
+      blend.harmPresence !== undefined &&
+      pHarm >= blend.harmPresence &&
+      attribution.unReference &&
+      bestScore > 0.05 &&
+      (sums[groupSums.id(bestKey)]! > 0 || (s1Evidence && bestKey !== 'hate_speech'));
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
     if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
     // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no

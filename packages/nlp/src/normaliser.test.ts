@@ -21,6 +21,13 @@ describe('normaliseText', () => {
     expect(normaliseText('casqu3s bl3us')).toBe('casques bleus');
   });
 
+  it('gives a camel-cased hashtag its parts as alternative forms, and plain words none', () => {
+    const forms = (t: string) => tokenise(t).tokens.map((x) => [x.norm, ...x.alts]);
+    expect(forms('#MonuscoOut')).toEqual([['monuscoout', 'monusco', 'out']]);
+    expect(forms('#ByeByeMonusco #FINULDehors')).toEqual([['byebyemonusco', 'bye', 'monusco'], ['finuldehors', 'finul', 'dehors']]);
+    expect(forms('Monusco out, casques bleus')).toEqual([['monusco'], ['out'], ['casques'], ['bleus']]);
+  });
+
   it('leaves codes and ordinary single letters alone', () => {
     expect(deLeet('m23')).toBe('m23');
     expect(deLeet('3r')).toBe('3r');

@@ -385,9 +385,18 @@ function normaliseToken(text: string): { norm: string; alts: string[]; script: S
   const primary = squeezeElongation(leet, 1);
   if (primary !== leet) alts.add(squeezeElongation(leet, 2));
   if (leet !== folded) alts.add(squeezeElongation(folded, 1));
+  // Hashtags glue words the lexicon knows one by one (#MonuscoOut, #ByeByeMonusco, #FINULDehors): each camel-cased
+  // part of three letters or more is also a form of the token, so the mission and the call in it are found.
+  if (CAMEL_CASE.test(text)) {
+    for (const part of text.split(CAMEL_BOUNDARY)) if (part.length >= 3) alts.add(squeezeElongation(deLeet(foldLatin(part)), 1));
+  }
   alts.delete(primary);
   return { norm: primary, alts: [...alts], script };
 }
+
+const CAMEL_CASE = /\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u;
+/** Between a lower-case and an upper-case letter, and before the last capital of a run followed by lower case. */
+const CAMEL_BOUNDARY = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
 
 /**
  * Which UTF-16 code units can be part of a token: a table built once from the regex `[\p{L}\p{M}\p{N}@$€]` itself, so the hand-written
