@@ -7,6 +7,9 @@ import { describe, expect, it, vi } from 'vitest';
 // Each case starts a real process that compiles TypeScript on the fly and loads the models: give it room.
 vi.setConfig({ testTimeout: 180_000 });
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SHARED_FEEDS_DIR } from '@vigie/feeds';
 
@@ -53,5 +56,21 @@ describe('vigie classify', () => {
     expect(lines[0]).toMatchObject({ id: 'a', missions: ['MONUSCO'], harmful: true, severity: 'S1' });
     expect(lines[1]).toHaveProperty('error');
     expect(lines[2]).toMatchObject({ id: 'c', harmful: false });
+  });
+});
+
+describe('vigie eval', () => {
+  it('evaluates the dev set, then the held-out set beside it, skipping broken lines with a message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-eval-'));
+    const item = (id: string, text: string, harmful: boolean) =>
+      JSON.stringify({ id, text, language: 'fr', missions: harmful ? ['MONUSCO'] : [], narratives: harmful ? ['incitement_violence'] : [], topNarrative: harmful ? 'incitement_violence' : null, stance: harmful ? 'endorse' : 'none', harmful, severity: harmful ? 'S1' : null, hardNegative: null, target: harmful ? 'MONUSCO base Goma' : null });
+    writeFileSync(join(dir, 'dev.jsonl'), `${item('d1', 'Demain 7h au rond-point, brûlons la base de la MONUSCO à Goma !', true)}\n${item('d2', 'La campagne de vaccination a atteint 12 000 enfants à Rutshuru.', false)}\n`);
+    writeFileSync(join(dir, 'holdout.jsonl'), `${item('h1', 'Ce soir 20h, tous devant le camp des casques bleus de Beni, incendiez leurs camions !', true)}\n{ broken\n${item('h2', 'Le marché de Goma rouvre lundi après les travaux.', false)}\n`);
+    const r = vigie(['eval', '--dev', join(dir, 'dev.jsonl'), '--holdout', join(dir, 'holdout.jsonl'), '--general-news', join(dir, 'absent.jsonl')]);
+    expect(r.code).toBe(0);
+    const [devPart, heldOutPart] = r.stdout.split('held-out set');
+    expect(devPart).toMatch(/\| all \| 2 \|/);
+    expect(heldOutPart).toMatch(/\| all \| 2 \|/);
+    expect(r.stderr).toMatch(/held-out: 1 invalid line\(s\), skipped/);
   });
 });

@@ -50,3 +50,5 @@ export const DEFAULT_TRAIN_URL = new URL('../data/train.jsonl', import.meta.url)
 export const DEFAULT_DEV_URL = new URL('../data/dev.jsonl', import.meta.url);
 /** Team-written general news (off-topic traffic), for evaluation only: see DATASET.md, "General news". */
 export const DEFAULT_GENERAL_NEWS_URL = new URL('../data/general-news.jsonl', import.meta.url);
+/** Labelled items written independently of the training and dev sets, for evaluation only (DATASET.md, "Held-out set"). */
+export const DEFAULT_HOLDOUT_URL = new URL('../data/holdout.jsonl', import.meta.url);

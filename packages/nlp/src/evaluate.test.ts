@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, loadHateModel } from './classifier.js';
-import { DEFAULT_DEV_URL, readLabelledJsonl } from './dataset.js';
+import { DEFAULT_DEV_URL, DEFAULT_HOLDOUT_URL, readLabelledJsonl } from './dataset.js';
 import { evaluate } from './evaluate.js';
 import { bestThreshold, DEFAULT_DATASETS_DIR, evaluateHateLayer, loadHateCorpora } from './hate-layer.js';
 
@@ -17,11 +17,26 @@ describe.runIf(hasDev)('dev set floors', () => {
     const { examples } = readLabelledJsonl(DEFAULT_DEV_URL);
     expect(examples.length).toBeGreaterThan(300);
     const rep = evaluate(examples, createClassifier());
-    // 2026-11-26 (205-item S1/hard-negative batches, inflected calls not counted as calls): F1 0.907, S1 0.983, macro-F1
-    // 0.774, false alarms 0.039; the floors sit at or beyond the issue-4 targets (≥ 0.85, ≥ 0.95, ≥ 0.75, ≤ 0.05).
-    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.89);
+    // 2026-11-27 (585 independently written train items): F1 0.926, S1 0.966, macro-F1 0.799, false alarms 0.020; the
+    // floors sit at or beyond the issue-4 targets (≥ 0.85, ≥ 0.95, ≥ 0.75, ≤ 0.05).
+    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.91);
     expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.95);
-    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.76);
+    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.78);
+    expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.03);
+  }, 60_000);
+});
+
+describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
+  it('keeps the figures reached on items written by other people', () => {
+    const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
+    expect(errors).toEqual([]);
+    expect(examples.length).toBe(300);
+    const rep = evaluate(examples, createClassifier());
+    // 2026-11-27 (data/README.md, "The held-out set"): F1 0.872, S1 recall 0.875 (35/40), macro-F1 0.725, false
+    // alarms 0.035. Below the dev targets on purpose: these are the floors reached, not the goals.
+    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.86);
+    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.85);
+    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.7);
     expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.05);
   }, 60_000);
 });
