@@ -44,6 +44,15 @@ describe('mission attribution', () => {
     expect(classify('Youth of Beni, 7pm tonight at the Mavivi base. Bring whatever you have.').missions).toEqual([]);
   });
 
+  it("attributes a mission's troop contingent in a place of its area, and Lebanese Arabizi for blue helmets", () => {
+    const contingent = classify('el katibe l italiyye bi Naqoura 3am tsawwer byout el nas');
+    expect(contingent.missions).toEqual(['UNIFIL']);
+    expect(contingent.explanation.missionEvidence[0]?.evidence).toEqual(['contingent "italiyye"', 'place "Naqoura"']);
+    expect(classify('el 2ab3at el zer2 bi Khiam 3am y7ammo l isra2ili').missions).toEqual(['UNIFIL']);
+    // A contingent of another mission's area does not place the text there.
+    expect(classify('el katibe l italiyye bi Goma').missions).toEqual([]);
+  });
+
   it('reads « soldats bleus » as peacekeepers', () => {
     expect(classify('Les soldats bleus de Kasindi distribuent des bonbons qui donnent le choléra à nos enfants.').missions).toEqual(['MONUSCO']);
   });

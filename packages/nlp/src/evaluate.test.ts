@@ -30,13 +30,13 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(300);
+    expect(examples.length).toBe(380);
     const rep = evaluate(examples, createClassifier());
-    // 2026-11-27 (data/README.md, "The held-out set"): F1 0.872, S1 recall 0.875 (35/40), macro-F1 0.725, false
-    // alarms 0.035. Below the dev targets on purpose: these are the floors reached, not the goals.
-    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.86);
-    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.85);
-    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.7);
+    // 2026-11-27 (data/README.md, "The held-out set"): F1 0.822, S1 recall 0.840 (42/50), macro-F1 0.668, false
+    // alarms 0.039; Arabizi from other writers (82 items) is the weak part. These are the floors reached, not the goals.
+    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.81);
+    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.82);
+    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.65);
     expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.05);
   }, 60_000);
 });

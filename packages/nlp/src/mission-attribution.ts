@@ -108,6 +108,8 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   let generic1 = '';
   let generic2: string | undefined;
   let contingents: Set<string> | undefined;
+  // The first contingent mention per mission (« le contingent marocain », "el katibe l italiyye").
+  let contingentMentions: MissionMentions[] | undefined;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
     const g = m.group;
@@ -132,7 +134,11 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
         if (m.meta && !lowerCaseAcronym(m)) byMission((area ??= []), m.meta as MissionCode, m);
         break;
       case 'g:contingent':
-        if (m.meta) (contingents ??= new Set()).add(m.meta);
+        if (m.meta) {
+          (contingents ??= new Set()).add(m.meta);
+          const code = m.meta.slice(0, m.meta.indexOf('|')) as MissionCode;
+          if (!mentionsOf(contingentMentions, code)) byMission((contingentMentions ??= []), code, m);
+        }
         break;
     }
   }
@@ -147,6 +153,12 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
     // Area evidence attributes a mission only when the text speaks of peacekeepers or the UN and names no mission.
     const quoted = generic2 === undefined ? `generic "${generic1}"` : `generic "${generic1}", "${generic2}"`;
     for (const { code, list } of area) evidence.push({ mission: code, evidence: areaEvidence([quoted], list) });
+  } else if (contingentMentions && area) {
+    // A troop contingent of a mission in a place of its area is that mission ("the Italian battalion in Chamaa").
+    for (const { code, list } of area) {
+      const contingent = mentionsOf(contingentMentions, code);
+      if (contingent) evidence.push({ mission: code, evidence: areaEvidence([`contingent "${contingent[0]!.surface}"`], list) });
+    }
   }
   if (evidence.length > 1) evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);
