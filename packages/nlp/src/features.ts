@@ -206,14 +206,14 @@ function carveWordIds(ids: Int32Array, count: number): Int32Array {
  * The same word's features under other settings, whose ids can be reused: the word id, the stem id and every
  * n-gram of length `charMin` and more, in order (the other settings have the same `charMax` and a `charMin` at least
  * this call's). The hate layer's 2–5-grams contain the narrative features' 3–5-grams, so a word seen first by the
- * narrative features is interned again only for its 2-grams.
+ * narrative features is hashed again only for its 2-grams (and not stemmed again).
  */
-interface InternedWord {
+interface KnownWord {
   readonly wf: WordFeatures;
   readonly charMin: number;
 }
 
-function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: InternedWord): WordFeatures {
+function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: KnownWord): WordFeatures {
   if (DIGITS.test(w)) return { word: 0, wordId: -1, ids: NO_IDS, stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
@@ -271,7 +271,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   return { word: hw, wordId, ids: carveWordIds(ids, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
 }
 
-function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: InternedWord): WordFeatures {
+function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: KnownWord): WordFeatures {
   if (t.lexeme >= 0) {
     const hit = cache.byLexeme[t.lexeme];
     if (hit) return hit;
