@@ -11,6 +11,13 @@ export interface Metrics {
   readonly harmful: { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number };
   readonly s1Recall: number | null;
   readonly s1Support: number;
+  /**
+   * Of the items called S1, the share labelled S1: an S1 is an immediate escalation, so each false one costs an officer
+   * an urgent check. Null when nothing was called S1.
+   */
+  readonly s1Precision: number | null;
+  /** Items called S1. */
+  readonly s1Predicted: number;
   readonly narrativeMacroF1: number;
   readonly perNarrativeF1: Partial<Record<NarrativeKey, number>>;
   readonly falseAlarmRate: number | null;
@@ -39,6 +46,7 @@ function metrics(pairs: readonly { e: LabelledExample; r: ClassificationResult }
   let fn = 0;
   let s1 = 0;
   let s1hit = 0;
+  let s1called = 0;
   let hn = 0;
   let hnFalse = 0;
   let stanceOk = 0;
@@ -54,6 +62,7 @@ function metrics(pairs: readonly { e: LabelledExample; r: ClassificationResult }
       s1++;
       if (r.severity === 'S1') s1hit++;
     }
+    if (r.severity === 'S1') s1called++;
     if (e.hardNegative) {
       hn++;
       if (r.harmful) hnFalse++;
@@ -84,6 +93,8 @@ function metrics(pairs: readonly { e: LabelledExample; r: ClassificationResult }
     harmful: { precision: round(precision), recall: round(recall), f1: round(f1(precision, recall)), tp, fp, fn },
     s1Recall: s1 ? round(s1hit / s1) : null,
     s1Support: s1,
+    s1Precision: s1called ? round(s1hit / s1called) : null,
+    s1Predicted: s1called,
     narrativeMacroF1: round(f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : 0),
     perNarrativeF1,
     falseAlarmRate: hn ? round(hnFalse / hn) : null,
@@ -131,11 +142,11 @@ export function formatEvaluation(rep: EvaluationReport, targets = true): string 
   const lines = [
     `classifier ${rep.classifierVersion}`,
     '',
-    '| slice | n | harmful P | harmful R | harmful F1 | S1 recall (n) | narrative macro-F1 | false alarms (hard neg.) | stance acc. | severity acc. | missions acc. |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| slice | n | harmful P | harmful R | harmful F1 | S1 recall (n) | S1 precision (called) | narrative macro-F1 | false alarms (hard neg.) | stance acc. | severity acc. | missions acc. |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       ([name, m]) =>
-        `| ${name} | ${m.n} | ${pct(m.harmful.precision)} | ${pct(m.harmful.recall)} | ${pct(m.harmful.f1)} | ${pct(m.s1Recall)} (${m.s1Support}) | ${pct(m.narrativeMacroF1)} | ${pct(m.falseAlarmRate)} (${m.hardNegatives}) | ${pct(m.stanceAccuracy)} | ${pct(m.severityAccuracy)} | ${pct(m.missionAccuracy)} |`,
+        `| ${name} | ${m.n} | ${pct(m.harmful.precision)} | ${pct(m.harmful.recall)} | ${pct(m.harmful.f1)} | ${pct(m.s1Recall)} (${m.s1Support}) | ${pct(m.s1Precision)} (${m.s1Predicted}) | ${pct(m.narrativeMacroF1)} | ${pct(m.falseAlarmRate)} (${m.hardNegatives}) | ${pct(m.stanceAccuracy)} | ${pct(m.severityAccuracy)} | ${pct(m.missionAccuracy)} |`,
     ),
   ];
   if (targets) lines.push('', 'targets: harmful F1 ≥ 0.85 · S1 recall ≥ 0.95 · narrative macro-F1 ≥ 0.75 · false alarms ≤ 0.05');

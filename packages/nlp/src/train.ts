@@ -5,7 +5,7 @@
 import type { Catalogue } from './catalogue.schema.js';
 import { createClassifier, DEFAULT_BLEND, MODEL_FORMAT, NONE_CLASS, type BlendParams, type ModelJson } from './classifier.js';
 import type { LabelledExample } from './dataset.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, type Metrics } from './evaluate.js';
 import { trainSoftmax, type LabelledVector } from './logistic-regression.js';
 
 export interface TrainModelOptions {
@@ -49,9 +49,9 @@ export function train(examples: readonly LabelledExample[], extra: readonly Labe
 
 /**
  * Choose the blend parameters by k-fold cross-validation on the training examples only (never on dev). Recall
- * first: the objective is harmful recall + S1 recall + harmful F1, and every point of false alarms on hard
- * negatives above the 5 % target costs {@link FA_PENALTY} points. The grid includes the model-only endorsement gate
- * (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed.
+ * first: the objective is harmful recall + S1 F2 ({@link s1F2}) + harmful F1, and every point of false alarms on
+ * hard negatives above the 5 % target costs {@link FA_PENALTY} points. The grid includes the model-only endorsement
+ * gate (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed.
  */
 /**
  * Cost of each point of false alarms above 5 % in the tuning objective. 3 let the recall-first blend settle at 13 %
@@ -60,6 +60,18 @@ export function train(examples: readonly LabelledExample[], extra: readonly Labe
  */
 const FA_PENALTY = 6;
 
+/**
+ * The S1 term of the tuning objective: F2 of S1 (recall counts four times as much as precision). With recall alone,
+ * escalation thresholds of equal recall tied and the lowest won: at 0.15, 0.25 and 0.4 dev S1 recall was the same
+ * 0.966 while S1 precision went 0.55, 0.64, 0.70 — one false escalation in two. F2 keeps recall first and breaks
+ * such ties toward fewer false escalations.
+ */
+function s1F2(m: Metrics): number {
+  const r = m.s1Recall ?? 0;
+  const p = m.s1Precision ?? 0;
+  return p + r === 0 ? 0 : (5 * p * r) / (4 * p + r);
+}
+
 export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
   const k = opts.folds ?? 3;
   const models = Array.from({ length: k }, (_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
@@ -67,7 +79,7 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
   let best = { blend: opts.blend ?? DEFAULT_BLEND, score: -Infinity };
   for (const threshold of [0.45, 0.5, 0.6]) {
     for (const harmPresence of [0.6, 0.75, 2]) {
-      for (const s1Threshold of [0.15, 0.25, 0.4]) {
+      for (const s1Threshold of [0.15, 0.25, 0.3, 0.4]) {
         for (const modelOnlyHarm of [0, 0.45, 0.5, 0.55]) {
           const blend: BlendParams = {
             ...(opts.blend ?? DEFAULT_BLEND),
@@ -82,7 +94,7 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
           };
           const classifiers = models.map((m) => createClassifier(opts.catalogue, { ...m, blend }));
           const m = evaluate(examples, undefined, (e) => classifiers[fold.get(e)!]!).overall;
-          const score = m.harmful.recall + (m.s1Recall ?? 0) + m.harmful.f1 - FA_PENALTY * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
+          const score = m.harmful.recall + s1F2(m) + m.harmful.f1 - FA_PENALTY * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
           if (score > best.score) best = { blend, score };
         }
       }
