@@ -73,6 +73,19 @@ describe('mission attribution', () => {
     expect(classify('la m0nusc0 encore').missions).toEqual(['MONUSCO']);
     expect(classify('قوات اليونيفيل في الناقورة').missions).toEqual(['UNIFIL']);
   });
+
+  it('finds Arabic mission names with the article and clitics, and Arabic places of each area', () => {
+    expect(classify('فيديو يظهر جنود المينوسكا ينقلون متمردين قرب بانغي').missions).toEqual(['MINUSCA']);
+    expect(classify('قافلة للمينوسكا ضبطت وهي تنقل أسلحة').missions).toEqual(['MINUSCA']);
+    expect(classify('بيان بالمونوسكو اليوم').missions).toEqual(['MONUSCO']);
+    expect(classify('قوات فض الاشتباك في الجولان تراقب الجانب السوري فقط').missions).toEqual(['UNDOF']);
+    // A contingent in a place of its mission's area, both in Arabic.
+    expect(classify('القوات الإثيوبية في سوق أميت منحازة').missions).toEqual(['UNISFA']);
+    expect(classify('قوات حفظ السلام في غوما لا تفعل شيئا').missions).toEqual(['MONUSCO']);
+    // Ordinary words that look like a name with the article stay unattributed ("the financial", "the Syrians").
+    expect(classify('المالي يتحدث عن الاقتصاد').missions).toEqual([]);
+    expect(classify('السوريين في لبنان').missions).toEqual([]);
+  });
 });
 
 describe('severity escalation', () => {

@@ -160,6 +160,9 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   for (const m of c.gazetteers.missions) {
     for (const a of [...m.acronyms, ...m.evasions]) out.push({ text: a, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
     for (const [lang, names] of Object.entries(m.names)) for (const n of names) out.push({ text: n, lang: lang === 'other' ? 'xx' : lang, group: 'g:name', weight: 1, meta: m.code });
+    // Arabic writes a mission's short name with the article too (المينوسكا, المونوسكو, اليونيسفا), and Snowball stems
+    // the two apart (مينوسكا → مينوسك, المينوسكا → مينوسكا): each one-word Arabic name also matches with ال.
+    for (const n of m.names.ar ?? []) if (!n.includes(' ') && !n.startsWith('ال')) out.push({ text: `ال${n}`, lang: 'ar', group: 'g:name', weight: 1, meta: m.code });
     for (const p of m.places) out.push({ text: p, lang: 'xx', group: 'g:place', weight: 1, meta: m.code });
     for (const g of m.armedGroups) out.push({ text: g, lang: 'xx', group: 'g:group', weight: 1, meta: m.code });
     for (const k of m.countries) out.push({ text: k, lang: 'xx', group: 'g:country', weight: 1, meta: m.code });
