@@ -150,6 +150,16 @@ describe('stance', () => {
     expect(r.harmful).toBe(false);
   });
 
+  it('does not read "the truth is" as a debunk in Arabic, and still reads an Arabic fact-check headline as one', () => {
+    // « الحقيقة إنهم جواسيس »: "the truth is they are spies" asserts the claim; a bare "truth" was a counter cue.
+    const claim = classify('اليونيفيل بتقول إنها محايدة. الحقيقة إنهم جواسيس لإسرائيل، كاميراتهم بتصور كل بيت بالجنوب.');
+    expect(claim.stance).toBe('endorse');
+    expect(claim.harmful).toBe(true);
+    const check = classify('ما حقيقة فيديو جنود اليونيفيل وهم يسلمون صناديق لإسرائيل؟ الفيديو قديم ومن بلد آخر.');
+    expect(check.stance).toBe('counter');
+    expect(check.harmful).toBe(false);
+  });
+
   it('reads a debunk that quotes "burn the base" as counter, never S1 endorse', () => {
     for (const text of [
       'Fact-check: the post telling people to "burn the MONUSCO base in Goma tonight" uses a photo from 2012. There is no evidence the mission armed M23.',
