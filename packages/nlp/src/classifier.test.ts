@@ -88,6 +88,21 @@ describe('mission attribution', () => {
   });
 });
 
+describe('Arabic dialect lexicon', () => {
+  it('reads dialect and MSA claims the first Arabic lexicon missed', () => {
+    const cases: [string, string][] = [
+      ['الكوفيد دخل مخيم ملكال عن طريق موظفي بعثة الأمم المتحدة في جنوب السودان، هني جابوا المرض.', 'disease_health'],
+      ['الكتيبة الإثيوبية في أبيي ما محايدين، بيحموا طرف ضد طرف.', 'partiality_contingent'],
+      ['القصف على موقع اليونيفيل تمثيلية، ضربوا حالهم ليطالبوا بصلاحيات أكبر.', 'false_flag'],
+    ];
+    for (const [text, key] of cases) {
+      const r = classify(text);
+      expect(r.topNarrative, text).toBe(key);
+      expect(r.stance, text).toBe('endorse');
+    }
+  });
+});
+
 describe('severity escalation', () => {
   it('makes a call to act with a target and logistics S1', () => {
     const r = classify('Demain à 8h rendez-vous au rond-point : brûlons la base de la MONUSCO à Goma !');
