@@ -53,6 +53,21 @@ describe('mission attribution', () => {
     expect(classify('el katibe l italiyye bi Goma').missions).toEqual([]);
   });
 
+  it('reads a nationality as a contingent only beside a unit word, a UN mention or a place of its mission', () => {
+    // MINURSO has Russian observers and UNFICYP British troops: that alone made news about Russia or Britain "about the UN".
+    const news = classify('‘They took them away and executed them’: Russian mercenaries implicated in Mali massacre');
+    expect(news.harmful).toBe(false);
+    expect(news.missions).toEqual([]);
+    // UNMISS has a Korean contingent; this claim is about companies, not peacekeepers (it was S1 plunder by the old rule).
+    expect(classify('Korean companies are smuggling the coltan of Kivu out of the country, they loot our minerals.').harmful).toBe(false);
+    // Beside a unit word, in any of the main languages and in Arabizi, it is a contingent.
+    const patrol = classify('The Indonesian patrol passes the crossroads every afternoon at 4: block them and burn the jeep.');
+    expect(patrol.severity).toBe('S1');
+    expect(classify('el dawriyye l irlandiyye 3am tsawwer l byout, lezem nwa22efa bel lil w nehre2 l jeep').harmful).toBe(true);
+    // A nationality serving in several missions is read for each, so the place around it finds the mission.
+    expect(classify('The Ghanaian soldiers in Agok only protect one community.').missions).toEqual(['UNISFA']);
+  });
+
   it('reads « soldats bleus » as peacekeepers', () => {
     expect(classify('Les soldats bleus de Kasindi distribuent des bonbons qui donnent le choléra à nos enfants.').missions).toEqual(['MONUSCO']);
   });

@@ -585,6 +585,14 @@ export class LexiconMatcher {
    * only reorders matches sharing a group and a start token, a handful at most): a huge repetitive text cannot make
    * this quadratic.
    */
+  /** Whether raw matches `a` and `b` are contingent entries of different missions over the same tokens. */
+  private sameSpanOtherContingent(a: number, b: number): boolean {
+    if (this.rawStart[a] !== this.rawStart[b] || this.rawEnd[a] !== this.rawEnd[b]) return false;
+    const ea = this.entries[this.rawEntry[a]!]!;
+    const eb = this.entries[this.rawEntry[b]!]!;
+    return ea.group === 'g:contingent' && eb.group === 'g:contingent' && ea.meta !== eb.meta;
+  }
+
   private pruneContained(count: number): number {
     const order = this.order;
     const rawGroup = this.rawGroup;
@@ -618,17 +626,22 @@ export class LexiconMatcher {
     let kept = 0;
     let group = -1;
     let maxEnd = -1;
+    let last = -1;
     for (let i = 0; i < count; i++) {
       const x = order[i]!;
       const g = rawGroup[x]!;
       if (g !== group) {
         group = g;
         maxEnd = -1;
+        last = -1;
       }
-      // Sorted by start then longest first: a match is contained iff an earlier one of its group reaches its end.
-      if (rawEnd[x]! <= maxEnd) continue;
+      // Sorted by start then longest first: a match is contained iff an earlier one of its group reaches its end. A
+      // nationality serving in several missions is one span with one entry per mission ("Ghanaians": UNMISS, UNIFIL,
+      // UNISFA), and each is kept, so the mission of the places around it can be found.
+      if (rawEnd[x]! <= maxEnd && !(last >= 0 && this.sameSpanOtherContingent(last, x))) continue;
       order[kept++] = x;
-      maxEnd = rawEnd[x]!;
+      maxEnd = Math.max(maxEnd, rawEnd[x]!);
+      last = x;
     }
     return kept;
   }

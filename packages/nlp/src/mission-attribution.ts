@@ -96,6 +96,22 @@ function loneAcronym(list: readonly Match[]): boolean {
   return true;
 }
 
+/** Tokens between a contingent and a unit or target word for the two to be read together ("the Rwandan unit at"). */
+const UNIT_WINDOW = 3;
+
+/**
+ * Whether a contingent mention has a unit or target cue (battalion, patrol, convoy, camp, « الكتيبة », "kambi"…) within
+ * {@link UNIT_WINDOW} tokens on either side.
+ */
+function besideUnit(matches: readonly Match[], c: Match): boolean {
+  for (let j = 0; j < matches.length; j++) {
+    const t = matches[j]!;
+    if (t.group !== '_target') continue;
+    if (t.startTok >= c.endTok ? t.startTok - c.endTok < UNIT_WINDOW : c.startTok - t.endTok < UNIT_WINDOW) return true;
+  }
+  return false;
+}
+
 /** Attribute a text to missions from its gazetteer matches. */
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
@@ -110,6 +126,8 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   let contingents: Set<string> | undefined;
   // The first contingent mention per mission (« le contingent marocain », "el katibe l italiyye").
   let contingentMentions: MissionMentions[] | undefined;
+  // Nationality words beside a unit or target word ("the Rwandan unit", « الكتيبة الإيطالية », "Indonesian patrol").
+  let unitContingent = false;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
     const g = m.group;
@@ -138,6 +156,7 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
           (contingents ??= new Set()).add(m.meta);
           const code = m.meta.slice(0, m.meta.indexOf('|')) as MissionCode;
           if (!mentionsOf(contingentMentions, code)) byMission((contingentMentions ??= []), code, m);
+          if (!unitContingent && besideUnit(matches, m)) unitContingent = true;
         }
         break;
     }
@@ -163,5 +182,10 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   if (evidence.length > 1) evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);
   const areaOnly = missions.length === 0 && area ? area.filter((a) => !loneAcronym(a.list)).map((a) => a.code) : [];
-  return { missions, evidence, unReference: missions.length > 0 || generic > 0 || contingents !== undefined, areaOnly, contingents: contingents ? [...contingents] : [] };
+  // A nationality alone is no reference to the UN: "Russian mercenaries implicated in Mali massacre" matched MINURSO's
+  // Russian observers and read as hate speech in a mission area, and "British", "Korean", "Chinese" made 22 of the 36
+  // recorded feed items called harmful. A contingent counts beside a unit or target word, through the mission it
+  // attributes, or with a UN or peacekeeper mention; otherwise it is no contingent at all.
+  const unReference = missions.length > 0 || generic > 0 || unitContingent;
+  return { missions, evidence, unReference, areaOnly, contingents: contingents && unReference ? [...contingents] : [] };
 }

@@ -81,6 +81,14 @@ describe('normaliseText', () => {
     expect(tokenise('The UN mission in Beni').arabizi).toBe(false);
   });
 
+  it('does not read a long text as Arabizi for two chance signals, and still reads a long Arabizi post', () => {
+    // "al" and "3am" (a version code) in 80 words of English release notes: chance, not Arabizi.
+    const notes = `${'The new editor ships block patterns, a redesigned site navigation and faster loading for every theme. '.repeat(5)}Thanks to Al and the 3am build team.`;
+    expect(tokenise(notes).arabizi).toBe(false);
+    const post = `${'wallah el unifil 3am tsawwer kel bet bl day3a w ma 7ada 3am yes2al, '.repeat(6)}khalas ba2a`;
+    expect(tokenise(post).arabizi).toBe(true);
+  });
+
   it('keeps offsets into the cleaned text for highlighting', () => {
     const t = tokenise('Les <b>casques</b> bleus');
     const tok = t.tokens.find((x) => x.norm === 'casques')!;

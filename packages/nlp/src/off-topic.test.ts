@@ -38,23 +38,25 @@ describe('off-topic false alarms', () => {
 const listFlagged = (rep: OffTopicReport): string => rep.flagged.map((f) => `${f.topNarrative} ${f.missions.join(',')} ${f.title}`).join('\n');
 
 describe('false alarms on off-topic traffic', () => {
-  // Before the matching and hate-evidence rules of 2026-11-27: 7.0 % of the feeds' items harmful, 2 alerts.
-  it('flags at most 2.5 % of the recorded real-world feeds harmful, and at most 1 in 1,000 would alert', async () => {
+  // Before the matching and hate-evidence rules of 2026-11-27: 7.0 % of the feeds' items harmful, 2 alerts; 1.5–1.9 %
+  // after them; 0.7 % since a nationality alone ("British", "Korean", "Russian") stopped counting as a UN reference.
+  it('flags at most 1 % of the recorded real-world feeds harmful, and at most 1 in 1,000 would alert', async () => {
     expect(existsSync(FEEDS_DIR), `${FEEDS_DIR} is missing: lay the shared/ folder beside the checkout`).toBe(true);
     const folder = await parseFeedFolder(FEEDS_DIR);
     const items = folder.items.map(({ file, item }) => ({ id: item.id, origin: file, title: item.title, text: item.text }));
     expect(items.length).toBeGreaterThan(2000);
     const rep = evaluateOffTopic(items, classifier);
-    expect(rep.harmful / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.025);
+    expect(rep.harmful / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.01);
     expect(rep.alerts / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.001);
   });
 
-  it('flags at most 2 % of the team-written general news harmful', () => {
+  // 2 of 350 before the contingent rule, 1 since.
+  it('flags at most 1 % of the team-written general news harmful', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_GENERAL_NEWS_URL);
     expect(errors).toEqual([]);
     expect(examples.length).toBe(350);
     expect(examples.every((e) => !e.harmful && e.topNarrative === null && e.missions.length === 0)).toBe(true);
     const rep = evaluateOffTopic(examples.map((e) => ({ id: e.id, origin: e.language, text: e.text })), classifier);
-    expect(rep.harmful / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.02);
+    expect(rep.harmful / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.01);
   });
 });
