@@ -146,5 +146,17 @@ describe('LexiconMatcher', () => {
     expect(terms('un rebelle')).toEqual(['rebelles|rebelle']);
     expect(terms("le trafic d'arme")).toEqual(["trafic d'armes|trafic d'arme"]);
   });
+
+  it('matches an Arabic one-word term with a two-letter stem by its surface only, and three-letter stems as roots', () => {
+    const m = new LexiconMatcher([
+      { text: 'آليات', lang: 'ar', group: '_target', weight: 1 },
+      { text: 'جواسيس', lang: 'ar', group: 'espionage', weight: 1 },
+    ]);
+    const terms = (text: string): string[] => m.match(tokenise(text)).map((x) => `${x.term}|${x.surface}`);
+    // آليات (vehicles) stems to ال, as إلى ("to") does.
+    expect(terms('ذهبوا إلى السوق')).toEqual([]);
+    expect(terms('احرقوا آليات البعثة')).toEqual(['آليات|آليات']);
+    expect(terms('هم جواسيس')).toEqual(['جواسيس|جواسيس']);
+  });
 });
 
