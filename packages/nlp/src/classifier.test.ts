@@ -164,6 +164,14 @@ describe('severity escalation', () => {
     }
   });
 
+  it('reads a clock time as logistics, but not the word "am" alone, nor Arabizi "3am"', () => {
+    // "am" and "pm" were logistics cues: every "I am" was a time. Times are read by pattern (7pm, 8 a.m., 18:30, 8h).
+    expect(classify('Youth of Goma, I am telling you: chase MONUSCO out of our city!').severity).toBe('S3');
+    expect(classify('Youth of Goma, 7pm sharp: chase MONUSCO out of our city!').severity).toBe('S1');
+    // In Arabizi "3am" is the word عم ("is …-ing"), not 3 a.m.
+    expect(classify('yalla unifil barra, 3am yesta3mlo el kameret').severity).toBe('S2');
+  });
+
   it('does not make a call to act without target or logistics S1 by rule', () => {
     expect(escalates({ callToAct: true, target: false, logistics: false })).toBe(false);
     expect(escalates({ callToAct: true, target: true, logistics: false })).toBe(true);

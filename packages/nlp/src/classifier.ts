@@ -195,6 +195,16 @@ const CUE_GROUPS = new Set<string>(['_report', '_logistics', '_leadership', INFL
 const ARABIC_PROCLITIC = /^[وف]/;
 /** A time of day ("8h", "18:30", "à 8 h"): logistics for the escalation rule. */
 const TIME_CUE = /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i;
+/**
+ * A time written with am/pm ("7pm", "8 a.m."): logistics too, except in Arabizi, where "3am" is the word عم. (The bare
+ * words "am" and "pm" were logistics cues: every English "I am" was a time.)
+ */
+const AM_PM_CUE = /\b\d{1,2}\s?[ap]\.?m\b/i;
+
+/** Whether a text names a time of day (see {@link TIME_CUE}, {@link AM_PM_CUE}). */
+function namesTime(nt: NormalisedText): boolean {
+  return TIME_CUE.test(nt.cleaned) || (!nt.arabizi && AM_PM_CUE.test(nt.cleaned));
+}
 
 /**
  * Whether a call-to-act match is written in a listed form. Overlapping cues sharing a stem ("attaquons",
@@ -405,7 +415,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const pS1 = s1Model && probs ? probs[2]![iS1]! : 0;
     // A time ("8h", "18:30") counts as logistics; tested at most once per text, and only when the other cues are absent.
     let timeCue: boolean | undefined;
-    const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned));
+    const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt));
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
     const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
@@ -485,7 +495,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
         callToAct: call > 0,
         target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
-        logistics: sums[gLogistics]! > 0 || (timeCue ??= TIME_CUE.test(nt.cleaned)),
+        logistics: sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)),
         contingentNamed: attribution.contingents.length > 0,
         leadershipNamed: sums[gLeadership]! > 0,
       },

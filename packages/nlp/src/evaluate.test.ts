@@ -17,12 +17,12 @@ describe.runIf(hasDev)('dev set floors', () => {
     const { examples } = readLabelledJsonl(DEFAULT_DEV_URL);
     expect(examples.length).toBeGreaterThan(300);
     const rep = evaluate(examples, createClassifier());
-    // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.927, S1 0.966, S1
-    // precision 0.700, macro-F1 0.811, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
+    // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.929, S1 0.983, S1
+    // precision 0.704, macro-F1 0.810, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
     // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before).
     expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.92);
     expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.95);
-    expect(rep.overall.s1Precision ?? 0).toBeGreaterThanOrEqual(0.68);
+    expect(rep.overall.s1Precision ?? 0).toBeGreaterThanOrEqual(0.69);
     expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.79);
     expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.03);
   }, 60_000);
@@ -34,12 +34,12 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     expect(errors).toEqual([]);
     expect(examples.length).toBe(540);
     const rep = evaluate(examples, createClassifier());
-    // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.883, S1 recall 0.920 (69/75),
-    // S1 precision 0.750, macro-F1 0.719, false alarms 0.027; Arabizi and Arabic are the weak parts. These are the
+    // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
+    // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. These are the
     // floors reached, not the goals.
     expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.87);
     expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.9);
-    expect(rep.overall.s1Precision ?? 0).toBeGreaterThanOrEqual(0.72);
+    expect(rep.overall.s1Precision ?? 0).toBeGreaterThanOrEqual(0.74);
     expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.7);
     expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.04);
   }, 60_000);
