@@ -68,6 +68,14 @@ describe('mission attribution', () => {
     expect(classify('The Ghanaian soldiers in Agok only protect one community.').missions).toEqual(['UNISFA']);
   });
 
+  it('does not read English "sales" or "animals" as hate terms, and still reads them in their hateful phrases', () => {
+    // French « sales » (dirty) and English "animals" were one-word hate terms: shop and food news came out hate speech.
+    const terms = (text: string) => classifier.analyse(text).matches.filter((m) => m.group === 'hate_speech').map((m) => m.term);
+    expect(terms('Online sales rose 12 % this quarter as shoppers returned, and farm animals got more space.')).toEqual([]);
+    expect(terms('Ces sales étrangers de Bangui, ce sont des animaux.')).toEqual(['sales étrangers', 'des animaux']);
+    expect(terms('They are animals, all of them.')).toEqual(['they are animals']);
+  });
+
   it('reads « soldats bleus » as peacekeepers', () => {
     expect(classify('Les soldats bleus de Kasindi distribuent des bonbons qui donnent le choléra à nos enfants.').missions).toEqual(['MONUSCO']);
   });

@@ -18,7 +18,7 @@ describe.runIf(hasDev)('dev set floors', () => {
     expect(examples.length).toBeGreaterThan(300);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.929, S1 0.983, S1
-    // precision 0.704, macro-F1 0.810, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
+    // precision 0.704, macro-F1 0.807, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
     // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before).
     expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.92);
     expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.95);
