@@ -7,10 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, loadHateModel } from './classifier.js';
 import { DEFAULT_DEV_URL, DEFAULT_HOLDOUT_URL, readLabelledJsonl } from './dataset.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, type Metrics } from './evaluate.js';
 import { bestThreshold, DEFAULT_DATASETS_DIR, evaluateHateLayer, loadHateCorpora } from './hate-layer.js';
 
 const hasDev = existsSync(DEFAULT_DEV_URL);
+
+/** Each figure of `m` at or beyond its floor (false alarms at or below their ceiling). */
+function expectFloors(m: Metrics, floor: { f1: number; s1Recall: number; s1Precision: number; macroF1: number; falseAlarms: number }): void {
+  expect(m.harmful.f1).toBeGreaterThanOrEqual(floor.f1);
+  expect(m.s1Recall ?? 0).toBeGreaterThanOrEqual(floor.s1Recall);
+  expect(m.s1Precision ?? 0).toBeGreaterThanOrEqual(floor.s1Precision);
+  expect(m.narrativeMacroF1).toBeGreaterThanOrEqual(floor.macroF1);
+  expect(m.falseAlarmRate ?? 1).toBeLessThanOrEqual(floor.falseAlarms);
+}
 
 describe.runIf(hasDev)('dev set floors', () => {
   it('keeps harmful F1, S1 recall, narrative macro-F1 and false alarms at or beyond the reached figures', () => {
@@ -20,11 +29,7 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.929, S1 0.983, S1
     // precision 0.704, macro-F1 0.807, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
     // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before).
-    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.92);
-    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.95);
-    expect(rep.overall.s1Precision ?? 0).toBeGreaterThanOrEqual(0.69);
-    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.79);
-    expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.03);
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.69, macroF1: 0.79, falseAlarms: 0.03 });
   }, 60_000);
 });
 
@@ -37,11 +42,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. These are the
     // floors reached, not the goals.
-    expect(rep.overall.harmful.f1).toBeGreaterThanOrEqual(0.87);
-    expect(rep.overall.s1Recall ?? 0).toBeGreaterThanOrEqual(0.9);
-    expect(rep.overall.s1Precision ?? 0).toBeGreaterThanOrEqual(0.74);
-    expect(rep.overall.narrativeMacroF1).toBeGreaterThanOrEqual(0.7);
-    expect(rep.overall.falseAlarmRate ?? 1).toBeLessThanOrEqual(0.04);
+    expectFloors(rep.overall, { f1: 0.87, s1Recall: 0.9, s1Precision: 0.74, macroF1: 0.7, falseAlarms: 0.04 });
   }, 60_000);
 });
 

@@ -38,7 +38,9 @@ export interface EvaluationReport {
 }
 
 const safe = (a: number, b: number): number => (b === 0 ? 0 : a / b);
-const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+/** F-beta of a precision and a recall (recall weighs beta² times as much as precision); 0 when both are 0. */
+export const fBeta = (p: number, r: number, beta: number): number => (p + r === 0 ? 0 : ((1 + beta * beta) * p * r) / (beta * beta * p + r));
+const f1 = (p: number, r: number): number => fBeta(p, r, 1);
 
 function metrics(pairs: readonly { e: LabelledExample; r: ClassificationResult }[]): Metrics {
   let tp = 0;

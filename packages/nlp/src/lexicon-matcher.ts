@@ -577,6 +577,14 @@ export class LexiconMatcher {
     this.order = grow(this.order);
   }
 
+  /** Whether raw matches `a` and `b` are contingent entries of different missions over the same tokens. */
+  private sameSpanOtherContingent(a: number, b: number): boolean {
+    if (this.rawStart[a] !== this.rawStart[b] || this.rawEnd[a] !== this.rawEnd[b]) return false;
+    const ea = this.entries[this.rawEntry[a]!]!;
+    const eb = this.entries[this.rawEntry[b]!]!;
+    return ea.group === 'g:contingent' && eb.group === 'g:contingent' && ea.meta !== eb.meta;
+  }
+
   /**
    * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
    * "brûlons la base"). Sorts the first `count` raw matches into {@link LexiconMatcher.order} — group (string order,
@@ -586,14 +594,6 @@ export class LexiconMatcher {
    * only reorders matches sharing a group and a start token, a handful at most): a huge repetitive text cannot make
    * this quadratic.
    */
-  /** Whether raw matches `a` and `b` are contingent entries of different missions over the same tokens. */
-  private sameSpanOtherContingent(a: number, b: number): boolean {
-    if (this.rawStart[a] !== this.rawStart[b] || this.rawEnd[a] !== this.rawEnd[b]) return false;
-    const ea = this.entries[this.rawEntry[a]!]!;
-    const eb = this.entries[this.rawEntry[b]!]!;
-    return ea.group === 'g:contingent' && eb.group === 'g:contingent' && ea.meta !== eb.meta;
-  }
-
   private pruneContained(count: number): number {
     const order = this.order;
     const rawGroup = this.rawGroup;
@@ -641,7 +641,7 @@ export class LexiconMatcher {
       // UNISFA), and each is kept, so the mission of the places around it can be found.
       if (rawEnd[x]! <= maxEnd && !(last >= 0 && this.sameSpanOtherContingent(last, x))) continue;
       order[kept++] = x;
-      maxEnd = Math.max(maxEnd, rawEnd[x]!);
+      maxEnd = rawEnd[x]!;
       last = x;
     }
     return kept;

@@ -397,12 +397,13 @@ export function plainWordForm(text: string): string | null {
   return text.toLowerCase();
 }
 
+/** The alternative forms of a token that has none; shared, as cached forms are (callers never mutate `alts`). */
 const NO_ALTS: string[] = [];
 
 function normaliseToken(text: string): { norm: string; alts: string[]; script: Script } {
   // A number is its own form: no Arabic letters or digits, nothing to fold, de-leet (no letters) or squeeze, and
   // Latin by the all-digits rule below; the general path gives exactly this, through a dozen regexes.
-  if (isAsciiDigits(text)) return { norm: text, alts: [], script: 'latin' };
+  if (isAsciiDigits(text)) return { norm: text, alts: NO_ALTS, script: 'latin' };
   const plain = plainWordForm(text);
   if (plain !== null) return { norm: plain, alts: NO_ALTS, script: 'latin' };
   return normaliseTokenByRules(text);

@@ -5,7 +5,7 @@
 import type { Catalogue } from './catalogue.schema.js';
 import { createClassifier, DEFAULT_BLEND, MODEL_FORMAT, NONE_CLASS, type BlendParams, type ModelJson } from './classifier.js';
 import type { LabelledExample } from './dataset.js';
-import { evaluate, type Metrics } from './evaluate.js';
+import { evaluate, fBeta, type Metrics } from './evaluate.js';
 import { trainSoftmax, type LabelledVector } from './logistic-regression.js';
 
 export interface TrainModelOptions {
@@ -48,12 +48,6 @@ export function train(examples: readonly LabelledExample[], extra: readonly Labe
 }
 
 /**
- * Choose the blend parameters by k-fold cross-validation on the training examples only (never on dev). Recall
- * first: the objective is harmful recall + S1 F2 ({@link s1F2}) + harmful F1, and every point of false alarms on
- * hard negatives above the 5 % target costs {@link FA_PENALTY} points. The grid includes the model-only endorsement
- * gate (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed.
- */
-/**
  * Cost of each point of false alarms above 5 % in the tuning objective. 3 let the recall-first blend settle at 13 %
  * false alarms on dev; at 6 the 5 % target acts almost as a constraint (train CV: FA 0.083 → 0.043 for 0.035 of
  * harmful recall, S1 recall unchanged).
@@ -67,11 +61,15 @@ const FA_PENALTY = 6;
  * such ties toward fewer false escalations.
  */
 function s1F2(m: Metrics): number {
-  const r = m.s1Recall ?? 0;
-  const p = m.s1Precision ?? 0;
-  return p + r === 0 ? 0 : (5 * p * r) / (4 * p + r);
+  return fBeta(m.s1Precision ?? 0, m.s1Recall ?? 0, 2);
 }
 
+/**
+ * Choose the blend parameters by k-fold cross-validation on the training examples only (never on dev). Recall
+ * first: the objective is harmful recall + S1 F2 ({@link s1F2}) + harmful F1, and every point of false alarms on
+ * hard negatives above the 5 % target costs {@link FA_PENALTY} points. The grid includes the model-only endorsement
+ * gate (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed.
+ */
 export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
   const k = opts.folds ?? 3;
   const models = Array.from({ length: k }, (_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
