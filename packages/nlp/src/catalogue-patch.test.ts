@@ -30,6 +30,12 @@ describe('applyCatalogueChanges', () => {
     expect(removed.narratives.collusion_armed_groups.lexicon.some((e) => e.text === 'vigie test phrase wazi')).toBe(false);
   });
 
+  it('adds a term to be matched as written, and refuses a flag that is not a boolean', () => {
+    const next = applyCatalogueChanges(base, parse([{ op: 'addTerm', narrative: 'hate_speech', lang: 'en', text: 'termites', weight: 1, asWritten: true }]), '2026.11.9');
+    expect(next.narratives.hate_speech.lexicon.find((e) => e.text === 'termites' && e.lang === 'en')).toMatchObject({ asWritten: true, kind: 'term' });
+    expect(CatalogueChanges.safeParse([{ op: 'addTerm', narrative: 'hate_speech', lang: 'en', text: 'vermin', weight: 1, asWritten: 'yes' }]).success).toBe(false);
+  });
+
   it('reports every change that cannot apply, with its path', () => {
     const existing = base.narratives.collusion_armed_groups.lexicon[0]!;
     try {

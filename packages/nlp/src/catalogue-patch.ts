@@ -43,6 +43,8 @@ export const CatalogueChange = z.discriminatedUnion('op', [
       status: z.enum(['attested', 'suggested']).default('suggested'),
       validated: z.boolean().default(false),
       kind: z.enum(['phrase', 'term']).optional(),
+      /** Match as written, never by stem (see the catalogue schema). */
+      asWritten: z.boolean().optional(),
     })
     .strict(),
   z.object({ op: z.literal('removeTerm'), narrative: NarrativeKey, lang: LexiconLanguage, text: TermText }).strict(),
@@ -95,7 +97,7 @@ export function applyCatalogueChanges(catalogue: Catalogue, changes: readonly Ca
           issues.push({ path: `${path}.text`, message: `"${c.text}" (${c.lang}) is already in ${c.narrative}: use updateTerm to re-weight it` });
           return;
         }
-        entry.lexicon.push({ text: c.text, lang: c.lang, weight: c.weight, status: c.status, validated: c.validated, kind: c.kind ?? (/\s/.test(c.text) ? 'phrase' : 'term') });
+        entry.lexicon.push({ text: c.text, lang: c.lang, weight: c.weight, status: c.status, validated: c.validated, kind: c.kind ?? (/\s/.test(c.text) ? 'phrase' : 'term'), ...(c.asWritten ? { asWritten: true } : {}) });
         return;
       }
       case 'removeTerm':

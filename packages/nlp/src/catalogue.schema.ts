@@ -18,6 +18,11 @@ export const LexiconEntrySchema = z
     status: z.enum(['attested', 'suggested']),
     validated: z.boolean(),
     kind: z.enum(['phrase', 'term']),
+    /**
+     * Match the words as written (folded), never by stem: for a word whose stem is shared with unrelated words (the
+     * target "unit" and "United" both stem to unit). Inflected forms that should count are listed as entries of their own.
+     */
+    asWritten: z.boolean().optional(),
     /** Source number in shared/taxonomy/SOURCES.md, when attested. */
     source: z.string().optional(),
   })

@@ -12,7 +12,7 @@ import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, t
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
 import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
-import { crossLanguageEntries, dropForeignFunctionWords } from './function-words.js';
+import { crossLanguageEntries, dropForeignFunctionWords, dropForeignInflections, EntryForms } from './function-words.js';
 import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
@@ -151,11 +151,11 @@ function effectiveWeight(e: LexiconEntry, c: Catalogue): number {
 export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   const out: MatcherEntry[] = [];
   for (const key of NARRATIVE_KEYS) {
-    for (const e of c.narratives[key].lexicon) out.push({ text: e.text, lang: e.lang, group: key, weight: effectiveWeight(e, c) });
+    for (const e of c.narratives[key].lexicon) out.push({ text: e.text, lang: e.lang, group: key, weight: effectiveWeight(e, c), ...(e.asWritten ? { asWritten: true } : {}) });
   }
   const cueGroups = { callToAct: '_call_to_act', targets: '_target', logistics: '_logistics', counter: '_counter', report: '_report', leadership: '_leadership' } as const;
   for (const [name, group] of Object.entries(cueGroups)) {
-    for (const e of c.cues[name as keyof typeof cueGroups]) out.push({ text: e.text, lang: e.lang, group, weight: effectiveWeight(e, c) });
+    for (const e of c.cues[name as keyof typeof cueGroups]) out.push({ text: e.text, lang: e.lang, group, weight: effectiveWeight(e, c), ...(e.asWritten ? { asWritten: true } : {}) });
   }
   for (const m of c.gazetteers.missions) {
     for (const a of [...m.acronyms, ...m.evasions]) out.push({ text: a, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
@@ -339,10 +339,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const modelText = (nt: NormalisedText): NormalisedText => (nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt);
   const narrativeOptions = (matches: readonly Match[]) => ({ ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) });
   const crossLanguage = crossLanguageEntries(matcher.entries);
+  const entryForms = new EntryForms(matcher.entries);
   const read = (text: string): { nt: NormalisedText; matches: Match[]; modelNt: NormalisedText; detected: Language } => {
     const nt = tokenise(text);
     const detected = identifyLanguage(nt);
-    const matches = dropForeignFunctionWords(splitInflectedCalls(matcher.match(nt), nt, callForms), crossLanguage, detected);
+    const matches = dropForeignInflections(dropForeignFunctionWords(splitInflectedCalls(matcher.match(nt), nt, callForms), crossLanguage, detected), nt, detected, entryForms);
     return { nt, matches, modelNt: modelText(nt), detected };
   };
   // The feature vector itself, for training; classify scores straight from the feature accumulator instead.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from './classifier.js';
-import { crossLanguageEntries, dropForeignFunctionWords, functionWordLanguages } from './function-words.js';
-import type { Match, MatcherEntry } from './lexicon-matcher.js';
+import { crossLanguageEntries, dropForeignFunctionWords, dropForeignInflections, EntryForms, functionWordLanguages } from './function-words.js';
+import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
+import { tokenise } from './normaliser.js';
 
 describe('function words of other languages', () => {
   it('knows which folded words are function words elsewhere', () => {
@@ -33,5 +34,41 @@ describe('function words of other languages', () => {
     const terms = (text: string) => classifier.classify({ text }).explanation.matchedTerms.map((t) => t.term);
     expect(terms('Will the rate rise or fall this week? Markets are split, the analysts say.')).not.toContain('or');
     expect(terms("Ils pillent l'or et le coltan de nos collines pendant que les casques bleus regardent.")).toContain('or');
+  });
+
+  it('drops stem and fuzzy matches of another language’s terms in English and French texts, unless written as the term', () => {
+    const entries: MatcherEntry[] = [
+      { text: 'marchons', lang: 'fr', group: '_call_to_act', weight: 1 },
+      { text: 'dégage', lang: 'fr', group: 'expulsion_demand', weight: 1 },
+      { text: 'Russie', lang: 'bm', group: 'geopolitical_proxy', weight: 1 },
+      { text: 'fakes', lang: 'en', group: '_counter', weight: 1 },
+      { text: 'Beni', lang: 'xx', group: 'g:place', weight: 1, meta: 'MONUSCO' },
+    ];
+    const matcher = new LexiconMatcher(entries);
+    const forms = new EntryForms(entries);
+    const kept = (text: string, language: string): string[] => {
+      const nt = tokenise(text);
+      return dropForeignInflections(matcher.match(nt), nt, language, forms).map((m) => `${m.term}|${m.surface}`);
+    };
+    // English "March" stems like « marchons », and "Russia" is one letter from Bambara « Russie »: other words.
+    expect(kept('In March, Russia said so', 'en')).toEqual([]);
+    // A French word as written still counts in an English post (code-switching), and so does any French inflection in
+    // a French text; an English inflection in a French post is a borrowed word and counts too.
+    expect(kept('MONUSCO dégage! marchons', 'en')).toEqual(['marchons|marchons', 'dégage|dégage']);
+    expect(kept('Marchez sur Beni, ce sont des fake', 'fr')).toEqual(['marchons|Marchez', 'fakes|fake', 'Beni|Beni']);
+    // Other languages are left alone.
+    expect(kept('In March', 'ar')).toEqual(['marchons|March']);
+    const nt = tokenise('nothing here');
+    const none = matcher.match(nt);
+    expect(dropForeignInflections(none, nt, 'en', forms)).toBe(none);
+  });
+
+  it('reads English news about a UN agency in March as no call to act and no target', () => {
+    const classifier = createClassifier();
+    const r = classifier.classify({
+      text: 'Unsplash + UNEP. In March we marched with the United Nations Environment Programme as part of a photography partnership.',
+    });
+    expect(r.explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act' || t.narrative === '_target')).toEqual([]);
+    expect(r.severity).not.toBe('S1');
   });
 });

@@ -12,7 +12,7 @@ import { words as fr } from 'natural/lib/natural/util/stopwords_fr.js';
 import { words as it } from 'natural/lib/natural/util/stopwords_it.js';
 import { words as pt } from 'natural/lib/natural/util/stopwords_pt.js';
 import type { Match, MatcherEntry } from './lexicon-matcher.js';
-import { tokenise } from './normaliser.js';
+import { tokenise, type NormalisedText } from './normaliser.js';
 
 const FUNCTION_WORDS: readonly (readonly [string, ReadonlySet<string>])[] = (
   [
@@ -49,4 +49,46 @@ export function dropForeignFunctionWords(matches: Match[], crossLanguage: Uint8A
   let drop = false;
   for (const m of matches) if (crossLanguage[m.entry] === 1 && m.lang !== language) drop = true;
   return drop ? matches.filter((m) => crossLanguage[m.entry] !== 1 || m.lang === language) : matches;
+}
+
+/** Lexicons whose inflected or fuzzy matches count in a text identified as English or French only if it is theirs. */
+const FOREIGN_INFLECTION_LANGUAGES: Readonly<Record<string, ReadonlySet<string>>> = {
+  // English texts: French stems and the fuzzy matching of the unstemmed African languages reach English words.
+  en: new Set(['fr', 'sw', 'ln', 'bm', 'sg']),
+  // French texts keep English stems (borrowed words are inflected in French posts: « fakes », « les checkpoints »).
+  fr: new Set(['sw', 'ln', 'bm', 'sg']),
+};
+
+/**
+ * Per entry, its words as the normaliser folds them, joined by spaces (what a match written as the term reads as).
+ * Computed on first use: few entries are ever matched inexactly in a foreign text.
+ */
+export class EntryForms {
+  private readonly forms: (string | undefined)[] = [];
+  constructor(private readonly entries: readonly MatcherEntry[]) {}
+  of(entry: number): string {
+    return (this.forms[entry] ??= tokenise(this.entries[entry]!.text)
+      .tokens.map((t) => t.norm)
+      .join(' '));
+  }
+}
+
+/**
+ * `matches` without the stem and fuzzy matches of another language's terms in a text identified as English or French,
+ * unless the words are written as in the term. Code-switching keeps its exact words (« dégage » in an English post),
+ * but a stem or a near spelling in the wrong language is another word: English "March" (the month) reached the French
+ * call « marchons », "part" the French « partez », "Russia" the Bambara « Russie » — and news about a UN agency came
+ * out as an S1 call to violence. Gazetteer matches (names, places) are left alone. Returns the same array when
+ * nothing is dropped (the usual case).
+ */
+export function dropForeignInflections(matches: Match[], nt: NormalisedText, language: string, forms: EntryForms): Match[] {
+  const foreign = FOREIGN_INFLECTION_LANGUAGES[language];
+  if (!foreign) return matches;
+  const dropped = (m: Match): boolean => {
+    if ((m.via !== 'stem' && m.via !== 'fuzzy') || !foreign.has(m.lang) || m.group.startsWith('g:')) return false;
+    let written = '';
+    for (let i = m.startTok; i < m.endTok; i++) written += (i > m.startTok ? ' ' : '') + nt.tokens[i]!.norm;
+    return written !== forms.of(m.entry);
+  };
+  return matches.some(dropped) ? matches.filter((m) => !dropped(m)) : matches;
 }

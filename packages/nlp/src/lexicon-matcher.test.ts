@@ -147,6 +147,20 @@ describe('LexiconMatcher', () => {
     expect(terms("le trafic d'arme")).toEqual(["trafic d'armes|trafic d'arme"]);
   });
 
+  it('matches an `asWritten` entry by its folded words only, never by stem', () => {
+    const m = new LexiconMatcher([
+      { text: 'the unit', lang: 'en', group: '_target', weight: 1, asWritten: true },
+      { text: 'units', lang: 'en', group: '_target', weight: 1, asWritten: true },
+      { text: 'the convoy', lang: 'en', group: '_target', weight: 1 },
+    ]);
+    const terms = (text: string): string[] => m.match(tokenise(text)).map((x) => `${x.term}|${x.surface}|${x.via}`);
+    // "United" and "unit" share the Porter stem unit: the UN's own name named a target in every English UN story.
+    expect(terms('the United Nations and its agencies')).toEqual([]);
+    expect(terms('burn THE UNIT, then the Units')).toEqual(['the unit|THE UNIT|exact', 'units|Units|exact']);
+    // Entries without the flag keep their stems.
+    expect(terms('the convoys')).toEqual(['the convoy|the convoys|stem']);
+  });
+
   it('matches an Arabic one-word term with a two-letter stem by its surface only, and three-letter stems as roots', () => {
     const m = new LexiconMatcher([
       { text: 'آليات', lang: 'ar', group: '_target', weight: 1 },

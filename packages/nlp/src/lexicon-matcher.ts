@@ -22,6 +22,8 @@ export interface MatcherEntry {
   readonly weight: number;
   /** Extra payload for gazetteers (mission code, nationality). */
   readonly meta?: string;
+  /** Match the words as written (folded), never by stem (see the catalogue's `asWritten`). */
+  readonly asWritten?: boolean;
 }
 
 export type MatchVia = 'exact' | 'stem' | 'fuzzy' | 'arabizi';
@@ -262,7 +264,8 @@ export class LexiconMatcher {
   }
 
   /** `alone`: the token is the entry's only word (no phrase around it to disambiguate a stem). */
-  private lexiconKey(t: Token, lang: string, alone: boolean): string {
+  private lexiconKey(t: Token, lang: string, alone: boolean, asWritten: boolean): string {
+    if (asWritten) return `w:${t.norm}`;
     const stemmed = t.script === 'arabic' ? 'ar' : lang === 'en' || lang === 'fr' ? lang : null;
     if (stemmed) {
       const stem = stemmed === 'ar' ? stemAr(t.norm) : stemmed === 'en' ? stemEn(t.norm) : stemFr(t.norm);
@@ -309,7 +312,7 @@ export class LexiconMatcher {
     const toks = tokenise(e.text).tokens;
     if (toks.length === 0) return;
     this.insertPath(
-      toks.map((t) => this.lexiconKey(t, e.lang, toks.length === 1)),
+      toks.map((t) => this.lexiconKey(t, e.lang, toks.length === 1, e.asWritten === true)),
       id,
     );
     // Arabic entries get a second path by consonant skeleton, reached only by Arabizi tokens. Short skeletons

@@ -40,14 +40,17 @@ const listFlagged = (rep: OffTopicReport): string => rep.flagged.map((f) => `${f
 describe('false alarms on off-topic traffic', () => {
   // Before the matching and hate-evidence rules of 2026-11-27: 7.0 % of the feeds' items harmful, 2 alerts; 1.5–1.9 %
   // after them; 0.5 % since a nationality alone ("British", "Korean", "Russian") stopped counting as a UN reference
-  // and English "sales" and "animals" stopped being hate terms.
-  it('flags at most 1 % of the recorded real-world feeds harmful, and at most 1 in 1,000 would alert', async () => {
+  // and English "sales" and "animals" stopped being hate terms; 0.2 % (4 items, none S1) since the stems of another
+  // language's terms stopped reaching English words ("March" → « marchons », "part" → « partez ») and "United" the
+  // target "unit" (two S1 calls to violence: a WordPress release and a UN Environment photo partnership).
+  it('flags at most 0.5 % of the recorded real-world feeds harmful, none of them S1, and at most 1 in 1,000 would alert', async () => {
     expect(existsSync(FEEDS_DIR), `${FEEDS_DIR} is missing: lay the shared/ folder beside the checkout`).toBe(true);
     const folder = await parseFeedFolder(FEEDS_DIR);
     const items = folder.items.map(({ file, item }) => ({ id: item.id, origin: file, title: item.title, text: item.text }));
     expect(items.length).toBeGreaterThan(2000);
     const rep = evaluateOffTopic(items, classifier);
-    expect(rep.harmful / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.01);
+    expect(rep.harmful / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.005);
+    expect(rep.flagged.filter((f) => f.severity === 'S1'), listFlagged(rep)).toEqual([]);
     expect(rep.alerts / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.001);
   });
 
