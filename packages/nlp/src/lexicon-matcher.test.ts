@@ -99,6 +99,18 @@ describe('LexiconMatcher', () => {
     expect(run('the kameret is broken')).toEqual([]);
   });
 
+  it('reads the qaf of an Arabic entry as Levantine Arabizi writes it (2, a glottal stop) and as a Gulf or Sudanese g', () => {
+    const m = new LexiconMatcher([
+      { text: 'منحرق', lang: 'ar', group: '_call_to_act', weight: 1 },
+      { text: 'قطيع غنم', lang: 'ar', group: 'hate_speech', weight: 1 },
+    ]);
+    const terms = (text: string): string[] => m.match(tokenise(text)).map((x) => `${x.term}|${x.surface}|${x.via}`);
+    expect(terms('yalla shabab mn7re2 el markaz, 3am ye7ko')).toEqual(['منحرق|mn7re2|arabizi']);
+    expect(terms('yalla shabab mn7ri9 el markaz, 3am ye7ko')).toEqual(['منحرق|mn7ri9|arabizi']);
+    expect(terms('hadol 2ati3 ghanam, wallah 3am ye7ko')).toEqual(['قطيع غنم|2ati3 ghanam|arabizi']);
+    expect(terms('hadol gati3 ghanam, wallah 3am ye7ko')).toEqual(['قطيع غنم|gati3 ghanam|arabizi']);
+  });
+
   it('matches spelled-out and leetspeak evasions', () => {
     expect(brief(run('la M.O.N.U.S.C.O et la m0nusc0'))).toEqual(['g:acronym|MONUSCO|M.O.N.U.S.C.O|exact|1.000', 'g:acronym|MONUSCO|m0nusc0|exact|1.000']);
   });
