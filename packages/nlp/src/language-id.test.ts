@@ -5,6 +5,8 @@ import { setTokenInterningLimit, tokenise } from './normaliser.js';
 const SAMPLES: [string, string][] = [
   ['Les casques bleus sont arrivés dans la ville et ils ne sont pas partis', 'fr'],
   ['The peacekeepers are in the town and they have not left', 'en'],
+  // A headline: "UN" folds to French « un », so "to" alone tied with it.
+  ['Zelensky tells UN: Act now to stop Russia or dissolve yourself', 'en'],
   ['Walinda amani wa Umoja wa Mataifa wako hapa na sisi hatutaki', 'sw'],
   ['Bato ya MONUSCO bazali awa te, biso tozali kaka', 'ln'],
   ['An bɛ jamana kɔnɔ, u ka kan ka taa', 'bm'],

@@ -6,7 +6,7 @@ import type { Language } from '@vigie/contracts';
 import { LEXEME_LIMIT, type NormalisedText } from './normaliser.js';
 
 const PROFILES: Record<'en' | 'fr' | 'sw' | 'ln' | 'bm' | 'sg', ReadonlySet<string>> = {
-  en: new Set('the and of to is are in that for with they this we not on have from will their by it was be our you who what has were them'.split(' ')),
+  en: new Set('the and of to is are in that for with they this we not on have from will their by it was be our you who what has were them or as at after but about over says said its his her he she had how why more than into can could would should been'.split(' ')),
   fr: new Set('le la les des de du et est sont une un pour dans que qui nous ils pas sur avec ce au aux elle ne plus par se sa son leurs notre vous il on cette a'.split(' ')),
   sw: new Set('na ya wa kwa ni za katika hii hawa wana sisi kwamba lakini ili kama sana watu wote leo kesho hatutaki walinda amani umoja mataifa wao yetu hapa huko'.split(' ')),
   ln: new Set('ya ba bango biso bino te ezali bazali oyo mpe mboka eloko nini kaka lisusu tozali toko elongo lelo lobi bato moto na bana'.split(' ')),
