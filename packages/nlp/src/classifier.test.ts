@@ -172,6 +172,26 @@ describe('severity escalation', () => {
     }
   });
 
+  it('does not count a call verb stated of a third person as a call to act ("they block", « elle bloque »)', () => {
+    for (const text of [
+      'La MINUSCA au service de la France : elle bloque nos FACA et protège les intérêts de Paris.',
+      'The rebels? They always block the road to the MONUSCO base with their trucks, everyone knows it.',
+    ]) {
+      const r = classify(text);
+      expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(false);
+      expect((r.explanation['cues'] as { cue: string }[]).some((c) => c.cue === 'call_inflected'), text).toBe(true);
+    }
+    // An S3 claim, no longer escalated by the stated verb. (The English one is still S1 by the escalation model, which
+    // reads "block the road" beside the base: a model decision, not this rule's.)
+    expect(classify('La MINUSCA au service de la France : elle bloque nos FACA et protège les intérêts de Paris.').severity).toBe('S3');
+    // Addressed to the reader, or including the writer, it stays a call.
+    for (const text of ['Bloquez la route de la base de la MINUSCA demain à 8h', 'Friday 8am we block the road to the MONUSCO base at Munigi']) {
+      const r = classify(text);
+      expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
+      expect(r.severity, text).toBe('S1');
+    }
+  });
+
   it('reads a clock time as logistics, but not the word "am" alone, nor Arabizi "3am"', () => {
     // "am" and "pm" were logistics cues: every "I am" was a time. Times are read by pattern (7pm, 8 a.m., 18:30, 8h).
     expect(classify('Youth of Goma, I am telling you: chase MONUSCO out of our city!').severity).toBe('S3');

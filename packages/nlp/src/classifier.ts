@@ -222,12 +222,32 @@ function asWritten(m: Match, nt: NormalisedText, forms: ReadonlySet<string>): bo
   return misses === 0 || (misses === 1 && m.endTok - m.startTok > 2);
 }
 
-/** Re-label stem-only call matches whose surface is not a listed form (see {@link INFLECTED_CALL_GROUP}). */
+/**
+ * Subjects that make a verb a statement about others, not a call: "they block the road", « elle bloque nos FACA »,
+ * "who torch villages". A call is addressed to the reader (imperative) or includes the writer ("we", « on »,
+ * « nous »), so those stay calls.
+ */
+const THIRD_PERSON_SUBJECTS = new Set(['they', 'he', 'she', 'it', 'who', 'which', 'ils', 'elles', 'il', 'elle', 'qui']);
+/** Adverbs that may stand between such a subject and its verb ("they always block", « ils ne bloquent »). */
+const SUBJECT_ADVERBS = new Set(['always', 'often', 'never', 'also', 'still', 'just', 'even', 'then', 'now', 'ne', 'n', 'toujours', 'aussi', 'encore', 'meme', 'souvent']);
+
+/** Whether the call match starts right after a third-person subject (an adverb may stand between). */
+function afterThirdPersonSubject(m: Match, nt: NormalisedText): boolean {
+  let i = m.startTok - 1;
+  if (i >= 0 && SUBJECT_ADVERBS.has(nt.tokens[i]!.norm)) i--;
+  return i >= 0 && nt.tokens[i]!.script === 'latin' && THIRD_PERSON_SUBJECTS.has(nt.tokens[i]!.norm);
+}
+
+/**
+ * Re-label call matches that are not calls (see {@link INFLECTED_CALL_GROUP}): stem-only matches whose surface is not
+ * a listed form, and calls stated of a third person.
+ */
 function splitInflectedCalls(matches: Match[], nt: NormalisedText, callForms: ReadonlySet<string>): Match[] {
   let out: Match[] | null = null;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
-    if (!CALL_GROUPS.has(m.group) || m.via !== 'stem' || asWritten(m, nt, callForms)) continue;
+    if (!CALL_GROUPS.has(m.group)) continue;
+    if (!afterThirdPersonSubject(m, nt) && (m.via !== 'stem' || asWritten(m, nt, callForms))) continue;
     out ??= matches.slice();
     out[i] = { ...m, group: INFLECTED_CALL_GROUP };
   }
