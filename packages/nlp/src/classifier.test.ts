@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from './classifier.js';
 import { loadCatalogue, parseCatalogue, CatalogueError } from './catalogue.js';
-import { escalates } from './severity.js';
+import { decideSeverity, escalates, TARGET_ONLY_ESCALATION } from './severity.js';
 
 const catalogue = loadCatalogue();
 const classifier = createClassifier(catalogue);
@@ -198,6 +198,16 @@ describe('severity escalation', () => {
     expect(classify('Youth of Goma, 7pm sharp: chase MONUSCO out of our city!').severity).toBe('S1');
     // In Arabizi "3am" is the word عم ("is …-ing"), not 3 a.m.
     expect(classify('yalla unifil barra, 3am yesta3mlo el kameret').severity).toBe('S2');
+  });
+
+  it('lets the escalation model make S1 with logistics or an inflected call verb, and with a target alone only when surer', () => {
+    const base = { topNarrative: 'disease_health', stance: 'endorse', callToAct: false, target: true, logistics: false, contingentNamed: false, leadershipNamed: false } as const;
+    const sev = (extra: Partial<Parameters<typeof decideSeverity>[0]>) => decideSeverity({ ...base, ...extra }, catalogue).severity;
+    expect(sev({ escalationModel: TARGET_ONLY_ESCALATION - 0.05 })).toBe('S2');
+    expect(sev({ escalationModel: TARGET_ONLY_ESCALATION })).toBe('S1');
+    expect(sev({ escalationModel: 0.42, inflectedCall: true })).toBe('S1');
+    expect(sev({ escalationModel: 0.42, target: false, logistics: true })).toBe('S1');
+    expect(sev({ escalationModel: null, target: true, logistics: true })).toBe('S2');
   });
 
   it('does not make a call to act without target or logistics S1 by rule', () => {

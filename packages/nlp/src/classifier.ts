@@ -350,6 +350,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const gCounter = groupSums.id('_counter');
   const gReport = groupSums.id('_report');
   const gLeadership = groupSums.id('_leadership');
+  const gInflected = groupSums.id(INFLECTED_CALL_GROUP);
 
   // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from
   // inflections the stemmers also reach (see asWritten).
@@ -519,6 +520,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         logistics: sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)),
         contingentNamed: attribution.contingents.length > 0,
         leadershipNamed: sums[gLeadership]! > 0,
+        inflectedCall: sums[gInflected]! > 0,
       },
       cat,
     );

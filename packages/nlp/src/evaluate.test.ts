@@ -28,8 +28,9 @@ describe.runIf(hasDev)('dev set floors', () => {
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.929, S1 0.983, S1
     // precision 0.704, macro-F1 0.807, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
-    // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before).
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.69, macroF1: 0.79, falseAlarms: 0.03 });
+    // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before;
+    // 0.781 since calls stated of a third person and model escalations on a target alone below 0.5 stopped counting).
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.76, macroF1: 0.79, falseAlarms: 0.03 });
   }, 60_000);
 });
 
@@ -40,9 +41,10 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     expect(examples.length).toBe(540);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
-    // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. These are the
-    // floors reached, not the goals.
-    expectFloors(rep.overall, { f1: 0.87, s1Recall: 0.9, s1Precision: 0.74, macroF1: 0.7, falseAlarms: 0.04 });
+    // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
+    // S1 recall 0.933 (70/75), S1 precision 0.795 (catalogue 2026.11.5, the Arabizi qaf, the escalation rules). These
+    // are the floors reached, not the goals.
+    expectFloors(rep.overall, { f1: 0.87, s1Recall: 0.92, s1Precision: 0.78, macroF1: 0.7, falseAlarms: 0.04 });
   }, 60_000);
 });
 
