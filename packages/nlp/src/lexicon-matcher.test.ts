@@ -111,6 +111,15 @@ describe('LexiconMatcher', () => {
     expect(terms('hadol gati3 ghanam, wallah 3am ye7ko')).toEqual(['قطيع غنم|gati3 ghanam|arabizi']);
   });
 
+  it('reaches an Arabic entry whose article Arabizi writes apart, or leaves out', () => {
+    const m = new LexiconMatcher([{ text: 'سكروا الطريق', lang: 'ar', group: '_call_to_act', weight: 1 }]);
+    const terms = (text: string): string[] => m.match(tokenise(text)).map((x) => `${x.term}|${x.surface}`);
+    // The lone "l" is the one token a phrase may skip; "eltari2" keeps the article glued, as Arabic writes it.
+    expect(terms('yalla shabab sakkro l tari2, 3am ye7ko')).toEqual(['سكروا الطريق|sakkro l tari2']);
+    expect(terms('yalla shabab sakkro tari2, 3am ye7ko')).toEqual(['سكروا الطريق|sakkro tari2']);
+    expect(terms('yalla shabab sakkro eltari2, 3am ye7ko')).toEqual(['سكروا الطريق|sakkro eltari2']);
+  });
+
   it('matches spelled-out and leetspeak evasions', () => {
     expect(brief(run('la M.O.N.U.S.C.O et la m0nusc0'))).toEqual(['g:acronym|MONUSCO|M.O.N.U.S.C.O|exact|1.000', 'g:acronym|MONUSCO|m0nusc0|exact|1.000']);
   });

@@ -84,15 +84,26 @@ const K_SKELETON = 2;
 
 const FUZZY_LANGS = new Set(['sw', 'ln', 'bm', 'sg']);
 /**
- * A skeleton as written and, when it has a qaf, as the dialects say it: Levantine and Egyptian Arabizi write the glottal
- * stop (« منحرق », "we'll burn", is mn7re2, with 2 — a hamza, which skeletons drop), Gulf, Sudanese and Bedouin
- * speech a g (« قطيع » is gati3). Distinct readings only.
+ * The skeletons by which Arabizi reaches an Arabic entry (one per token): as written and, when it has a qaf, as the
+ * dialects say it — Levantine and Egyptian Arabizi write the glottal stop (« منحرق », "we'll burn", is mn7re2, with 2,
+ * a hamza, which skeletons drop), Gulf, Sudanese and Bedouin speech a g (« قطيع » is gati3). Each reading also comes
+ * without the article of tokens that have it: Arabizi often writes it apart (« سكروا الطريق » is "sakkro l tari2",
+ * where the lone "l" is a skipped token). Distinct readings only.
  */
-function qafReadings(skeleton: readonly string[]): string[][] {
-  if (!skeleton.some((s) => s.includes('q'))) return [[...skeleton]];
+function skeletonReadings(tokens: readonly string[]): string[][] {
+  const skeleton = tokens.map(arabicSkeleton);
+  const qaf = skeleton.some((s) => s.includes('q'));
   // Consonants the dropped qaf separated become neighbours, squeezed as every skeleton is.
-  const read = (by: string) => skeleton.map((s) => s.replace(/q/g, by).replace(/(.)\1+/g, '$1'));
-  return [[...skeleton], read(''), read('g')];
+  const byQaf = qaf ? [skeleton, ...['', 'g'].map((by) => skeleton.map((s) => s.replace(/q/g, by).replace(/(.)\1+/g, '$1')))] : [skeleton];
+  const hasArticle = tokens.map((t) => t.startsWith('ال') && t.length > 3);
+  const readings = hasArticle.some(Boolean) ? byQaf.flatMap((r) => [r, r.map((s, i) => (hasArticle[i] && s.startsWith('l') ? s.slice(1) : s))]) : byQaf;
+  const seen = new Set<string>();
+  return readings.filter((r) => {
+    const key = r.join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A one-word term (EN/FR, or an Arabic-script name) whose stem has at most this many letters, and is shorter than the word, matches by surface. */
@@ -331,8 +342,7 @@ export class LexiconMatcher {
     // would match ordinary Latin words, so each token needs two consonants and the entry four. (Measured: three let
     // the held-out Arabizi's false alarms rise from 4 % to 13 %.)
     if (toks.every((t) => t.script === 'arabic')) {
-      const sk = toks.map((t) => arabicSkeleton(t.norm));
-      for (const variant of qafReadings(sk)) {
+      for (const variant of skeletonReadings(toks.map((t) => t.norm))) {
         if (variant.every((s) => s.length >= 2) && variant.join('').length >= 4) this.insertPath(variant.map((s) => `sk:${s}`), id);
       }
     }
