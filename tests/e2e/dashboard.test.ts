@@ -75,6 +75,7 @@ async function seedAlert(s: Seed): Promise<string> {
       matchedTerms: s.surfaces.map((surface) => ({ term: surface.toLowerCase(), surface, narrative: s.narrative, language: s.language, weight: 1.2 })),
       missionEvidence: [{ mission: s.mission, evidence: [s.mission] }],
       notes: [],
+      reasons: [{ code: 'severity.tier', values: { narrative: s.narrative } }, { code: 'stance.endorse' }],
     },
   };
   await saveClassification(ctx.models, itemId, classification, at);
@@ -292,6 +293,8 @@ describe('dashboard in headless Chromium', () => {
     const arabic = page.locator('.item[lang="ar"] .item-text');
     expect(await arabic.getAttribute('dir')).toBe('auto');
     expect(await arabic.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    // Why it was flagged, as sentences in the UI language (the classifier stores codes).
+    expect(await page.locator('.evidence .why').first().textContent()).toContain('The taxonomy’s severity for “Incitement to violence”.');
     await shot('03-alert-detail', true);
     await a11yBoth('alert-detail');
     // The response brief is linked when the server has it (the reports routes); downloading it needs the key.
@@ -323,6 +326,7 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(async () => page.locator('nav').textContent(), POLL).toContain('File de tri');
     expect(await page.locator('h1#alert-title').textContent()).toContain('Incitation à la violence');
     expect(await page.locator('.title-row .status').textContent()).toBe('Résolue');
+    expect(await page.locator('.evidence .why').first().textContent()).toContain('Gravité de « Incitation à la violence » dans la taxonomie.');
     await expect.poll(async () => page.locator('html').getAttribute('lang'), POLL).toBe('fr');
 
     const digests = page.getByRole('link', { name: 'Synthèses' });

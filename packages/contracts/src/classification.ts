@@ -19,11 +19,64 @@ export const MatchedTerm = z.object({
 });
 export type MatchedTerm = z.infer<typeof MatchedTerm>;
 
+/**
+ * One reason behind a decision, as a code and its values, so that each reader gets it in their own language (the
+ * dashboard translates `why.<code>`). `notes` keep the same facts as English sentences for logs and the CLI.
+ */
+/**
+ * Every reason code the classifier emits. The dashboard has a sentence for each in English and French (`why.<code>`),
+ * which a test checks; a code added here without one fails it.
+ */
+export const REASON_CODES = [
+  'severity.rule_target',
+  'severity.rule_logistics',
+  'severity.model_target',
+  'severity.model_logistics',
+  'severity.special_sea',
+  'severity.criticism',
+  'severity.contingent_named',
+  'severity.no_contingent',
+  'severity.leadership_named',
+  'severity.tier',
+  'stance.official_source',
+  'stance.fact_checker',
+  'stance.counter_terms',
+  'stance.counter',
+  'stance.report_terms',
+  'stance.report',
+  'stance.endorse_call',
+  'stance.endorse',
+  'note.no_text_field',
+  'note.unknown_language_hint',
+  'note.no_words',
+  'note.empty',
+  'note.mixed_scripts',
+  'note.hate_layer_skipped',
+  'note.read_as_criticism',
+  'note.kept_by_harm_head',
+  'note.call_rescue',
+  'note.no_un_reference',
+  'note.model_only_not_endorsed',
+  'note.hate_in_mission_area',
+  'note.no_model',
+  'note.html_removed',
+  'note.truncated',
+  'note.arabizi',
+] as const;
+
+export const Reason = z.object({
+  code: z.string().min(1).max(64),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type Reason = z.infer<typeof Reason>;
+
 export const Explanation = z
   .object({
     matchedTerms: z.array(MatchedTerm),
     missionEvidence: z.array(z.object({ mission: MissionCode, evidence: z.array(z.string()) })),
     notes: z.array(z.string()),
+    /** Severity first, then stance, then what else shaped the result; absent on results stored before 2026-11-27. */
+    reasons: z.array(Reason).optional(),
   })
   .catchall(z.unknown());
 export type Explanation = z.infer<typeof Explanation>;

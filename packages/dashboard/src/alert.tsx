@@ -6,7 +6,7 @@ import { OUTCOMES, SeverityBadge, StatusBadge } from './filters.js';
 import { formatDate, formatDateTime, formatDuration } from './format.js';
 import { highlightSegments } from './highlight.js';
 import { fillHours, type Point } from './series.js';
-import { labelOf, type MessageKey } from './i18n.js';
+import { labelOf, reasonText, type MessageKey, type Reason } from './i18n.js';
 
 type Action = 'acknowledge' | 'assign' | 'note' | 'respond' | 'resolve' | 'dismiss' | 'reopen';
 
@@ -46,6 +46,9 @@ export function ItemCard({ item, heading = 'h3' }: { item: Item; heading?: 'h3' 
   const { t, locale } = useApp();
   const c = item.classification;
   const surfaces = c?.explanation.matchedTerms.map((m) => m.surface ?? m.term) ?? [];
+  // The classifier's reasons in the UI language; results stored before reasons existed fall back to its English notes.
+  const reasons = Array.isArray(c?.explanation['reasons']) ? (c.explanation['reasons'] as Reason[]) : [];
+  const why = reasons.map((r) => reasonText(t, locale, r)).filter((line): line is string => line !== null);
   const H = heading;
   return (
     <article class="item" lang={item.language === 'und' ? undefined : item.language}>
@@ -83,7 +86,7 @@ export function ItemCard({ item, heading = 'h3' }: { item: Item; heading?: 'h3' 
                 <dd>
                   {c.explanation.matchedTerms.map((m, i) => (
                     <span key={i} class="chip" dir="auto">
-                      {m.surface ?? m.term} <small>({m.language}, {m.narrative.startsWith('_') ? m.narrative.slice(1) : labelOf(t, 'narrative', m.narrative)})</small>
+                      {m.surface ?? m.term} <small>({m.language}, {m.narrative.startsWith('_') ? labelOf(t, 'cue', m.narrative.slice(1)) : labelOf(t, 'narrative', m.narrative)})</small>
                     </span>
                   ))}
                 </dd>
@@ -101,11 +104,24 @@ export function ItemCard({ item, heading = 'h3' }: { item: Item; heading?: 'h3' 
                 <dd>{typeof c.severityReason === 'string' ? t('alert.severityReason', { severity: c.severity, reason: c.severityReason }) : labelOf(t, 'severity', c.severity)}</dd>
               </>
             )}
-            {c.explanation.notes.length > 0 && (
+            {why.length > 0 ? (
               <>
-                <dt>{t('alert.notes')}</dt>
-                <dd>{c.explanation.notes.join(' · ')}</dd>
+                <dt>{t('alert.why')}</dt>
+                <dd>
+                  <ul class="why">
+                    {why.map((line, i) => (
+                      <li key={i}>{line}</li>
+                    ))}
+                  </ul>
+                </dd>
               </>
+            ) : (
+              c.explanation.notes.length > 0 && (
+                <>
+                  <dt>{t('alert.notes')}</dt>
+                  <dd lang="en">{c.explanation.notes.join(' · ')}</dd>
+                </>
+              )
             )}
           </dl>
         </details>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES, pickLocale, translator } from './i18n.js';
+import { CATALOGUES, pickLocale, reasonText, translator } from './i18n.js';
 import { formatDateTime } from './format.js';
 import { highlightSegments } from './highlight.js';
 import { compareTriage } from './severity.js';
@@ -21,6 +21,17 @@ describe('message catalogue', () => {
   it('translates and fills placeholders', () => {
     expect(translator('fr')('queue.selected', { n: 3 })).toBe('3 sélectionnée(s)');
     expect(translator('en')('nav.queue')).toBe('Triage queue');
+  });
+
+  it('writes the classifier’s reasons as sentences: narrative labels, percentages, local numbers; null for unknown codes', () => {
+    const fr = translator('fr');
+    const en = translator('en');
+    expect(reasonText(fr, 'fr', { code: 'severity.tier', values: { narrative: 'incitement_violence' } })).toBe('Gravité de « Incitation à la violence » dans la taxonomie.');
+    expect(reasonText(en, 'en', { code: 'severity.model_target', values: { p: 0.567, target: 'the camp' } })).toBe('S1 escalation: the escalation model reads a call to act (57%) aimed at a target (“the camp”).');
+    expect(reasonText(en, 'en', { code: 'note.truncated', values: { limit: 20000 } })).toBe('Long text: only the first 20,000 characters were read.');
+    expect(reasonText(fr, 'fr', { code: 'note.truncated', values: { limit: 20000 } })).toMatch(/^Texte long : seuls les 20\s000 premiers caractères ont été lus\.$/);
+    expect(reasonText(fr, 'fr', { code: 'stance.endorse' })).toBe('L’auteur reprend l’allégation à son compte.');
+    expect(reasonText(en, 'en', { code: 'severity.from_a_newer_classifier' })).toBeNull();
   });
 
   it('prefers French when the browser asks for it before English, and a stored choice above all', () => {

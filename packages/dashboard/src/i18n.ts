@@ -102,6 +102,44 @@ const en = {
   'alert.matched': 'Matched terms',
   'alert.missionEvidence': 'Mission evidence',
   'alert.notes': 'Notes',
+  'alert.why': 'Why',
+  'cue.call_to_act': 'call to act',
+  'cue.target': 'target',
+  'cue.counter': 'debunk',
+  'why.severity.rule_target': 'S1 escalation: a call to act (“{call}”) with a target (“{target}”).',
+  'why.severity.rule_logistics': 'S1 escalation: a call to act (“{call}”) with a time or place (“{logistics}”).',
+  'why.severity.model_target': 'S1 escalation: the escalation model reads a call to act ({p}%) aimed at a target (“{target}”).',
+  'why.severity.model_logistics': 'S1 escalation: the escalation model reads a call to act ({p}%) with a time or place (“{logistics}”).',
+  'why.severity.special_sea': 'Sexual exploitation and abuse: always S2, for the victim-centred channel.',
+  'why.severity.criticism': 'Criticism of the mission (failure to protect): S4, followed as a trend.',
+  'why.severity.contingent_named': '{narrative}, naming a contingent (“{contingent}”): S2.',
+  'why.severity.no_contingent': '{narrative}, with no contingent named: S3.',
+  'why.severity.leadership_named': 'Forged media impersonating the mission’s leadership: S2.',
+  'why.severity.tier': 'The taxonomy’s severity for “{narrative}”.',
+  'why.stance.official_source': 'Published by an official mission outlet ({name}): read as a denial or correction.',
+  'why.stance.fact_checker': 'Published by a fact-checker ({name}): read as a debunk.',
+  'why.stance.counter_terms': 'Debunk or denial wording: {terms}.',
+  'why.stance.counter': 'Read as a debunk or denial.',
+  'why.stance.report_terms': 'Reporting wording: {terms} (news about the claim, not the claim itself).',
+  'why.stance.report': 'Read as news reporting the claim, not endorsing it.',
+  'why.stance.endorse_call': 'The author endorses the claim and calls to act (“{call}”).',
+  'why.stance.endorse': 'The author endorses the claim.',
+  'why.note.no_text_field': 'The item had no text.',
+  'why.note.unknown_language_hint': 'Unknown language “{hint}”; detected: {detected}.',
+  'why.note.no_words': 'No words found (emoji, symbols or markup only).',
+  'why.note.empty': 'Empty text.',
+  'why.note.mixed_scripts': 'Arabic and Latin scripts mixed.',
+  'why.note.hate_layer_skipped': 'Hate-speech check not run: no reference to the UN or a mission area, and no hate term.',
+  'why.note.read_as_criticism': 'Read as criticism (failure to protect), not as “{narrative}”: no explicit claim.',
+  'why.note.kept_by_harm_head': 'Weak evidence for the narrative, kept because the harm model is fairly sure ({p}%).',
+  'why.note.call_rescue': 'A call to act against the mission with a target or logistics: read as incitement.',
+  'why.note.no_un_reference': 'No reference to the UN or peacekeepers: mission narratives weighed down.',
+  'why.note.model_only_not_endorsed': '“{narrative}” suggested by the model alone, with no matching term: not counted as an endorsement.',
+  'why.note.hate_in_mission_area': 'Hate speech placed in a mission area by place names only.',
+  'why.note.no_model': 'No trained model loaded: lexicon scores only.',
+  'why.note.html_removed': 'HTML markup removed before reading.',
+  'why.note.truncated': 'Long text: only the first {limit} characters were read.',
+  'why.note.arabizi': 'Arabizi (Arabic in Latin letters) recognised: also matched against the Arabic lexicon.',
   'alert.openSource': 'Open source page',
   'alert.chart': 'Volume over the last 14 days (items per hour)',
   'alert.chartEmpty': 'No volume data yet.',
@@ -392,6 +430,44 @@ const fr: Catalogue = {
   'alert.matched': 'Termes repérés',
   'alert.missionEvidence': 'Indices de mission',
   'alert.notes': 'Remarques',
+  'alert.why': 'Pourquoi',
+  'cue.call_to_act': 'appel à l’action',
+  'cue.target': 'cible',
+  'cue.counter': 'démenti',
+  'why.severity.rule_target': 'Escalade S1 : appel à l’action (« {call} ») avec une cible (« {target} »).',
+  'why.severity.rule_logistics': 'Escalade S1 : appel à l’action (« {call} ») avec un lieu ou une heure (« {logistics} »).',
+  'why.severity.model_target': 'Escalade S1 : le modèle d’escalade lit un appel à l’action ({p} %) visant une cible (« {target} »).',
+  'why.severity.model_logistics': 'Escalade S1 : le modèle d’escalade lit un appel à l’action ({p} %) avec un lieu ou une heure (« {logistics} »).',
+  'why.severity.special_sea': 'Exploitation et abus sexuels : toujours S2, pour le circuit centré sur les victimes.',
+  'why.severity.criticism': 'Critique de la mission (manque de protection) : S4, suivie comme tendance.',
+  'why.severity.contingent_named': '{narrative}, avec un contingent nommé (« {contingent} ») : S2.',
+  'why.severity.no_contingent': '{narrative}, sans contingent nommé : S3.',
+  'why.severity.leadership_named': 'Faux média attribué à la direction de la mission : S2.',
+  'why.severity.tier': 'Gravité de « {narrative} » dans la taxonomie.',
+  'why.stance.official_source': 'Publié par un canal officiel de la mission ({name}) : lu comme un démenti ou une correction.',
+  'why.stance.fact_checker': 'Publié par un vérificateur de faits ({name}) : lu comme une vérification.',
+  'why.stance.counter_terms': 'Termes de démenti ou de vérification : {terms}.',
+  'why.stance.counter': 'Lu comme un démenti ou une vérification.',
+  'why.stance.report_terms': 'Termes de compte rendu : {terms} (une information sur l’allégation, pas l’allégation elle-même).',
+  'why.stance.report': 'Lu comme une information qui rapporte l’allégation sans la reprendre à son compte.',
+  'why.stance.endorse_call': 'L’auteur reprend l’allégation à son compte et appelle à agir (« {call} »).',
+  'why.stance.endorse': 'L’auteur reprend l’allégation à son compte.',
+  'why.note.no_text_field': 'L’élément n’avait pas de texte.',
+  'why.note.unknown_language_hint': 'Langue inconnue « {hint} » ; langue détectée : {detected}.',
+  'why.note.no_words': 'Aucun mot trouvé (emoji, symboles ou balises seulement).',
+  'why.note.empty': 'Texte vide.',
+  'why.note.mixed_scripts': 'Écritures arabe et latine mêlées.',
+  'why.note.hate_layer_skipped': 'Détection des discours de haine non lancée : ni mention de l’ONU ou d’une zone de mission, ni terme haineux.',
+  'why.note.read_as_criticism': 'Lu comme une critique (manque de protection), pas comme « {narrative} » : aucune allégation explicite.',
+  'why.note.kept_by_harm_head': 'Indices faibles pour le récit, retenu parce que le modèle de nocivité est assez sûr ({p} %).',
+  'why.note.call_rescue': 'Appel à l’action contre la mission, avec une cible ou une logistique : lu comme une incitation.',
+  'why.note.no_un_reference': 'Aucune mention de l’ONU ni des casques bleus : les récits sur les missions sont minorés.',
+  'why.note.model_only_not_endorsed': '« {narrative} » proposé par le modèle seul, sans terme correspondant : pas compté comme une adhésion.',
+  'why.note.hate_in_mission_area': 'Discours de haine situé dans une zone de mission par les seuls noms de lieux.',
+  'why.note.no_model': 'Aucun modèle entraîné chargé : scores du lexique seuls.',
+  'why.note.html_removed': 'Balises HTML retirées avant la lecture.',
+  'why.note.truncated': 'Texte long : seuls les {limit} premiers caractères ont été lus.',
+  'why.note.arabizi': 'Arabizi (arabe en lettres latines) reconnu : comparé aussi au lexique arabe.',
   'alert.openSource': 'Ouvrir la page source',
   'alert.chart': 'Volume sur les 14 derniers jours (contenus par heure)',
   'alert.chartEmpty': 'Pas encore de données de volume.',
@@ -610,8 +686,31 @@ export function translator(locale: Locale): Translate {
 }
 
 /** Keys that look like `narrative.x`, for data values (narratives, statuses) that may be unknown to this build. */
-export function labelOf(t: Translate, prefix: 'narrative' | 'status' | 'outcome' | 'stance' | 'severity' | 'role', value: string | null | undefined): string {
+export function labelOf(t: Translate, prefix: 'narrative' | 'status' | 'outcome' | 'stance' | 'severity' | 'role' | 'cue', value: string | null | undefined): string {
   if (!value) return '—';
   const key = `${prefix}.${value}`;
   return key in en ? t(key as MessageKey) : value;
+}
+
+/** One reason behind a classification, as the classifier stores it (`Reason` in @vigie/contracts). */
+export interface Reason {
+  code: string;
+  values?: Record<string, string | number>;
+}
+
+/**
+ * A reason as a sentence in the UI language (`why.<code>`), or null for a code this build does not know (a newer
+ * classifier): the caller then shows the classifier's English notes. Narrative keys become their labels, numbers are
+ * written the locale's way, and probabilities (`p`) as percentages.
+ */
+export function reasonText(t: Translate, locale: Locale, reason: Reason): string | null {
+  const key = `why.${reason.code}`;
+  if (!(key in en)) return null;
+  const vars: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(reason.values ?? {})) {
+    if (name === 'narrative') vars[name] = labelOf(t, 'narrative', String(value));
+    else if (name === 'p' && typeof value === 'number') vars[name] = Math.round(value * 100);
+    else vars[name] = typeof value === 'number' ? value.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB') : value;
+  }
+  return t(key as MessageKey, vars);
 }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Stance } from '@vigie/contracts';
+import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Reason, type Stance } from '@vigie/contracts';
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
 import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
@@ -17,7 +17,8 @@ import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
 import { attributeMissions } from './mission-attribution.js';
-import { tokenise, type NormalisedText } from './normaliser.js';
+import { HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
+import { severityReason, stanceReason } from './reasons.js';
 import { decideSeverity } from './severity.js';
 import { decideStance, sourceKind } from './stance.js';
 
@@ -375,8 +376,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
 
   const classify = (input: ClassifyInput): ClassificationResult => {
     const notes: string[] = [];
+    // Each note also as a code with values, for the officer-facing reasons (see reasons.ts).
+    const noteReasons: Reason[] = [];
+    const note = (code: string, text: string, values?: Reason['values']): void => {
+      notes.push(text);
+      noteReasons.push(values ? { code: `note.${code}`, values } : { code: `note.${code}` });
+    };
     const rawText = typeof input?.text === 'string' ? input.text : '';
-    if (typeof input?.text !== 'string') notes.push('no text field: classified as empty');
+    if (typeof input?.text !== 'string') note('no_text_field', 'no text field: classified as empty');
     const title = typeof input?.title === 'string' ? input.title : '';
     const text = title && !rawText.startsWith(title) ? `${title}\n${rawText}` : rawText;
     const { nt, matches, modelNt, detected } = read(text);
@@ -385,12 +392,18 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const features = accumulateFeaturePair(modelNt, narrativeOptions(matches), HATE_FEATURES);
     const probs = bank ? bank.predictText(features.primary) : null;
     notes.push(...nt.notes);
+    if (nt.notes.includes(HTML_REMOVED_NOTE)) noteReasons.push({ code: 'note.html_removed' });
+    if (nt.truncated) noteReasons.push({ code: 'note.truncated', values: { limit: MAX_TEXT_CHARS } });
+    if (nt.arabizi) noteReasons.push({ code: 'note.arabizi' });
 
     const hint = typeof input?.language === 'string' ? input.language.toLowerCase().split(/[-_]/)[0]! : '';
     const language: Language | string = KNOWN_LANGUAGES.has(hint) && hint !== 'und' ? hint : detected;
-    if (hint && !KNOWN_LANGUAGES.has(hint)) notes.push(`unknown language hint "${input.language}": detected ${detected}`);
-    if (nt.tokens.length === 0) notes.push(rawText.trim() ? 'no words found (emoji, symbols or markup only)' : 'empty text');
-    if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) notes.push('mixed Arabic and Latin scripts');
+    if (hint && !KNOWN_LANGUAGES.has(hint)) note('unknown_language_hint', `unknown language hint "${input.language}": detected ${detected}`, { hint: String(input.language).slice(0, 32), detected });
+    if (nt.tokens.length === 0) {
+      if (rawText.trim()) note('no_words', 'no words found (emoji, symbols or markup only)');
+      else note('empty', 'empty text');
+    }
+    if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) note('mixed_scripts', 'mixed Arabic and Latin scripts');
 
     const sums = groupSums.add(matches);
     const attribution = attributeMissions(matches);
@@ -407,7 +420,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const hateAnchored = attribution.unReference || sums[gHate]! > 0;
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
     const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(features.secondary()) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
-    if (hate && !hateRelevant) notes.push('hate layer skipped: no UN or mission-area reference and no hate-speech term');
+    if (hate && !hateRelevant && nt.tokens.length > 0) note('hate_layer_skipped', 'hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[harmHead]![iHarmful]! : null;
     const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;
     // Scores in NARRATIVE_KEYS order, as the entries of the Map they used to be read from (then stably sorted).
@@ -445,7 +458,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
       // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's.
       if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!) {
-        notes.push(`read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`);
+        note('read_as_criticism', `read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`, { narrative: bestKey });
         bestKey = 'failure_to_protect';
         bestScore = Math.max(ftp, Math.min(bestScore, blend.threshold));
       }
@@ -462,14 +475,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       bestScore > 0.05 &&
       (sums[groupSums.id(bestKey)]! > 0 || (s1Evidence && bestKey !== 'hate_speech'));
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
-    if (topNarrative && bestScore < blend.threshold) notes.push(`narrative kept by the harm head (p=${pHarm!.toFixed(2)})`);
+    if (topNarrative && bestScore < blend.threshold) note('kept_by_harm_head', `narrative kept by the harm head (p=${pHarm!.toFixed(2)})`, { p: Math.round(pHarm! * 100) / 100 });
     // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
     // narrative model is sure of the justification around it (S1 recall first).
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
       topNarrative = 'incitement_violence';
-      notes.push(`call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+      note('call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
     }
-    if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) notes.push('no reference to the UN or peacekeepers: mission narratives down-weighted');
+    if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) note('no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
 
     let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
     if (stanceModel && probs) {
@@ -502,11 +515,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const ftp = ftpScore;
       if (blend.ftpGuard !== undefined && ftp >= blend.ftpGuard * bestScore) {
         // Angry criticism the models half-read as another narrative: keep the endorsement, as criticism (S4).
-        notes.push(`model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`);
+        note('read_as_criticism', `model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`, { narrative: topNarrative });
         topNarrative = 'failure_to_protect';
       } else {
         stance = stanceResult.scores.counter >= stanceResult.scores.report ? 'counter' : 'report';
         stanceResult.reasons.push(`model-only endorsement with p(harmful)=${pHarm.toFixed(2)} < ${blend.modelOnlyHarm}: ${stance}`);
+        noteReasons.push({ code: 'note.model_only_not_endorsed', values: { narrative: topNarrative } });
       }
     }
 
@@ -524,6 +538,29 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       },
       cat,
     );
+    // For the officer-facing reasons: the words as written that the decisions rested on.
+    const surfaceOf = (group: string): string | undefined => matches.find((m) => m.group === group)?.surface;
+    const surfacesOf = (group: string): string[] => matches.filter((m) => m.group === group).map((m) => m.surface);
+    const clockTime = (): string | undefined => (TIME_CUE.exec(nt.cleaned) ?? (nt.arabizi ? null : AM_PM_CUE.exec(nt.cleaned)))?.[0];
+    const reasons = [
+      severityReason({
+        code: sev.code,
+        narrative: topNarrative,
+        call: surfaceOf('_call_to_act'),
+        target: surfaceOf('_target') ?? surfaceOf('g:contingent'),
+        logistics: sev.severity === 'S1' ? (surfaceOf('_logistics') ?? clockTime()) : undefined,
+        contingent: surfaceOf('g:contingent'),
+        escalation: pS1,
+      }),
+      stanceReason({
+        stance,
+        source: src ? { kind: src.kind, name: src.entry.name } : null,
+        counterTerms: surfacesOf('_counter'),
+        reportTerms: surfacesOf('_report'),
+        call: surfaceOf('_call_to_act'),
+      }),
+      ...noteReasons,
+    ].filter((r): r is Reason => r !== null);
     const harmful =
       topNarrative !== null &&
       stance === 'endorse' &&
@@ -535,7 +572,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const missionEvidence = attribution.evidence;
     if (missions.length === 0 && topNarrative === 'hate_speech' && attribution.areaOnly.length > 0) {
       missions = attribution.areaOnly;
-      notes.push('hate speech placed in a mission area by place names only');
+      note('hate_in_mission_area', 'hate speech placed in a mission area by place names only');
       for (const m of missions) missionEvidence.push({ mission: m, evidence: ['mission area (hate speech)'] });
     }
 
@@ -546,7 +583,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       else if (CUE_GROUPS.has(m.group)) cues.push({ cue: m.group.slice(1), term: m.term, language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 });
     }
     if (src) notes.push(`source recognised as ${src.kind === 'official' ? 'official mission outlet' : 'fact-checker'}: ${src.entry.name}`);
-    if (!narrativeModel) notes.push('no trained model loaded: lexicon-only scores');
+    if (!narrativeModel) note('no_model', 'no trained model loaded: lexicon-only scores');
 
     const result: ClassificationResult = {
       language,
@@ -561,6 +598,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         matchedTerms,
         missionEvidence,
         notes,
+        reasons,
         cues,
         stance: { reasons: stanceResult.reasons, scores: roundStanceScores(stanceResult.scores) },
         severity: { reason: sev.reason, escalated: sev.escalated },

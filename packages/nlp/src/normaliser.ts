@@ -10,6 +10,8 @@
 
 /** Texts longer than this (in UTF-16 code units, after cleaning) are truncated; a note says so. */
 export const MAX_TEXT_CHARS = 20_000;
+/** The note {@link cleanText} adds when it strips markup (the classifier gives it a reason code). */
+export const HTML_REMOVED_NOTE = 'HTML markup removed';
 
 export type Script = 'latin' | 'arabic' | 'other';
 
@@ -70,7 +72,7 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
       .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
       .replace(/<!--[\s\S]*?-->/g, ' ')
       .replace(/<\/?[a-z][^>]*>/gi, ' ');
-    notes.push('HTML markup removed');
+    notes.push(HTML_REMOVED_NOTE);
   }
   if (text.includes('&')) {
     text = text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (m, body: string) => {

@@ -40,7 +40,24 @@ export interface SeverityResult {
   readonly severity: Severity | null;
   readonly escalated: boolean;
   readonly reason: string;
+  /** Which rule decided, for the officer-facing reasons (see reasons.ts). */
+  readonly code: SeverityCode;
 }
+
+/** The rule behind a severity decision. */
+export type SeverityCode =
+  | 'no_narrative'
+  | 'special_sea'
+  | 'not_endorsed'
+  | 'criticism'
+  | 'rule_target'
+  | 'rule_logistics'
+  | 'model_target'
+  | 'model_logistics'
+  | 'tier'
+  | 'contingent_named'
+  | 'no_contingent'
+  | 'leadership_named';
 
 /** Whether the S1 escalation rule fires: call to act and (target or logistics). */
 export function escalates(i: Pick<SeverityInput, 'callToAct' | 'target' | 'logistics'>): boolean {
@@ -50,32 +67,36 @@ export function escalates(i: Pick<SeverityInput, 'callToAct' | 'target' | 'logis
 /** Decide severity for a classified item. */
 export function decideSeverity(i: SeverityInput, catalogue: Catalogue): SeverityResult {
   const key = i.topNarrative;
-  if (key === null) return { severity: null, escalated: false, reason: 'no narrative' };
-  if (key === 'sexual_exploitation_abuse') return { severity: 'S2', escalated: false, reason: 'special: routed to the victim-centred channel with priority' };
-  if (i.stance !== 'endorse') return { severity: null, escalated: false, reason: `stance ${i.stance}: not an endorsed narrative` };
-  if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only' };
+  if (key === null) return { severity: null, escalated: false, reason: 'no narrative', code: 'no_narrative' };
+  if (key === 'sexual_exploitation_abuse') return { severity: 'S2', escalated: false, reason: 'special: routed to the victim-centred channel with priority', code: 'special_sea' };
+  if (i.stance !== 'endorse') return { severity: null, escalated: false, reason: `stance ${i.stance}: not an endorsed narrative`, code: 'not_endorsed' };
+  if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only', code: 'criticism' };
   if (escalates(i)) {
-    return { severity: 'S1', escalated: true, reason: `escalation: call to act + ${i.target ? 'target' : 'logistics'}` };
+    return { severity: 'S1', escalated: true, reason: `escalation: call to act + ${i.target ? 'target' : 'logistics'}`, code: i.target ? 'rule_target' : 'rule_logistics' };
   }
   // The escalation model stands in for call-to-act phrasings the cue lexicon misses ("passez-y ce week-end"), but
   // the rule's second half — a concrete target or logistics — must still be present in the text; with a target alone
   // the model must be surer (see TARGET_ONLY_ESCALATION).
   const p = i.escalationModel;
   if (p != null && (i.logistics || (i.target && ((i.inflectedCall ?? false) || p >= TARGET_ONLY_ESCALATION)))) {
-    return { severity: 'S1', escalated: true, reason: `escalation model ${p.toFixed(2)} (call to act with ${i.logistics ? 'logistics' : 'target'})` };
+    return { severity: 'S1', escalated: true, reason: `escalation model ${p.toFixed(2)} (call to act with ${i.logistics ? 'logistics' : 'target'})`, code: i.logistics ? 'model_logistics' : 'model_target' };
   }
   const tier = catalogue.narratives[key].tier;
   let severity: Severity = tier === 'special' ? 'S2' : tier;
   let reason = `tier of ${key}`;
+  let code: SeverityCode = 'tier';
   if ((key === 'partiality_contingent' || key === 'resource_plunder') && i.contingentNamed) {
     severity = 'S2';
     reason = 'contingent named';
+    code = 'contingent_named';
   } else if (key === 'partiality_contingent') {
     severity = 'S3';
     reason = 'no contingent named';
+    code = 'no_contingent';
   } else if (key === 'forged_media' && i.leadershipNamed) {
     severity = 'S2';
     reason = 'mission leadership impersonated';
+    code = 'leadership_named';
   }
-  return { severity, escalated: false, reason };
+  return { severity, escalated: false, reason, code };
 }
