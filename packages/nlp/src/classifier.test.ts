@@ -200,6 +200,16 @@ describe('severity escalation', () => {
     expect(classify('yalla unifil barra, 3am yesta3mlo el kameret').severity).toBe('S2');
   });
 
+  it('does not read « ظهرت » ("appeared") as noon, nor "every day" or "the market" as a rally time or place', () => {
+    const logistics = (text: string) => (classify(text).explanation['cues'] as { cue: string; term: string }[]).filter((c) => c.cue === 'logistics').map((c) => c.term);
+    expect(logistics('الكوليرا ظهرت أول مرة بالقرى اللي حد مراكز اليونيفيل')).toEqual([]);
+    expect(logistics('عم يصوروا بيوتنا كل يوم، اليونيفيل جواسيس')).toEqual([]);
+    expect(logistics('شافوا الهجوم على سوق أميت وما عملوا حاجة')).toEqual([]);
+    // Noon itself, and "at the market", still are.
+    expect(logistics('تجمعوا الظهر أمام مقر اليونيفيل')).toContain('الظهر');
+    expect(logistics('نتلاقى في السوق بكرا')).toContain('في سوق');
+  });
+
   it('lets the escalation model make S1 with logistics or an inflected call verb, and with a target alone only when surer', () => {
     const base = { topNarrative: 'disease_health', stance: 'endorse', callToAct: false, target: true, logistics: false, contingentNamed: false, leadershipNamed: false } as const;
     const sev = (extra: Partial<Parameters<typeof decideSeverity>[0]>) => decideSeverity({ ...base, ...extra }, catalogue).severity;

@@ -29,8 +29,9 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.929, S1 0.983, S1
     // precision 0.704, macro-F1 0.807, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
     // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before;
-    // 0.781 since calls stated of a third person and model escalations on a target alone below 0.5 stopped counting).
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.76, macroF1: 0.79, falseAlarms: 0.03 });
+    // 0.792 since calls stated of a third person, model escalations on a target alone below 0.5 and loose Arabic
+    // logistics cues stopped counting).
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.77, macroF1: 0.79, falseAlarms: 0.03 });
   }, 60_000);
 });
 
@@ -43,7 +44,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
     // S1 recall 0.933 (70/75), S1 precision 0.795 (catalogue 2026.11.5, the Arabizi qaf, the escalation rules). With `ho-e`'s
-    // 148 items (688): F1 0.898, S1 recall 0.938 (90/96), S1 precision 0.796, macro-F1 0.742, false
+    // 148 items (688): F1 0.896, S1 recall 0.938 (90/96), S1 precision 0.804, macro-F1 0.742, false
     // alarms 0.027. These are the floors reached, not the goals.
     expectFloors(rep.overall, { f1: 0.88, s1Recall: 0.92, s1Precision: 0.78, macroF1: 0.72, falseAlarms: 0.04 });
   }, 60_000);
