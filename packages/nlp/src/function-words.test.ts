@@ -37,13 +37,16 @@ describe('function words of other languages', () => {
   });
 
   it('drops stem and fuzzy matches of another language’s terms in English and French texts, unless written as the term', () => {
-    const entries: MatcherEntry[] = [
-      { text: 'marchons', lang: 'fr', group: '_call_to_act', weight: 1 },
-      { text: 'dégage', lang: 'fr', group: 'expulsion_demand', weight: 1 },
-      { text: 'Russie', lang: 'bm', group: 'geopolitical_proxy', weight: 1 },
-      { text: 'fakes', lang: 'en', group: '_counter', weight: 1 },
-      { text: 'Beni', lang: 'xx', group: 'g:place', weight: 1, meta: 'MONUSCO' },
-    ];
+    // [text, lexicon language, group]: a French call and claim, a Bambara name, an English cue and a place.
+    const entries: MatcherEntry[] = (
+      [
+        ['marchons', 'fr', '_call_to_act'],
+        ['dégage', 'fr', 'expulsion_demand'],
+        ['Russie', 'bm', 'geopolitical_proxy'],
+        ['fakes', 'en', '_counter'],
+        ['Beni', 'xx', 'g:place'],
+      ] as const
+    ).map(([text, lang, group]) => ({ text, lang, group, weight: 1 }));
     const matcher = new LexiconMatcher(entries);
     const forms = new EntryForms(entries);
     const kept = (text: string, language: string): string[] => {
