@@ -172,6 +172,12 @@ describe('severity escalation', () => {
     }
   });
 
+  it('does not count a plea to share a post as a call to act: spreading a rumour is not acting against a target', () => {
+    const r = classify("Un convoi de la MINUSCA intercepté près de Sibut transportait des caisses d'armes pour les groupes armés. Partagez massivement !");
+    expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act')).toBe(false);
+    expect(r.severity).not.toBe('S1');
+  });
+
   it('does not count a call verb stated of a third person as a call to act ("they block", « elle bloque »)', () => {
     for (const text of [
       'La MINUSCA au service de la France : elle bloque nos FACA et protège les intérêts de Paris.',

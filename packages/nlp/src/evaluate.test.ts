@@ -29,9 +29,9 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 2026-11-27 (1,552 independently written train items, S1 F2 in the blend's tuning): F1 0.929, S1 0.983, S1
     // precision 0.704, macro-F1 0.807, false alarms 0.024; the floors sit at or beyond the issue-4 targets (≥ 0.85,
     // ≥ 0.95, ≥ 0.75, ≤ 0.05). S1 precision has no target: its floor keeps escalations from flooding back (0.55 before;
-    // 0.792 since calls stated of a third person, model escalations on a target alone below 0.5 and loose Arabic
-    // logistics cues stopped counting).
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.77, macroF1: 0.79, falseAlarms: 0.03 });
+    // 0.803 since calls stated of a third person, « partagez massivement », model escalations on a target alone
+    // below 0.5 and loose Arabic logistics cues stopped counting).
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.78, macroF1: 0.79, falseAlarms: 0.03 });
   }, 60_000);
 });
 
