@@ -12,7 +12,7 @@ import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, t
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
 import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
-import { crossLanguageEntries, dropForeignFunctionWords, dropForeignInflections, EntryForms } from './function-words.js';
+import { crossLanguageEntries, dropForeignFunctionWords, dropForeignInflections, EntryForms, textLanguageForMatching } from './function-words.js';
 import { identifyLanguage } from './language-id.js';
 import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher.js';
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
@@ -365,7 +365,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const read = (text: string): { nt: NormalisedText; matches: Match[]; modelNt: NormalisedText; detected: Language } => {
     const nt = tokenise(text);
     const detected = identifyLanguage(nt);
-    const matches = dropForeignInflections(dropForeignFunctionWords(splitInflectedCalls(matcher.match(nt), nt, callForms), crossLanguage, detected), nt, detected, entryForms);
+    const matches = dropForeignInflections(dropForeignFunctionWords(splitInflectedCalls(matcher.match(nt), nt, callForms), crossLanguage, detected), nt, textLanguageForMatching(nt, detected), entryForms);
     return { nt, matches, modelNt: modelText(nt), detected };
   };
   // The feature vector itself, for training; classify scores straight from the feature accumulator instead.

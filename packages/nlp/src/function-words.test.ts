@@ -74,4 +74,15 @@ describe('function words of other languages', () => {
     expect(r.explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act' || t.narrative === '_target')).toEqual([]);
     expect(r.severity).not.toBe('S1');
   });
+
+  it('reads Urdu as another language in Arabic script: Arabic stems do not reach its words', () => {
+    const classifier = createClassifier();
+    const urdu = classifier.classify({ text: 'امریکہ پاکستان سے چاہتا کیا ہے؟ امریکی وزیر خارجہ اسلام آباد پہنچ گئے جہاں وہ مطالبات پیش کریں گے۔' });
+    expect(urdu.language).toBe('und');
+    // آباد (of Islamabad) stemmed like « إبادة » ("extermination"), a hate term.
+    expect(urdu.explanation.matchedTerms.map((t) => t.term)).not.toContain('إبادة');
+    expect(urdu.harmful).toBe(false);
+    // In Arabic the inflected term still counts.
+    expect(classifier.classify({ text: 'يجب إبادتهم كلهم من بانغي' }).explanation.matchedTerms.map((t) => t.term)).toContain('إبادة');
+  });
 });

@@ -51,13 +51,25 @@ export function dropForeignFunctionWords(matches: Match[], crossLanguage: Uint8A
   return drop ? matches.filter((m) => crossLanguage[m.entry] !== 1 || m.lang === language) : matches;
 }
 
-/** Lexicons whose inflected or fuzzy matches count in a text identified as English or French only if it is theirs. */
+/**
+ * Lexicons whose inflected or fuzzy matches count only if written as the term, by the language of the text: English,
+ * French, or `arabic-script` (an Arabic-script text identified as another language; see {@link textLanguageForMatching}).
+ */
 const FOREIGN_INFLECTION_LANGUAGES: Readonly<Record<string, ReadonlySet<string>>> = {
   // English texts: French stems and the fuzzy matching of the unstemmed African languages reach English words.
   en: new Set(['fr', 'sw', 'ln', 'bm', 'sg']),
   // French texts keep English stems (borrowed words are inflected in French posts: « fakes », « les checkpoints »).
   fr: new Set(['sw', 'ln', 'bm', 'sg']),
+  // Another language in Arabic script (Urdu): Arabic stems reach its words (آباد → « إبادة »); Arabic words as
+  // written, which Urdu shares by the hundred, still count.
+  'arabic-script': new Set(['ar']),
 };
+
+/** The language {@link dropForeignInflections} reads a text as: the identified one, or `arabic-script` for Urdu. */
+export function textLanguageForMatching(nt: NormalisedText, identified: string): string {
+  const { arabic, latin } = nt.scriptCounts;
+  return identified === 'und' && arabic > 0 && arabic >= latin ? 'arabic-script' : identified;
+}
 
 /**
  * Per entry, its words as the normaliser folds them, joined by spaces (what a match written as the term reads as).

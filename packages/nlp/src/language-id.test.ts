@@ -12,6 +12,8 @@ const SAMPLES: [string, string][] = [
   ['An bɛ jamana kɔnɔ, u ka kan ka taa', 'bm'],
   ['قوات اليونيفيل في الجنوب', 'ar'],
   ['yalla unifil barra, 3am yesta3mlo el kameret', 'ar'],
+  // Urdu (BBC Urdu headline style): Arabic script, not Arabic.
+  ['امریکہ پاکستان سے چاہتا کیا ہے؟ امریکی وزیر خارجہ اسلام آباد پہنچ گئے', 'und'],
   ['MONUSCO 2024', 'und'],
   ['', 'und'],
 ];
