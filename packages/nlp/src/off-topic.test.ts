@@ -42,8 +42,9 @@ describe('false alarms on off-topic traffic', () => {
   // after them; 0.5 % since a nationality alone ("British", "Korean", "Russian") stopped counting as a UN reference
   // and English "sales" and "animals" stopped being hate terms; 0.2 % (4 items, none S1) since the stems of another
   // language's terms stopped reaching English words ("March" → « marchons », "part" → « partez ») and "United" the
-  // target "unit" (two S1 calls to violence: a WordPress release and a UN Environment photo partnership); 3 since
-  // Urdu is no longer read as Arabic.
+  // target "unit" (two S1 calls to violence: a WordPress release and a UN Environment photo partnership). Urdu no
+  // longer read as Arabic took one more away; the model retrained on catalogue 2026.11.8 read one back (a blog post on
+  // Xcode plugins as hate speech): 4.
   it('flags at most 0.5 % of the recorded real-world feeds harmful, none of them S1, and at most 1 in 1,000 would alert', async () => {
     expect(existsSync(FEEDS_DIR), `${FEEDS_DIR} is missing: lay the shared/ folder beside the checkout`).toBe(true);
     const folder = await parseFeedFolder(FEEDS_DIR);
@@ -55,7 +56,7 @@ describe('false alarms on off-topic traffic', () => {
     expect(rep.alerts / rep.items, listFlagged(rep)).toBeLessThanOrEqual(0.001);
   });
 
-  // 2 of 350 before the contingent rule, 1 since.
+  // 2 of 350 before the contingent rule, 1 since, 0 with the model retrained on catalogue 2026.11.8.
   it('flags at most 1 % of the team-written general news harmful', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_GENERAL_NEWS_URL);
     expect(errors).toEqual([]);

@@ -65,16 +65,43 @@ function s1F2(m: Metrics): number {
 }
 
 /**
+ * How close to the best cross-validation score a blend must be to count as a tie. Measured on the 2,840 training items:
+ * S1 thresholds of 0.25, 0.3 and 0.4 scored within 0.005 of each other (about three S1 items of 382 either way), and
+ * which of them won flipped with any small change of data or catalogue — while on dev 0.25 called 75 items S1 against
+ * 71 at 0.4 for the same recall.
+ */
+export const TUNING_TIE = 0.005;
+
+/**
+ * The blend to keep from the scored grid: among those within {@link TUNING_TIE} of the best score, the highest S1
+ * threshold (the fewest escalations), then the best score, then the first tried. Cross-validation on a few thousand
+ * items cannot tell such blends apart, and a false S1 costs an officer an urgent check.
+ */
+export function pickBlend(scored: readonly { blend: BlendParams; score: number }[]): { blend: BlendParams; score: number } {
+  const best = Math.max(...scored.map((c) => c.score));
+  let pick: { blend: BlendParams; score: number } | undefined;
+  for (const c of scored) {
+    if (c.score < best - TUNING_TIE) continue;
+    const s1 = c.blend.s1Threshold ?? 0.5;
+    const p1 = pick?.blend.s1Threshold ?? 0.5;
+    if (!pick || s1 > p1 || (s1 === p1 && c.score > pick.score)) pick = c;
+  }
+  if (!pick) throw new Error('pickBlend needs at least one scored blend');
+  return pick;
+}
+
+/**
  * Choose the blend parameters by k-fold cross-validation on the training examples only (never on dev). Recall
  * first: the objective is harmful recall + S1 F2 ({@link s1F2}) + harmful F1, and every point of false alarms on
  * hard negatives above the 5 % target costs {@link FA_PENALTY} points. The grid includes the model-only endorsement
- * gate (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed.
+ * gate (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed. Near-ties go
+ * to the higher S1 threshold ({@link pickBlend}).
  */
 export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
   const k = opts.folds ?? 3;
   const models = Array.from({ length: k }, (_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
   const fold = new Map(examples.map((e, i) => [e, i % k]));
-  let best = { blend: opts.blend ?? DEFAULT_BLEND, score: -Infinity };
+  const scored: { blend: BlendParams; score: number }[] = [];
   for (const threshold of [0.45, 0.5, 0.6]) {
     for (const harmPresence of [0.6, 0.75, 2]) {
       for (const s1Threshold of [0.15, 0.25, 0.3, 0.4]) {
@@ -93,10 +120,10 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
           const classifiers = models.map((m) => createClassifier(opts.catalogue, { ...m, blend }));
           const m = evaluate(examples, undefined, (e) => classifiers[fold.get(e)!]!).overall;
           const score = m.harmful.recall + s1F2(m) + m.harmful.f1 - FA_PENALTY * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
-          if (score > best.score) best = { blend, score };
+          scored.push({ blend, score });
         }
       }
     }
   }
-  return best;
+  return pickBlend(scored);
 }
