@@ -18,7 +18,7 @@ import { LexiconMatcher, type Match, type MatcherEntry } from './lexicon-matcher
 import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regression.js';
 import { attributeMissions } from './mission-attribution.js';
 import { HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
-import { severityReason, stanceReason } from './reasons.js';
+import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
 import { decideSeverity } from './severity.js';
 import { decideStance, sourceKind } from './stance.js';
 
@@ -194,6 +194,12 @@ export const INFLECTED_CALL_GROUP = '_call_inflected';
 /** Groups listed as cues in the explanation (none of them is a term group). */
 const CUE_GROUPS = new Set<string>(['_report', '_logistics', '_leadership', INFLECTED_CALL_GROUP]);
 const ARABIC_PROCLITIC = /^[وف]/;
+/** A note in English for logs and the CLI, and as a reason code with values for the officers (see reasons.ts). */
+function addNote(notes: string[], reasons: Reason[], code: string, text: string, values?: Reason['values']): void {
+  notes.push(text);
+  reasons.push(values ? { code: `note.${code}`, values } : { code: `note.${code}` });
+}
+
 /** A time of day ("8h", "18:30", "à 8 h"): logistics for the escalation rule. */
 const TIME_CUE = /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i;
 /**
@@ -205,6 +211,11 @@ const AM_PM_CUE = /\b\d{1,2}\s?[ap]\.?m\b/i;
 /** Whether a text names a time of day (see {@link TIME_CUE}, {@link AM_PM_CUE}). */
 function namesTime(nt: NormalisedText): boolean {
   return TIME_CUE.test(nt.cleaned) || (!nt.arabizi && AM_PM_CUE.test(nt.cleaned));
+}
+
+/** The first time of day a text names, as written (for the officer-facing reasons). */
+function clockTimeIn(nt: NormalisedText): string | undefined {
+  return (TIME_CUE.exec(nt.cleaned) ?? (nt.arabizi ? null : AM_PM_CUE.exec(nt.cleaned)))?.[0];
 }
 
 /**
@@ -378,12 +389,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const notes: string[] = [];
     // Each note also as a code with values, for the officer-facing reasons (see reasons.ts).
     const noteReasons: Reason[] = [];
-    const note = (code: string, text: string, values?: Reason['values']): void => {
-      notes.push(text);
-      noteReasons.push(values ? { code: `note.${code}`, values } : { code: `note.${code}` });
-    };
     const rawText = typeof input?.text === 'string' ? input.text : '';
-    if (typeof input?.text !== 'string') note('no_text_field', 'no text field: classified as empty');
+    if (typeof input?.text !== 'string') addNote(notes, noteReasons, 'no_text_field', 'no text field: classified as empty');
     const title = typeof input?.title === 'string' ? input.title : '';
     const text = title && !rawText.startsWith(title) ? `${title}\n${rawText}` : rawText;
     const { nt, matches, modelNt, detected } = read(text);
@@ -398,12 +405,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
 
     const hint = typeof input?.language === 'string' ? input.language.toLowerCase().split(/[-_]/)[0]! : '';
     const language: Language | string = KNOWN_LANGUAGES.has(hint) && hint !== 'und' ? hint : detected;
-    if (hint && !KNOWN_LANGUAGES.has(hint)) note('unknown_language_hint', `unknown language hint "${input.language}": detected ${detected}`, { hint: String(input.language).slice(0, 32), detected });
+    if (hint && !KNOWN_LANGUAGES.has(hint)) addNote(notes, noteReasons, 'unknown_language_hint', `unknown language hint "${input.language}": detected ${detected}`, { hint: String(input.language).slice(0, 32), detected });
     if (nt.tokens.length === 0) {
-      if (rawText.trim()) note('no_words', 'no words found (emoji, symbols or markup only)');
-      else note('empty', 'empty text');
+      if (rawText.trim()) addNote(notes, noteReasons, 'no_words', 'no words found (emoji, symbols or markup only)');
+      else addNote(notes, noteReasons, 'empty', 'empty text');
     }
-    if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) note('mixed_scripts', 'mixed Arabic and Latin scripts');
+    if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) addNote(notes, noteReasons, 'mixed_scripts', 'mixed Arabic and Latin scripts');
 
     const sums = groupSums.add(matches);
     const attribution = attributeMissions(matches);
@@ -420,7 +427,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const hateAnchored = attribution.unReference || sums[gHate]! > 0;
     // A text with no word for the models is scored by the hate layer on its lexicon-group features alone.
     const pHate = hate && hateRelevant ? (modelNt.tokens.length ? hate.predictText(features.secondary()) : hate.predict(extractFeatures(modelNt, narrativeOptions(matches)))) : null;
-    if (hate && !hateRelevant && nt.tokens.length > 0) note('hate_layer_skipped', 'hate layer skipped: no UN or mission-area reference and no hate-speech term');
+    if (hate && !hateRelevant && nt.tokens.length > 0) addNote(notes, noteReasons, 'hate_layer_skipped', 'hate layer skipped: no UN or mission-area reference and no hate-speech term');
     const pHarm = harmModel && probs ? probs[harmHead]![iHarmful]! : null;
     const hateLayer = pHate && hate ? pHate[iHS]! + 0.5 * (pHate[iOFF] ?? 0) : 0;
     // Scores in NARRATIVE_KEYS order, as the entries of the Map they used to be read from (then stably sorted).
@@ -458,7 +465,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
       // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's.
       if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!) {
-        note('read_as_criticism', `read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`, { narrative: bestKey });
+        addNote(notes, noteReasons, 'read_as_criticism', `read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`, { narrative: bestKey });
         bestKey = 'failure_to_protect';
         bestScore = Math.max(ftp, Math.min(bestScore, blend.threshold));
       }
@@ -475,14 +482,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       bestScore > 0.05 &&
       (sums[groupSums.id(bestKey)]! > 0 || (s1Evidence && bestKey !== 'hate_speech'));
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
-    if (topNarrative && bestScore < blend.threshold) note('kept_by_harm_head', `narrative kept by the harm head (p=${pHarm!.toFixed(2)})`, { p: Math.round(pHarm! * 100) / 100 });
+    if (topNarrative && bestScore < blend.threshold) addNote(notes, noteReasons, 'kept_by_harm_head', `narrative kept by the harm head (p=${pHarm!.toFixed(2)})`, { p: Math.round(pHarm! * 100) / 100 });
     // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
     // narrative model is sure of the justification around it (S1 recall first).
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
       topNarrative = 'incitement_violence';
-      note('call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+      addNote(notes, noteReasons, 'call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
     }
-    if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) note('no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
+    if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) addNote(notes, noteReasons, 'no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
 
     let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
     if (stanceModel && probs) {
@@ -515,7 +522,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const ftp = ftpScore;
       if (blend.ftpGuard !== undefined && ftp >= blend.ftpGuard * bestScore) {
         // Angry criticism the models half-read as another narrative: keep the endorsement, as criticism (S4).
-        note('read_as_criticism', `model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`, { narrative: topNarrative });
+        addNote(notes, noteReasons, 'read_as_criticism', `model-only ${topNarrative} with p(harmful)=${pHarm.toFixed(2)} read as failure-to-protect criticism (${ftp.toFixed(2)})`, { narrative: topNarrative });
         topNarrative = 'failure_to_protect';
       } else {
         stance = stanceResult.scores.counter >= stanceResult.scores.report ? 'counter' : 'report';
@@ -539,26 +546,18 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       cat,
     );
     // For the officer-facing reasons: the words as written that the decisions rested on.
-    const surfaceOf = (group: string): string | undefined => matches.find((m) => m.group === group)?.surface;
-    const surfacesOf = (group: string): string[] => matches.filter((m) => m.group === group).map((m) => m.surface);
-    const clockTime = (): string | undefined => (TIME_CUE.exec(nt.cleaned) ?? (nt.arabizi ? null : AM_PM_CUE.exec(nt.cleaned)))?.[0];
+    const words = decisionWords(matches);
     const reasons = [
       severityReason({
         code: sev.code,
         narrative: topNarrative,
-        call: surfaceOf('_call_to_act'),
-        target: surfaceOf('_target') ?? surfaceOf('g:contingent'),
-        logistics: sev.severity === 'S1' ? (surfaceOf('_logistics') ?? clockTime()) : undefined,
-        contingent: surfaceOf('g:contingent'),
+        call: words.call,
+        target: words.target ?? words.contingent,
+        logistics: words.logistics ?? (namesLogistics(sev.code) ? clockTimeIn(nt) : undefined),
+        contingent: words.contingent,
         escalation: pS1,
       }),
-      stanceReason({
-        stance,
-        source: src ? { kind: src.kind, name: src.entry.name } : null,
-        counterTerms: surfacesOf('_counter'),
-        reportTerms: surfacesOf('_report'),
-        call: surfaceOf('_call_to_act'),
-      }),
+      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call }),
       ...noteReasons,
     ].filter((r): r is Reason => r !== null);
     const harmful =
@@ -572,7 +571,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const missionEvidence = attribution.evidence;
     if (missions.length === 0 && topNarrative === 'hate_speech' && attribution.areaOnly.length > 0) {
       missions = attribution.areaOnly;
-      note('hate_in_mission_area', 'hate speech placed in a mission area by place names only');
+      addNote(notes, noteReasons, 'hate_in_mission_area', 'hate speech placed in a mission area by place names only');
       for (const m of missions) missionEvidence.push({ mission: m, evidence: ['mission area (hate speech)'] });
     }
 
@@ -583,7 +582,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       else if (CUE_GROUPS.has(m.group)) cues.push({ cue: m.group.slice(1), term: m.term, language: m.lang, surface: m.surface, weight: Math.round(m.weight * 100) / 100 });
     }
     if (src) notes.push(`source recognised as ${src.kind === 'official' ? 'official mission outlet' : 'fact-checker'}: ${src.entry.name}`);
-    if (!narrativeModel) note('no_model', 'no trained model loaded: lexicon-only scores');
+    if (!narrativeModel) addNote(notes, noteReasons, 'no_model', 'no trained model loaded: lexicon-only scores');
 
     const result: ClassificationResult = {
       language,

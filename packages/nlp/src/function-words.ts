@@ -96,11 +96,21 @@ export class EntryForms {
 export function dropForeignInflections(matches: Match[], nt: NormalisedText, language: string, forms: EntryForms): Match[] {
   const foreign = FOREIGN_INFLECTION_LANGUAGES[language];
   if (!foreign) return matches;
-  const dropped = (m: Match): boolean => {
-    if ((m.via !== 'stem' && m.via !== 'fuzzy') || !foreign.has(m.lang) || m.group.startsWith('g:')) return false;
-    let written = '';
-    for (let i = m.startTok; i < m.endTok; i++) written += (i > m.startTok ? ' ' : '') + nt.tokens[i]!.norm;
-    return written !== forms.of(m.entry);
-  };
-  return matches.some(dropped) ? matches.filter((m) => !dropped(m)) : matches;
+  // Plain loops and a module function: this runs for every English and French text, and a closure made per call
+  // costs a `name` definition under tsx (see stance.ts).
+  let kept: Match[] | null = null;
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    if (isForeignInflection(m, nt, foreign, forms)) kept ??= matches.slice(0, i);
+    else kept?.push(m);
+  }
+  return kept ?? matches;
+}
+
+/** Whether `m` is a stem or fuzzy match of a `foreign` lexicon's term whose words are not written as the term's. */
+function isForeignInflection(m: Match, nt: NormalisedText, foreign: ReadonlySet<string>, forms: EntryForms): boolean {
+  if ((m.via !== 'stem' && m.via !== 'fuzzy') || !foreign.has(m.lang) || m.group.startsWith('g:')) return false;
+  let written = '';
+  for (let i = m.startTok; i < m.endTok; i++) written += (i > m.startTok ? ' ' : '') + nt.tokens[i]!.norm;
+  return written !== forms.of(m.entry);
 }

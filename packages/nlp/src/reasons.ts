@@ -5,7 +5,49 @@
  * English notes, which stay for logs and the CLI. Pure: the classifier passes the facts it decided on.
  */
 import type { NarrativeKey, Reason, Stance } from '@vigie/contracts';
+import type { Match } from './lexicon-matcher.js';
 import type { SeverityCode } from './severity.js';
+
+/** The words as written that the decisions rest on: the first of each cue kind, and every counter and report cue. */
+export interface DecisionWords {
+  call?: string;
+  target?: string;
+  contingent?: string;
+  logistics?: string;
+  readonly counterTerms: string[];
+  readonly reportTerms: string[];
+}
+
+/** {@link DecisionWords} of a text's matches, in one pass (this runs for every classified item). */
+export function decisionWords(matches: readonly Match[]): DecisionWords {
+  const w: DecisionWords = { counterTerms: [], reportTerms: [] };
+  for (const m of matches) {
+    switch (m.group) {
+      case '_call_to_act':
+        w.call ??= m.surface;
+        break;
+      case '_target':
+        w.target ??= m.surface;
+        break;
+      case 'g:contingent':
+        w.contingent ??= m.surface;
+        break;
+      case '_logistics':
+        w.logistics ??= m.surface;
+        break;
+      case '_counter':
+        w.counterTerms.push(m.surface);
+        break;
+      case '_report':
+        w.reportTerms.push(m.surface);
+        break;
+    }
+  }
+  return w;
+}
+
+/** Whether a severity code's reason names logistics (so the caller looks for a clock time when no cue matched). */
+export const namesLogistics = (code: SeverityCode): boolean => code === 'rule_logistics' || code === 'model_logistics';
 
 /** The words as written in the text that decided a severity (first of each kind), and the escalation model's p. */
 export interface SeverityFacts {
