@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, loadHateModel } from './classifier.js';
 import { DEFAULT_DEV_URL, DEFAULT_HOLDOUT_URL, readLabelledJsonl } from './dataset.js';
-import { evaluate, type Metrics } from './evaluate.js';
+import { evaluate, formatEvaluation, type Metrics } from './evaluate.js';
 import { bestThreshold, DEFAULT_DATASETS_DIR, evaluateHateLayer, loadHateCorpora } from './hate-layer.js';
 
 const hasDev = existsSync(DEFAULT_DEV_URL);
@@ -32,6 +32,8 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 0.803 since calls stated of a third person, « partagez massivement », model escalations on a target alone
     // below 0.5 and loose Arabic logistics cues stopped counting).
     expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.78, macroF1: 0.79, falseAlarms: 0.03 });
+    // One batch (dev-NNNN): no batch rows.
+    expect(rep.byBatch).toEqual({});
   }, 60_000);
 });
 
@@ -47,6 +49,9 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // 148 items (688): F1 0.898, S1 recall 0.938 (90/96), S1 precision 0.804, macro-F1 0.738, false
     // alarms 0.027 (model retrained on catalogue 2026.11.8). These are the floors reached, not the goals.
     expectFloors(rep.overall, { f1: 0.88, s1Recall: 0.92, s1Precision: 0.78, macroF1: 0.72, falseAlarms: 0.04 });
+    // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148 });
+    expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
 

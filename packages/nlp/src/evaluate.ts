@@ -30,6 +30,11 @@ export interface Metrics {
 export interface EvaluationReport {
   readonly overall: Metrics;
   readonly byLanguage: Record<string, Metrics>;
+  /**
+   * By batch (the id without its number: `ho-a`, `ho-e`), when the set holds several: the held-out set's batches come
+   * from different writers and were read to different extents (data/README.md), so each is followed on its own.
+   */
+  readonly byBatch: Record<string, Metrics>;
   /** confusion[gold][predicted] over top narratives (`none` for null). */
   readonly confusion: Record<string, Record<string, number>>;
   readonly classifierVersion: string;
@@ -130,17 +135,21 @@ export function evaluate(
     confusion[g] ??= {};
     confusion[g][p] = (confusion[g][p] ?? 0) + 1;
   }
+  const batchOf = (id: string): string => id.replace(/-\d+$/, '');
+  const batches = [...new Set(examples.map((e) => batchOf(e.id)))].sort();
+  const byBatch: Record<string, Metrics> = {};
+  if (batches.length > 1) for (const b of batches) byBatch[b] = metrics(pairs.filter((p) => batchOf(p.e.id) === b));
   const errors = pairs
     .filter(({ e, r }) => e.harmful !== r.harmful || (e.severity === 'S1') !== (r.severity === 'S1'))
     .map(({ e, r }) => ({ id: e.id, gold: `${e.topNarrative}/${e.stance}/${e.severity}/${e.harmful}`, predicted: `${r.topNarrative}/${r.stance}/${r.severity}/${r.harmful}` }));
-  return { overall: metrics(pairs), byLanguage, confusion, classifierVersion: fixed?.version ?? 'cross-validation', errors };
+  return { overall: metrics(pairs), byLanguage, byBatch, confusion, classifierVersion: fixed?.version ?? 'cross-validation', errors };
 }
 
 const pct = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
 
 /** Render a report as markdown tables (what `vigie eval` prints). */
 export function formatEvaluation(rep: EvaluationReport, targets = true): string {
-  const rows = [['all', rep.overall] as const, ...Object.entries(rep.byLanguage)];
+  const rows = [['all', rep.overall] as const, ...Object.entries(rep.byLanguage), ...Object.entries(rep.byBatch).map(([b, m]) => [`batch ${b}`, m] as const)];
   const lines = [
     `classifier ${rep.classifierVersion}`,
     '',
