@@ -208,15 +208,13 @@ const TIME_CUE = /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i;
  */
 const AM_PM_CUE = /\b\d{1,2}\s?[ap]\.?m\b/i;
 
-/** Whether a text names a time of day (see {@link TIME_CUE}, {@link AM_PM_CUE}). */
-function namesTime(nt: NormalisedText): boolean {
-  return TIME_CUE.test(nt.cleaned) || (!nt.arabizi && AM_PM_CUE.test(nt.cleaned));
-}
-
-/** The first time of day a text names, as written (for the officer-facing reasons). */
+/** The first time of day a text names, as written (see {@link TIME_CUE}, {@link AM_PM_CUE}). */
 function clockTimeIn(nt: NormalisedText): string | undefined {
   return (TIME_CUE.exec(nt.cleaned) ?? (nt.arabizi ? null : AM_PM_CUE.exec(nt.cleaned)))?.[0];
 }
+
+/** Whether a text names a time of day: logistics for the escalation rule. */
+const namesTime = (nt: NormalisedText): boolean => clockTimeIn(nt) !== undefined;
 
 /**
  * Whether a call-to-act match is written in a listed form. Overlapping cues sharing a stem ("attaquons",
