@@ -543,21 +543,6 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       },
       cat,
     );
-    // For the officer-facing reasons: the words as written that the decisions rested on.
-    const words = decisionWords(matches);
-    const reasons = [
-      severityReason({
-        code: sev.code,
-        narrative: topNarrative,
-        call: words.call,
-        target: words.target ?? words.contingent,
-        logistics: words.logistics ?? (namesLogistics(sev.code) ? clockTimeIn(nt) : undefined),
-        contingent: words.contingent,
-        escalation: pS1,
-      }),
-      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call }),
-      ...noteReasons,
-    ].filter((r): r is Reason => r !== null);
     const harmful =
       topNarrative !== null &&
       stance === 'endorse' &&
@@ -581,6 +566,22 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     }
     if (src) notes.push(`source recognised as ${src.kind === 'official' ? 'official mission outlet' : 'fact-checker'}: ${src.entry.name}`);
     if (!narrativeModel) addNote(notes, noteReasons, 'no_model', 'no trained model loaded: lexicon-only scores');
+    // The officer-facing reasons, once every note is in (they end with the notes): the words as written that the
+    // decisions rested on.
+    const words = decisionWords(matches);
+    const reasons = [
+      severityReason({
+        code: sev.code,
+        narrative: topNarrative,
+        call: words.call,
+        target: words.target ?? words.contingent,
+        logistics: words.logistics ?? (namesLogistics(sev.code) ? clockTimeIn(nt) : undefined),
+        contingent: words.contingent,
+        escalation: pS1,
+      }),
+      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call }),
+      ...noteReasons,
+    ].filter((r): r is Reason => r !== null);
 
     const result: ClassificationResult = {
       language,

@@ -1,5 +1,6 @@
 import { REASON_CODES } from '@vigie/contracts';
 import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from './catalogue.js';
 import { createClassifier } from './classifier.js';
 import { DEFAULT_DEV_URL, DEFAULT_GENERAL_NEWS_URL, readLabelledJsonl } from './dataset.js';
 import { severityReason, stanceReason } from './reasons.js';
@@ -35,6 +36,12 @@ describe('officer-facing reasons', () => {
     const huge = classifier.classify({ text: `<p>x</p>${'a '.repeat(30_000)}` });
     expect((huge.explanation['reasons'] as { code: string }[]).map((r) => r.code)).toEqual(['note.html_removed', 'note.truncated', 'note.hate_layer_skipped']);
     expect(classifier.classify({ text: '' }).explanation['reasons']).toEqual([{ code: 'note.empty' }]);
+  });
+
+  it('ends with the notes taken after the severity decision too (no model loaded)', () => {
+    const lexiconOnly = createClassifier(loadCatalogue(), null).classify({ text: 'Les casques bleus de la MONUSCO arment le M23 à Goma.' });
+    expect(lexiconOnly.explanation.notes).toContain('no trained model loaded: lexicon-only scores');
+    expect((lexiconOnly.explanation['reasons'] as { code: string }[]).map((r) => r.code)).toContain('note.no_model');
   });
 
   it('emits only the codes the contract lists (the dashboard has a sentence for each)', () => {
