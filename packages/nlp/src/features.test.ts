@@ -8,6 +8,8 @@ import {
   HATE_FEATURES,
   NARRATIVE_FEATURES,
   setFeatureInterningLimit,
+  wordFeatureId,
+  wordFeatureIds,
   type FeatureOptions,
   type FeatureVector,
   type TextFeatures,
@@ -141,8 +143,9 @@ function vectorOf(x: TextFeatures): Map<number, number> {
   for (let i = 0; i < x.wordCount; i++) {
     const w = x.words[i]!;
     const g = x.wordWeights[i]!;
-    add(w.wordId, g);
-    w.ids.forEach((id, j) => add(id, g * (j < w.stemCount ? 1 : w.charValue)));
+    add(wordFeatureId(w), g);
+    const { ids, stemCount } = wordFeatureIds(w);
+    ids.forEach((id, j) => add(id, g * (j < stemCount ? 1 : x.charValue)));
   }
   for (let i = 0; i < x.crossCount; i++) add(x.crossIds[i]!, x.crossValues[i]!);
   return out;

@@ -127,40 +127,79 @@ function intern(id: number): number {
 }
 
 /**
- * The per-word part of the features (word id, stem id, character n-gram ids with their values) depends only on the
- * word and the options, and words repeat (Zipf), so it is computed once per (options, word) and cached: by the
- * token's interned lexeme id when it has one, else by the word. Ids are already masked to 30 bits.
+ * The per-word part of the features (word id, stem id, character n-gram ids) depends only on the word and the options,
+ * and words repeat (Zipf), so it is computed once per (options, word) and cached: by the token's interned lexeme id
+ * when it has one, else by the word. Ids are already masked to 30 bits.
+ *
+ * A cached word holds only integers (V8 small integers) and references: its ids, its counts and its squared norms live
+ * in a shared slab (see {@link WordSlab}). Every double-valued field of a JS object is a heap number of its own, and a
+ * typed-array view per word is a ≈ 100-byte object: in a heap snapshot after 40,000 never-seen words, the word objects,
+ * their four heap numbers and their id views came to ≈ 340 bytes per word; they are now ≈ 100 (object and slab).
  */
 export interface WordFeatures {
+  /** FNV-1a hash of the word (the bigram features mix it) as a signed 32-bit integer, a small integer to V8. */
   readonly word: number;
-  /** Id of the word feature (`word & 0x3fffffff`). */
-  readonly wordId: number;
-  /**
-   * Ids (30-bit) of the stem (first, when there is one) and character n-gram features, in extraction order. Hashed ids,
-   * not interned indices: a never-seen word's n-grams were each interned into a 16 MB table only for the models to
-   * look their rows up once, and a stream of new words filled that table and dropped every cached word with it.
-   */
-  readonly ids: Int32Array;
-  /**
-   * 1 when `ids` starts with a stem feature (value 1), else 0; every other entry is a character n-gram valued
-   * `charValue`. No per-word array of values: a cache full of long words held hundreds of thousands of them.
-   */
-  readonly stemCount: number;
-  readonly charValue: number;
-  /** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
-  readonly squaredNorm: number;
-  /** Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features. */
-  readonly digits: boolean;
+  /** The slab holding the word's counts, norms and ids, from `at` (see {@link WordSlab} for the layout). */
+  readonly slab: WordSlab;
+  readonly at: number;
   /** Accumulator stamp of the last text this word was counted in, and its slot there (see {@link accumulateFeatures}). */
   stamp: number;
   slot: number;
   /**
-   * The same word's features under the second option set of {@link accumulateFeaturePair} (`twinKey`), with their
-   * squared norm: found once, then read from here instead of a second token pass.
+   * The same word's features under the second option set of {@link accumulateFeaturePair} (`twinKey`): found once,
+   * then read from here instead of a second token pass. Its squared norm is copied into this word's slab record
+   * ({@link TWIN_NORM}), so a text's norm does not read the twin's own record.
    */
   twin: WordFeatures | undefined;
   twinKey: string;
-  twinSquaredNorm: number;
+}
+
+/**
+ * Where cached words' features are stored, side by side: a typed array of its own per word cost an ArrayBuffer and a
+ * separately allocated backing store, ≈ 350 bytes per word and feature set on top of the ids (heap snapshot after
+ * 100,000 never-seen words: 89,000 ArrayBuffers), and a view on a shared buffer per word still cost ≈ 100 bytes. A
+ * slab is freed when the caches that hold its words are. A word's record starts at an even int index `at`:
+ *
+ *   doubles[at / 2]      its squared norm ({@link wordSquaredNorm})
+ *   doubles[at / 2 + 1]  its twin's squared norm, once it has a twin (see {@link WordFeatures.twin})
+ *   ints[at + 4]         how many ids it has
+ *   ints[at + 5]         1 when the first id is a stem feature (value 1), else 0; every other id is a character
+ *                        n-gram, valued at the option set's `charValue` (see {@link TextFeatures.charValue})
+ *   ints[at + 6 …]       the ids (30-bit hashed ids, not interned indices: a never-seen word's n-grams were each
+ *                        interned into a 16 MB table only for the models to look their rows up once, and a stream of
+ *                        new words filled that table and dropped every cached word with it), stem first, then the
+ *                        character n-grams in extraction order
+ */
+export class WordSlab {
+  readonly ints: Int32Array;
+  readonly doubles: Float64Array;
+  constructor(ints: number) {
+    const buffer = new ArrayBuffer(ints * 4);
+    this.ints = new Int32Array(buffer);
+    this.doubles = new Float64Array(buffer);
+  }
+}
+/** Offsets in a word's slab record (see {@link WordSlab}); the norms are at `at / 2` and `at / 2 + 1` in `doubles`. */
+const TWIN_NORM = 1;
+export const WORD_ID_COUNT = 4;
+export const WORD_STEM_COUNT = 5;
+export const WORD_IDS = 6;
+
+/** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
+export function wordSquaredNorm(wf: WordFeatures): number {
+  return wf.slab.doubles[wf.at >> 1]!;
+}
+
+/** Id of the word feature itself (30-bit). */
+export function wordFeatureId(wf: WordFeatures): number {
+  return wf.word & 0x3fffffff;
+}
+
+/** A copy of the word's stem and character n-gram ids, and how many of them are stems (0 or 1); for tests and tools. */
+export function wordFeatureIds(wf: WordFeatures): { ids: Int32Array; stemCount: number } {
+  const { ints } = wf.slab;
+  const first = wf.at + WORD_IDS;
+  return { ids: ints.slice(first, first + ints[wf.at + WORD_ID_COUNT]!), stemCount: ints[wf.at + WORD_STEM_COUNT]! };
 }
 
 /** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
@@ -185,28 +224,41 @@ let wordIdScratch = new Int32Array(256);
 let distinctIds = new Int32Array(256);
 let distinctValues = new Float64Array(256);
 
-/**
- * Cached words' id lists live side by side in shared slabs: a typed array of its own per word cost an ArrayBuffer
- * and a separately allocated backing store, ≈ 350 bytes per word and feature set on top of the ids (heap snapshot
- * after 100,000 never-seen words: 89,000 ArrayBuffers). A slab is freed when the caches that hold its words are.
- */
+/** The slab new words are carved from; a word too long for a slab of this size gets a slab of its own. */
 const SLAB_INTS = 1 << 16;
-let wordIdSlab = new Int32Array(SLAB_INTS);
-let wordIdSlabUsed = 0;
-const NO_IDS = new Int32Array(0);
+let wordSlab = new WordSlab(SLAB_INTS);
+let wordSlabUsed = 0;
 
-/** A copy of `ids[0, count)` carved from the current slab (a word too long for one gets an array of its own). */
-function carveWordIds(ids: Int32Array, count: number): Int32Array {
-  if (count === 0) return NO_IDS;
-  if (count > SLAB_INTS >> 4) return ids.slice(0, count);
-  if (wordIdSlabUsed + count > SLAB_INTS) {
-    wordIdSlab = new Int32Array(SLAB_INTS);
-    wordIdSlabUsed = 0;
+/**
+ * Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features, and all share this
+ * object, which is never counted in a text (so its stamp, slot and twin are never written).
+ */
+const NUMBER_WORD: WordFeatures = { word: 0, slab: new WordSlab(WORD_IDS), at: 0, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
+
+/** A word's record (see {@link WordSlab}) with `ids[0, count)`, carved from the current slab. */
+function carveWord(word: number, ids: Int32Array, count: number, stemCount: number, squaredNorm: number): WordFeatures {
+  // Records start at an even index, so their norms are aligned doubles.
+  const size = (WORD_IDS + count + 1) & ~1;
+  let slab: WordSlab;
+  let at: number;
+  if (size > SLAB_INTS >> 4) {
+    slab = new WordSlab(size);
+    at = 0;
+  } else {
+    if (wordSlabUsed + size > SLAB_INTS) {
+      wordSlab = new WordSlab(SLAB_INTS);
+      wordSlabUsed = 0;
+    }
+    slab = wordSlab;
+    at = wordSlabUsed;
+    wordSlabUsed = at + size;
   }
-  const start = wordIdSlabUsed;
-  for (let j = 0; j < count; j++) wordIdSlab[start + j] = ids[j]!;
-  wordIdSlabUsed = start + count;
-  return wordIdSlab.subarray(start, start + count);
+  const ints = slab.ints;
+  slab.doubles[at >> 1] = squaredNorm;
+  ints[at + WORD_ID_COUNT] = count;
+  ints[at + WORD_STEM_COUNT] = stemCount;
+  for (let j = 0; j < count; j++) ints[at + WORD_IDS + j] = ids[j]!;
+  return { word, slab, at, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
 }
 
 /**
@@ -221,11 +273,14 @@ interface KnownWord {
 }
 
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: KnownWord): WordFeatures {
-  if (DIGITS.test(w)) return { word: 0, wordId: -1, ids: NO_IDS, stemCount: 0, charValue: 0, squaredNorm: 0, digits: true, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  if (DIGITS.test(w)) return NUMBER_WORD;
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
-  const from = known && !known.wf.digits && known.charMin >= charMin ? known : undefined;
-  const hw = from ? from.wf.word : hashString(w, SEED_WORD);
+  const from = known && known.wf !== NUMBER_WORD && known.charMin >= charMin ? known : undefined;
+  // The known word's ids are read from its slab record (see WordSlab).
+  const fromInts = from ? from.wf.slab.ints : NO_TABLE;
+  const fromIds = from ? from.wf.at + WORD_IDS : 0;
+  const hw = from ? from.wf.word : hashString(w, SEED_WORD) | 0;
   const wordId = hw & 0x3fffffff;
   const L = w.length + 2;
   // At most one stem and (charMax − charMin + 1) n-grams per start position.
@@ -238,7 +293,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   const ids = wordIdScratch;
   let count = 0;
   if (from) {
-    if (from.wf.stemCount > 0) ids[count++] = from.wf.ids[0]!;
+    if (fromInts[from.wf.at + WORD_STEM_COUNT]! > 0) ids[count++] = fromInts[fromIds]!;
   } else {
     const stem = arabic ? stemAr(w) : stemFr(w);
     if (stem !== w) ids[count++] = hashString(stem, SEED_STEM) & 0x3fffffff;
@@ -254,7 +309,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
       const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
       h = Math.imul(h ^ code, FNV_PRIME);
       if (n < charMin) continue;
-      ids[count++] = from && n >= from.charMin ? from.wf.ids[next++]! : ((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff;
+      ids[count++] = from && n >= from.charMin ? fromInts[fromIds + next++]! : ((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff;
     }
   }
   // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first. Distinct ids in order
@@ -275,7 +330,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   }
   let squaredNorm = 0;
   for (let k = 0; k < distinct; k++) squaredNorm += distinctValues[k]! * distinctValues[k]!;
-  return { word: hw, wordId, ids: carveWordIds(ids, count), stemCount, charValue, squaredNorm, digits: false, stamp: 0, slot: 0, twin: undefined, twinKey: '', twinSquaredNorm: 0 };
+  return carveWord(hw, ids, count, stemCount, squaredNorm);
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: KnownWord): WordFeatures {
@@ -466,6 +521,8 @@ export interface TextFeatures {
   readonly crossValues: Float64Array;
   /** The word-feature settings (`charMin|charMax|charWeight`): a word's own features depend on them. */
   readonly optionsKey: string;
+  /** Value of each character n-gram of a word under these settings (`charWeight` rounded to float32). */
+  readonly charValue: number;
 }
 
 let textWords: WordFeatures[] = [];
@@ -562,7 +619,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const wf = wordFeatures(t, charMin, charMax, charWeight, cache);
-    if (wf.digits) {
+    if (wf === NUMBER_WORD) {
       prev = 0;
       continue;
     }
@@ -582,7 +639,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
   for (let i = 0; i < wordCount; i++) {
     const g = sublinear(wordOccurrences[i]!);
     wordWeights[i] = g;
-    squares += g * g * textWords[i]!.squaredNorm;
+    squares += g * g * wordSquaredNorm(textWords[i]!);
   }
   for (let i = 0; i < crossSize; i++) {
     const v = sublinear(crossSums[i]!);
@@ -600,6 +657,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
     crossIds,
     crossValues,
     optionsKey: key,
+    charValue: Math.fround(charWeight),
   };
 }
 
@@ -622,11 +680,11 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
       const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, firstCharMin === undefined ? undefined : { wf, charMin: firstCharMin });
       wf.twin = twin;
       wf.twinKey = key;
-      wf.twinSquaredNorm = twin.squaredNorm;
+      wf.slab.doubles[(wf.at >> 1) + TWIN_NORM] = wordSquaredNorm(twin);
     }
     twinWords[i] = wf.twin;
     const g = wordWeights[i]!;
-    squares += g * g * wf.twinSquaredNorm;
+    squares += g * g * wf.slab.doubles[(wf.at >> 1) + TWIN_NORM]!;
   }
   for (let i = 0; i < bigramCount; i++) squares += bigramValues[i]! * bigramValues[i]!;
   return {
@@ -636,6 +694,7 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
     crossCount: bigramCount,
     crossValues: bigramValues,
     optionsKey: key,
+    charValue: Math.fround(charWeight),
   };
 }
 
@@ -646,9 +705,12 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
   for (let i = 0; i < acc.wordCount; i++) {
     const wf = acc.words[i]!;
     const g = acc.wordWeights[i]!;
-    accAdd(intern(wf.wordId), g);
-    const ids = wf.ids;
-    for (let j = 0; j < ids.length; j++) accAdd(intern(ids[j]!), (j < wf.stemCount ? 1 : wf.charValue) * g);
+    accAdd(intern(wordFeatureId(wf)), g);
+    const ints = wf.slab.ints;
+    const first = wf.at + WORD_IDS;
+    const count = ints[wf.at + WORD_ID_COUNT]!;
+    const stemCount = ints[wf.at + WORD_STEM_COUNT]!;
+    for (let j = 0; j < count; j++) accAdd(intern(ints[first + j]!), (j < stemCount ? 1 : acc.charValue) * g);
   }
   for (let i = 0; i < acc.crossCount; i++) accAdd(intern(acc.crossIds[i]!), acc.crossValues[i]!);
   const n = accSize;

@@ -4,7 +4,7 @@
  * learns how much to trust each lexicon group. Serialised as JSON with a pruned vocabulary.
  */
 import { createHash } from 'node:crypto';
-import { FEATURE_INDEX_LIMIT, featureGeneration, type FeatureVector, type TextFeatures, type WordFeatures } from './features.js';
+import { FEATURE_INDEX_LIMIT, featureGeneration, WORD_ID_COUNT, WORD_IDS, WORD_STEM_COUNT, wordFeatureId, type FeatureVector, type TextFeatures, type WordFeatures } from './features.js';
 import { LEXEME_LIMIT } from './normaliser.js';
 
 /** Serialised model: `features[i]` is a hashed feature id, `weights[i]` its per-class weights (sparse pairs). */
@@ -170,9 +170,9 @@ function softmaxInPlace(z: Float64Array, temperature: number): void {
  * one (lexeme generation, feature settings): when the token table rolls over, the memo is dropped with it, so it
  * stays bounded by the lexeme limit.
  */
-/** A model that computes a word's partial logits P_w into `out[0, width)`. */
+/** A model that computes a word's partial logits P_w into `out[0, width)`, its n-grams valued `charValue`. */
 interface PartialFiller {
-  fillWordPartial(word: WordFeatures, out: Float64Array): void;
+  fillWordPartial(word: WordFeatures, charValue: number, out: Float64Array): void;
 }
 
 class WordPartials {
@@ -223,13 +223,13 @@ class WordPartials {
       const l = x.wordLexemes[i]!;
       const g = x.wordWeights[i]!;
       if (l < 0) {
-        filler.fillWordPartial(x.words[i]!, scratch);
+        filler.fillWordPartial(x.words[i]!, x.charValue, scratch);
         for (let c = 0; c < W; c++) sums[c]! += g * scratch[c]!;
         continue;
       }
       const off = l * W;
       if (!this.claim(l)) {
-        filler.fillWordPartial(x.words[i]!, scratch);
+        filler.fillWordPartial(x.words[i]!, x.charValue, scratch);
         for (let c = 0; c < W; c++) table[off + c] = scratch[c]!;
       }
       if (g === 1) for (let c = 0; c < W; c++) sums[c]! += table[off + c]!;
@@ -359,15 +359,20 @@ export class SoftmaxModel {
 
   private partials: WordPartials | undefined;
   /** Σ over a word's own features of value × weight row, into `out[0, K)` (see {@link PartialFiller}). */
-  fillWordPartial(wf: WordFeatures, out: Float64Array): void {
+  fillWordPartial(wf: WordFeatures, charValue: number, out: Float64Array): void {
     const K = this.K;
     const w = this.w;
     out.fill(0, 0, K);
+    // The word's ids are in its slab record (see WordSlab in features.ts).
+    const ints = wf.slab.ints;
+    const first = wf.at + WORD_IDS;
+    const count = ints[wf.at + WORD_ID_COUNT]!;
+    const stemCount = ints[wf.at + WORD_STEM_COUNT]!;
     // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
-    for (let j = -1; j < wf.ids.length; j++) {
-      const slot = this.slotOf(j < 0 ? wf.wordId : wf.ids[j]!);
+    for (let j = -1; j < count; j++) {
+      const slot = this.slotOf(j < 0 ? wordFeatureId(wf) : ints[first + j]!);
       if (slot < 0) continue;
-      const v = j < wf.stemCount ? 1 : wf.charValue;
+      const v = j < stemCount ? 1 : charValue;
       for (let k = 0; k < K; k++) out[k]! += w[slot * K + k]! * v;
     }
   }
@@ -518,14 +523,19 @@ export class ModelBank {
   private partials: WordPartials | undefined;
 
   /** P_w: Σ over a word's own features of value × weight row, into `out[0, width)` (see {@link PartialFiller}). */
-  fillWordPartial(wf: WordFeatures, out: Float64Array): void {
+  fillWordPartial(wf: WordFeatures, charValue: number, out: Float64Array): void {
     const W = this.width;
     out.fill(0, 0, W);
+    // The word's ids are in its slab record (see WordSlab in features.ts).
+    const ints = wf.slab.ints;
+    const first = wf.at + WORD_IDS;
+    const count = ints[wf.at + WORD_ID_COUNT]!;
+    const stemCount = ints[wf.at + WORD_STEM_COUNT]!;
     // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
-    for (let j = -1; j < wf.ids.length; j++) {
-      const row = this.rowOf(j < 0 ? wf.wordId : wf.ids[j]!);
+    for (let j = -1; j < count; j++) {
+      const row = this.rowOf(j < 0 ? wordFeatureId(wf) : ints[first + j]!);
       if (row < 0) continue;
-      const v = j < wf.stemCount ? 1 : wf.charValue;
+      const v = j < stemCount ? 1 : charValue;
       const base = row * W;
       for (let k = this.lo[row]!, e = this.hi[row]!; k < e; k++) out[k]! += this.w[base + k]! * v;
     }
