@@ -144,7 +144,7 @@ function vectorOf(x: TextFeatures): Map<number, number> {
     const w = x.words[i]!;
     const g = x.wordWeights[i]!;
     add(wordFeatureId(w), g);
-    const { ids, stemCount } = wordFeatureIds(w);
+    const { ids, stemCount } = wordFeatureIds(w, x);
     ids.forEach((id, j) => add(id, g * (j < stemCount ? 1 : x.charValue)));
   }
   for (let i = 0; i < x.crossCount; i++) add(x.crossIds[i]!, x.crossValues[i]!);

@@ -129,17 +129,24 @@ function intern(id: number): number {
 /**
  * The per-word part of the features (word id, stem id, character n-gram ids) depends only on the word and the options,
  * and words repeat (Zipf), so it is computed once per (options, word) and cached: by the token's interned lexeme id
- * when it has one, else by the word. Ids are already masked to 30 bits.
+ * when it has one, else by the word. Ids are 30-bit hashed ids, not interned indices: a never-seen word's n-grams
+ * were each interned into a 16 MB table only for the models to look their rows up once, and a stream of new words
+ * filled that table and dropped every cached word with it.
  *
- * A cached word holds only integers (V8 small integers) and references: its ids, its counts and its squared norms live
- * in a shared slab (see {@link WordSlab}). Every double-valued field of a JS object is a heap number of its own, and a
- * typed-array view per word is a ≈ 100-byte object: in a heap snapshot after 40,000 never-seen words, the word objects,
- * their four heap numbers and their id views came to ≈ 340 bytes per word; they are now ≈ 100 (object and slab).
+ * A cached word keeps what is costly to find again (its stem's id: a stemmer call) and what a text's norm reads
+ * (its squared norm), not its character n-gram ids: those are a few dozen multiplications away, and the models read
+ * them once per word and lexeme generation (the partial logits are memoised, see logistic-regression.ts), so they are
+ * regenerated when needed ({@link fillWordIds}). It holds only integers (V8 small integers) and references; its two
+ * doubles are in a shared slab ({@link WordSlab}), because every double-valued field of a JS object is a heap number
+ * of its own. A cached word costs an object of 88 bytes and a record of 24; with four heap numbers, a typed-array
+ * view on its ids and the ids it cost ≈ 430 bytes (heap snapshots after 40,000 never-seen words).
  */
 export interface WordFeatures {
   /** FNV-1a hash of the word (the bigram features mix it) as a signed 32-bit integer, a small integer to V8. */
   readonly word: number;
-  /** The slab holding the word's counts, norms and ids, from `at` (see {@link WordSlab} for the layout). */
+  /** The word's primary normalised form, from which its n-grams are regenerated. */
+  readonly norm: string;
+  /** The slab holding the word's record, from `at` (see {@link WordSlab} for the layout). */
   readonly slab: WordSlab;
   readonly at: number;
   /** Accumulator stamp of the last text this word was counted in, and its slot there (see {@link accumulateFeatures}). */
@@ -155,20 +162,13 @@ export interface WordFeatures {
 }
 
 /**
- * Where cached words' features are stored, side by side: a typed array of its own per word cost an ArrayBuffer and a
- * separately allocated backing store, ≈ 350 bytes per word and feature set on top of the ids (heap snapshot after
- * 100,000 never-seen words: 89,000 ArrayBuffers), and a view on a shared buffer per word still cost ≈ 100 bytes. A
- * slab is freed when the caches that hold its words are. A word's record starts at an even int index `at`:
+ * Where cached words' records are stored, side by side (a typed array of its own per word cost an ArrayBuffer and a
+ * separately allocated backing store: 89,000 ArrayBuffers in a heap snapshot after 100,000 never-seen words). A slab
+ * is freed when the caches that hold its words are. A word's record is 6 ints from an even int index `at`:
  *
  *   doubles[at / 2]      its squared norm ({@link wordSquaredNorm})
  *   doubles[at / 2 + 1]  its twin's squared norm, once it has a twin (see {@link WordFeatures.twin})
- *   ints[at + 4]         how many ids it has
- *   ints[at + 5]         1 when the first id is a stem feature (value 1), else 0; every other id is a character
- *                        n-gram, valued at the option set's `charValue` (see {@link TextFeatures.charValue})
- *   ints[at + 6 …]       the ids (30-bit hashed ids, not interned indices: a never-seen word's n-grams were each
- *                        interned into a 16 MB table only for the models to look their rows up once, and a stream of
- *                        new words filled that table and dropped every cached word with it), stem first, then the
- *                        character n-grams in extraction order
+ *   ints[at + 4]         the id of its stem feature, or -1 when the word is its own stem
  */
 export class WordSlab {
   readonly ints: Int32Array;
@@ -179,11 +179,10 @@ export class WordSlab {
     this.doubles = new Float64Array(buffer);
   }
 }
-/** Offsets in a word's slab record (see {@link WordSlab}); the norms are at `at / 2` and `at / 2 + 1` in `doubles`. */
+/** Offsets in a word's slab record (see {@link WordSlab}): the twin's norm in `doubles`, the stem id in `ints`. */
 const TWIN_NORM = 1;
-export const WORD_ID_COUNT = 4;
-export const WORD_STEM_COUNT = 5;
-export const WORD_IDS = 6;
+const STEM_ID = 4;
+const WORD_RECORD_INTS = 6;
 
 /** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
 export function wordSquaredNorm(wf: WordFeatures): number {
@@ -195,11 +194,53 @@ export function wordFeatureId(wf: WordFeatures): number {
   return wf.word & 0x3fffffff;
 }
 
-/** A copy of the word's stem and character n-gram ids, and how many of them are stems (0 or 1); for tests and tools. */
-export function wordFeatureIds(wf: WordFeatures): { ids: Int32Array; stemCount: number } {
-  const { ints } = wf.slab;
-  const first = wf.at + WORD_IDS;
-  return { ids: ints.slice(first, first + ints[wf.at + WORD_ID_COUNT]!), stemCount: ints[wf.at + WORD_STEM_COUNT]! };
+/**
+ * A word's stem and character n-gram ids (see {@link fillWordIds}): `ids[0, count)`, of which the first `stemCount`
+ * (0 or 1) is the stem feature, valued 1; the others are n-grams, valued at the settings' `charValue`.
+ */
+export class WordIds {
+  ids = new Int32Array(256);
+  count = 0;
+  stemCount = 0;
+}
+
+/**
+ * The ids of `wf`'s stem (first, when it has one) and character n-grams under the settings of `x` (the text features
+ * the word was accumulated in), in extraction order, into `out`.
+ */
+export function fillWordIds(wf: WordFeatures, x: TextFeatures, out: WordIds): void {
+  writeWordIds(wf.norm, wf.slab.ints[wf.at + STEM_ID]!, x.charMin, x.charMax, out);
+}
+
+/** A copy of a word's stem and character n-gram ids (see {@link fillWordIds}), and how many are stems; for tests. */
+export function wordFeatureIds(wf: WordFeatures, x: TextFeatures): { ids: Int32Array; stemCount: number } {
+  const out = new WordIds();
+  fillWordIds(wf, x, out);
+  return { ids: out.ids.slice(0, out.count), stemCount: out.stemCount };
+}
+
+/** {@link fillWordIds} for the word `w` whose stem id is `stemId` (-1: none). */
+function writeWordIds(w: string, stemId: number, charMin: number, charMax: number, out: WordIds): void {
+  const L = w.length + 2;
+  // At most one stem and (charMax − charMin + 1) n-grams per start position.
+  const capacity = 1 + L * (charMax - charMin + 1);
+  if (capacity > out.ids.length) out.ids = new Int32Array(capacity);
+  const ids = out.ids;
+  let count = 0;
+  if (stemId >= 0) ids[count++] = stemId;
+  out.stemCount = count;
+  // Char n-grams over "<word>", hashed incrementally from each start position.
+  for (let i = 0; i < L; i++) {
+    let h = FNV_OFFSET;
+    for (let n = 1; n <= charMax && i + n <= L; n++) {
+      const pos = i + n - 1;
+      const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
+      h = Math.imul(h ^ code, FNV_PRIME);
+      if (n < charMin) continue;
+      ids[count++] = ((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff;
+    }
+  }
+  out.count = count;
 }
 
 /** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
@@ -220,11 +261,11 @@ const DIGITS = /^\d+$/;
  * Scratch for {@link computeWordFeatures}: a word's ids, then its distinct ids and their summed values. Words
  * longer than the scratch (a few hundred characters of one token) grow it.
  */
-let wordIdScratch = new Int32Array(256);
+const wordIdScratch = new WordIds();
 let distinctIds = new Int32Array(256);
 let distinctValues = new Float64Array(256);
 
-/** The slab new words are carved from; a word too long for a slab of this size gets a slab of its own. */
+/** The slab new words' records are carved from. */
 const SLAB_INTS = 1 << 16;
 let wordSlab = new WordSlab(SLAB_INTS);
 let wordSlabUsed = 0;
@@ -233,84 +274,46 @@ let wordSlabUsed = 0;
  * Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features, and all share this
  * object, which is never counted in a text (so its stamp, slot and twin are never written).
  */
-const NUMBER_WORD: WordFeatures = { word: 0, slab: new WordSlab(WORD_IDS), at: 0, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
+const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
 
-/** A word's record (see {@link WordSlab}) with `ids[0, count)`, carved from the current slab. */
-function carveWord(word: number, ids: Int32Array, count: number, stemCount: number, squaredNorm: number): WordFeatures {
-  // Records start at an even index, so their norms are aligned doubles.
-  const size = (WORD_IDS + count + 1) & ~1;
-  let slab: WordSlab;
-  let at: number;
-  if (size > SLAB_INTS >> 4) {
-    slab = new WordSlab(size);
-    at = 0;
-  } else {
-    if (wordSlabUsed + size > SLAB_INTS) {
-      wordSlab = new WordSlab(SLAB_INTS);
-      wordSlabUsed = 0;
-    }
-    slab = wordSlab;
-    at = wordSlabUsed;
-    wordSlabUsed = at + size;
+/** A word with its record (see {@link WordSlab}) carved from the current slab. */
+function carveWord(word: number, norm: string, stemId: number, squaredNorm: number): WordFeatures {
+  if (wordSlabUsed + WORD_RECORD_INTS > SLAB_INTS) {
+    wordSlab = new WordSlab(SLAB_INTS);
+    wordSlabUsed = 0;
   }
-  const ints = slab.ints;
+  const slab = wordSlab;
+  const at = wordSlabUsed;
+  wordSlabUsed = at + WORD_RECORD_INTS;
   slab.doubles[at >> 1] = squaredNorm;
-  ints[at + WORD_ID_COUNT] = count;
-  ints[at + WORD_STEM_COUNT] = stemCount;
-  for (let j = 0; j < count; j++) ints[at + WORD_IDS + j] = ids[j]!;
-  return { word, slab, at, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
+  slab.ints[at + STEM_ID] = stemId;
+  return { word, norm, slab, at, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
 }
 
 /**
- * The same word's features under other settings, whose ids can be reused: the word id, the stem id and every
- * n-gram of length `charMin` and more, in order (the other settings have the same `charMax` and a `charMin` at least
- * this call's). The hate layer's 2–5-grams contain the narrative features' 3–5-grams, so a word seen first by the
- * narrative features is hashed again only for its 2-grams (and not stemmed again).
+ * The same word's features under other settings, cached already: its word hash and stem id are reused, so a word
+ * seen first by the narrative features is not hashed or stemmed again for the hate layer's.
  */
-interface KnownWord {
-  readonly wf: WordFeatures;
-  readonly charMin: number;
-}
+type KnownWord = WordFeatures;
 
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: KnownWord): WordFeatures {
   if (DIGITS.test(w)) return NUMBER_WORD;
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
-  const from = known && known.wf !== NUMBER_WORD && known.charMin >= charMin ? known : undefined;
-  // The known word's ids are read from its slab record (see WordSlab).
-  const fromInts = from ? from.wf.slab.ints : NO_TABLE;
-  const fromIds = from ? from.wf.at + WORD_IDS : 0;
-  const hw = from ? from.wf.word : hashString(w, SEED_WORD) | 0;
+  const from = known !== NUMBER_WORD ? known : undefined;
+  const hw = from ? from.word : hashString(w, SEED_WORD) | 0;
   const wordId = hw & 0x3fffffff;
-  const L = w.length + 2;
-  // At most one stem and (charMax − charMin + 1) n-grams per start position.
-  const capacity = 1 + L * (charMax - charMin + 1);
-  if (capacity > wordIdScratch.length) {
-    wordIdScratch = new Int32Array(capacity);
-    distinctIds = new Int32Array(capacity + 1);
-    distinctValues = new Float64Array(capacity + 1);
-  }
-  const ids = wordIdScratch;
-  let count = 0;
-  if (from) {
-    if (fromInts[from.wf.at + WORD_STEM_COUNT]! > 0) ids[count++] = fromInts[fromIds]!;
-  } else {
+  let stemId: number;
+  if (from) stemId = from.slab.ints[from.at + STEM_ID]!;
+  else {
     const stem = arabic ? stemAr(w) : stemFr(w);
-    if (stem !== w) ids[count++] = hashString(stem, SEED_STEM) & 0x3fffffff;
+    stemId = stem !== w ? hashString(stem, SEED_STEM) & 0x3fffffff : -1;
   }
-  const stemCount = count;
-  // Position in `from`'s ids of its next n-gram (they come in the same order, start position then length).
-  let next = stemCount;
-  // Char n-grams over "<word>", hashed incrementally from each start position.
-  for (let i = 0; i < L; i++) {
-    let h = FNV_OFFSET;
-    for (let n = 1; n <= charMax && i + n <= L; n++) {
-      const pos = i + n - 1;
-      const code = pos === 0 ? 60 : pos === L - 1 ? 62 : w.charCodeAt(pos - 1);
-      h = Math.imul(h ^ code, FNV_PRIME);
-      if (n < charMin) continue;
-      ids[count++] = from && n >= from.charMin ? fromInts[fromIds + next++]! : ((h ^ SEED_CHAR[n]!) >>> 0) & 0x3fffffff;
-    }
+  writeWordIds(w, stemId, charMin, charMax, wordIdScratch);
+  const { ids, count, stemCount } = wordIdScratch;
+  if (count + 1 > distinctIds.length) {
+    distinctIds = new Int32Array(count + 1);
+    distinctValues = new Float64Array(count + 1);
   }
   // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first. Distinct ids in order
   // of first appearance, each value summed in order, then the squares summed in that order: the same arithmetic as
@@ -330,7 +333,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   }
   let squaredNorm = 0;
   for (let k = 0; k < distinct; k++) squaredNorm += distinctValues[k]! * distinctValues[k]!;
-  return carveWord(hw, ids, count, stemCount, squaredNorm);
+  return carveWord(hw, w, stemId, squaredNorm);
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: KnownWord): WordFeatures {
@@ -521,7 +524,9 @@ export interface TextFeatures {
   readonly crossValues: Float64Array;
   /** The word-feature settings (`charMin|charMax|charWeight`): a word's own features depend on them. */
   readonly optionsKey: string;
-  /** Value of each character n-gram of a word under these settings (`charWeight` rounded to float32). */
+  /** The character n-gram sizes of these settings, and the value of each n-gram (`charWeight` rounded to float32). */
+  readonly charMin: number;
+  readonly charMax: number;
   readonly charValue: number;
 }
 
@@ -596,7 +601,7 @@ export function accumulateFeaturePair(nt: NormalisedText, primary: FeatureOption
     primary: first,
     secondary(): TextFeatures {
       if (accStamp !== stamp) throw new Error('accumulateFeaturePair: another text was extracted since; the pair is stale');
-      return (second ??= twinFeatures(nt, first, secondary, (primary.charMax ?? 5) === (secondary.charMax ?? 5) ? (primary.charMin ?? 3) : undefined));
+      return (second ??= twinFeatures(nt, first, secondary));
     },
   };
 }
@@ -657,6 +662,8 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
     crossIds,
     crossValues,
     optionsKey: key,
+    charMin,
+    charMax,
     charValue: Math.fround(charWeight),
   };
 }
@@ -665,9 +672,9 @@ let bigramCount = 0;
 
 /**
  * The second option set's features of the text `first` was accumulated from: same words and weights, own features per
- * word, bigrams only. `firstCharMin` is the first set's `charMin` when its word ids can be reused (same `charMax`).
+ * word (each word's hash and stem id reused from the first set's), bigrams only.
  */
-function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions, firstCharMin: number | undefined): TextFeatures {
+function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions): TextFeatures {
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
   const charWeight = opts.charWeight ?? 0.5;
@@ -677,7 +684,7 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
   for (let i = 0; i < wordCount; i++) {
     const wf = textWords[i]!;
     if (wf.twin === undefined || wf.twinKey !== key) {
-      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, firstCharMin === undefined ? undefined : { wf, charMin: firstCharMin });
+      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, wf);
       wf.twin = twin;
       wf.twinKey = key;
       wf.slab.doubles[(wf.at >> 1) + TWIN_NORM] = wordSquaredNorm(twin);
@@ -694,6 +701,8 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
     crossCount: bigramCount,
     crossValues: bigramValues,
     optionsKey: key,
+    charMin,
+    charMax,
     charValue: Math.fround(charWeight),
   };
 }
@@ -706,11 +715,9 @@ export function extractFeatures(nt: NormalisedText, opts: FeatureOptions = {}): 
     const wf = acc.words[i]!;
     const g = acc.wordWeights[i]!;
     accAdd(intern(wordFeatureId(wf)), g);
-    const ints = wf.slab.ints;
-    const first = wf.at + WORD_IDS;
-    const count = ints[wf.at + WORD_ID_COUNT]!;
-    const stemCount = ints[wf.at + WORD_STEM_COUNT]!;
-    for (let j = 0; j < count; j++) accAdd(intern(ints[first + j]!), (j < stemCount ? 1 : acc.charValue) * g);
+    fillWordIds(wf, acc, wordIdScratch);
+    const { ids, count, stemCount } = wordIdScratch;
+    for (let j = 0; j < count; j++) accAdd(intern(ids[j]!), (j < stemCount ? 1 : acc.charValue) * g);
   }
   for (let i = 0; i < acc.crossCount; i++) accAdd(intern(acc.crossIds[i]!), acc.crossValues[i]!);
   const n = accSize;

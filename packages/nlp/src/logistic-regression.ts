@@ -4,7 +4,7 @@
  * learns how much to trust each lexicon group. Serialised as JSON with a pruned vocabulary.
  */
 import { createHash } from 'node:crypto';
-import { FEATURE_INDEX_LIMIT, featureGeneration, WORD_ID_COUNT, WORD_IDS, WORD_STEM_COUNT, wordFeatureId, type FeatureVector, type TextFeatures, type WordFeatures } from './features.js';
+import { FEATURE_INDEX_LIMIT, featureGeneration, fillWordIds, WordIds, wordFeatureId, type FeatureVector, type TextFeatures, type WordFeatures } from './features.js';
 import { LEXEME_LIMIT } from './normaliser.js';
 
 /** Serialised model: `features[i]` is a hashed feature id, `weights[i]` its per-class weights (sparse pairs). */
@@ -170,10 +170,13 @@ function softmaxInPlace(z: Float64Array, temperature: number): void {
  * one (lexeme generation, feature settings): when the token table rolls over, the memo is dropped with it, so it
  * stays bounded by the lexeme limit.
  */
-/** A model that computes a word's partial logits P_w into `out[0, width)`, its n-grams valued `charValue`. */
+/** A model that computes a word's partial logits P_w into `out[0, width)`, under the feature settings of `x`. */
 interface PartialFiller {
-  fillWordPartial(word: WordFeatures, charValue: number, out: Float64Array): void;
+  fillWordPartial(word: WordFeatures, x: TextFeatures, out: Float64Array): void;
 }
+
+/** Where {@link PartialFiller}s regenerate a word's ids (see fillWordIds in features.ts); used one word at a time. */
+const partialWordIds = new WordIds();
 
 class WordPartials {
   /**
@@ -223,13 +226,13 @@ class WordPartials {
       const l = x.wordLexemes[i]!;
       const g = x.wordWeights[i]!;
       if (l < 0) {
-        filler.fillWordPartial(x.words[i]!, x.charValue, scratch);
+        filler.fillWordPartial(x.words[i]!, x, scratch);
         for (let c = 0; c < W; c++) sums[c]! += g * scratch[c]!;
         continue;
       }
       const off = l * W;
       if (!this.claim(l)) {
-        filler.fillWordPartial(x.words[i]!, x.charValue, scratch);
+        filler.fillWordPartial(x.words[i]!, x, scratch);
         for (let c = 0; c < W; c++) table[off + c] = scratch[c]!;
       }
       if (g === 1) for (let c = 0; c < W; c++) sums[c]! += table[off + c]!;
@@ -359,18 +362,16 @@ export class SoftmaxModel {
 
   private partials: WordPartials | undefined;
   /** Σ over a word's own features of value × weight row, into `out[0, K)` (see {@link PartialFiller}). */
-  fillWordPartial(wf: WordFeatures, charValue: number, out: Float64Array): void {
+  fillWordPartial(wf: WordFeatures, x: TextFeatures, out: Float64Array): void {
     const K = this.K;
     const w = this.w;
     out.fill(0, 0, K);
-    // The word's ids are in its slab record (see WordSlab in features.ts).
-    const ints = wf.slab.ints;
-    const first = wf.at + WORD_IDS;
-    const count = ints[wf.at + WORD_ID_COUNT]!;
-    const stemCount = ints[wf.at + WORD_STEM_COUNT]!;
+    fillWordIds(wf, x, partialWordIds);
+    const { ids, count, stemCount } = partialWordIds;
+    const charValue = x.charValue;
     // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
     for (let j = -1; j < count; j++) {
-      const slot = this.slotOf(j < 0 ? wordFeatureId(wf) : ints[first + j]!);
+      const slot = this.slotOf(j < 0 ? wordFeatureId(wf) : ids[j]!);
       if (slot < 0) continue;
       const v = j < stemCount ? 1 : charValue;
       for (let k = 0; k < K; k++) out[k]! += w[slot * K + k]! * v;
@@ -523,17 +524,15 @@ export class ModelBank {
   private partials: WordPartials | undefined;
 
   /** P_w: Σ over a word's own features of value × weight row, into `out[0, width)` (see {@link PartialFiller}). */
-  fillWordPartial(wf: WordFeatures, charValue: number, out: Float64Array): void {
+  fillWordPartial(wf: WordFeatures, x: TextFeatures, out: Float64Array): void {
     const W = this.width;
     out.fill(0, 0, W);
-    // The word's ids are in its slab record (see WordSlab in features.ts).
-    const ints = wf.slab.ints;
-    const first = wf.at + WORD_IDS;
-    const count = ints[wf.at + WORD_ID_COUNT]!;
-    const stemCount = ints[wf.at + WORD_STEM_COUNT]!;
+    fillWordIds(wf, x, partialWordIds);
+    const { ids, count, stemCount } = partialWordIds;
+    const charValue = x.charValue;
     // j = -1 is the word feature itself (value 1), then the stem (value 1) and the character n-grams.
     for (let j = -1; j < count; j++) {
-      const row = this.rowOf(j < 0 ? wordFeatureId(wf) : ints[first + j]!);
+      const row = this.rowOf(j < 0 ? wordFeatureId(wf) : ids[j]!);
       if (row < 0) continue;
       const v = j < stemCount ? 1 : charValue;
       const base = row * W;
