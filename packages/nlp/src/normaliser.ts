@@ -276,21 +276,21 @@ function spelledOutRun(text: string, i: number, out: { text: string }): number {
   return j;
 }
 
+/**
+ * A distinct token's forms, at its interned id in {@link tokenForms}. Kept to what every sight of the token reads: its
+ * id is its index, its hash is in {@link tokenHashes}, and its Arabizi skeleton, rarely needed, in
+ * {@link tokenSkeletons} (each field is 8 bytes per cached token; the cache holds up to 100,000).
+ */
 interface TokenForms {
   norm: string;
   /** `norm.length`, kept beside it: reading it from the string cost a cache miss per token on a real vocabulary. */
   normLength: number;
   alts: string[];
   script: Script;
-  /** Interned id, unique within a cache generation (see {@link NormalisedText.generation}). */
-  id: number;
   /** Whether this token is an Arabizi signal (see {@link isArabiziToken}); computed once per distinct token. */
   arabiziSignal: boolean;
-  /** Arabizi skeleton of the surface, computed on first use in an Arabizi text. */
-  skeleton: string | undefined;
-  /** The raw token text (the cache key) and its FNV-1a hash. */
+  /** The raw token text (the cache key). */
   surface: string;
-  hash: number;
 }
 
 // Token normalisation runs a dozen regexes; words repeat (Zipf), so results are memoised in a bounded cache that
@@ -313,29 +313,36 @@ export function setTokenInterningLimit(limit: number): void {
 export const LEXEME_LIMIT = TOKEN_CACHE_LIMIT + MAX_TEXT_CHARS;
 const SLOT_BITS = 18; // 2^18 slots ≥ 2 × LEXEME_LIMIT: the table stays under half full
 const tokenSlots = new Int32Array(1 << SLOT_BITS).fill(-1);
+/** Interned tokens' forms by id, and the FNV-1a hash of each one's surface (probed before its forms are read). */
 const tokenForms: TokenForms[] = [];
+const tokenHashes = new Int32Array(LEXEME_LIMIT);
+/** Arabizi skeletons of interned tokens' surfaces, by id, computed on first use in an Arabizi text. */
+const tokenSkeletons = new Map<number, string>();
 const skeletonCache = new Map<string, string>();
 let generation = 0;
 
-/** The cached forms of the token `text.slice(start, end)` whose hash is `hash`, normalising it on first sight. */
-function normaliseTokenCached(text: string, start: number, end: number, hash: number): TokenForms {
+/** The interned id of the token `text.slice(start, end)` whose hash is `hash`, normalising it on first sight. */
+function normaliseTokenCached(text: string, start: number, end: number, hash: number): number {
   const mask = (1 << SLOT_BITS) - 1;
   const len = end - start;
   let slot = Math.imul(hash, 0x9e3779b1) >>> (32 - SLOT_BITS);
   for (;;) {
     const idx = tokenSlots[slot]!;
     if (idx === -1) break;
-    const f = tokenForms[idx]!;
-    if (f.hash === hash && f.surface.length === len && text.startsWith(f.surface, start)) return f;
+    if (tokenHashes[idx] === hash) {
+      const surface = tokenForms[idx]!.surface;
+      if (surface.length === len && text.startsWith(surface, start)) return idx;
+    }
     slot = (slot + 1) & mask;
   }
   const surface = start === 0 && end === text.length ? text : ownCopy(text, start, end);
   const f = normaliseToken(surface);
   const arabiziSignal = f.script === 'latin' && (isArabiziToken(f.norm) || (f.alts.length > 0 && f.alts.some(isArabiziToken)));
-  const v: TokenForms = { norm: f.norm, normLength: f.norm.length, alts: f.alts, script: f.script, id: tokenForms.length, arabiziSignal, skeleton: undefined, surface, hash };
-  tokenSlots[slot] = v.id;
-  tokenForms.push(v);
-  return v;
+  const id = tokenForms.length;
+  tokenSlots[slot] = id;
+  tokenHashes[id] = hash;
+  tokenForms.push({ norm: f.norm, normLength: f.norm.length, alts: f.alts, script: f.script, arabiziSignal, surface });
+  return id;
 }
 
 /**
@@ -504,6 +511,7 @@ export function tokenise(raw: string): NormalisedText {
   if (tokenForms.length >= tokenCacheLimit) {
     tokenSlots.fill(-1);
     tokenForms.length = 0;
+    tokenSkeletons.clear();
     generation++;
   }
   scanTokens(cleaned);
@@ -521,17 +529,18 @@ export function tokenise(raw: string): NormalisedText {
   for (let i = 0; i < rawCount; i++) {
     const start = rawStart[i]!;
     let end = rawEnd[i]!;
-    let f: TokenForms;
+    let id: number;
     // A spelled-out run ("M.O.N.U.S.C.O") has a surface that differs from its cache key; the Arabizi skeleton is read
     // from the surface, so such tokens get no shared id (-1) and consumers take their uncached path.
     let spelled = false;
     const last = spelledOutRun(cleaned, i, run);
     if (last >= 0) {
-      f = normaliseTokenCached(run.text, 0, run.text.length, fnv(run.text));
+      id = normaliseTokenCached(run.text, 0, run.text.length, fnv(run.text));
       end = rawEnd[last]!;
       i = last;
       spelled = true;
-    } else f = normaliseTokenCached(cleaned, start, end, rawHash[i]!);
+    } else id = normaliseTokenCached(cleaned, start, end, rawHash[i]!);
+    const f = tokenForms[id]!;
     const { norm, script, normLength } = f;
     if (normLength === 0) continue;
     if (script === 'latin') {
@@ -540,7 +549,7 @@ export function tokenise(raw: string): NormalisedText {
       if (f.arabiziSignal) arabiziSignals++;
     } else if (script === 'arabic') arabicLetters += normLength;
     else otherLetters += normLength;
-    scratch[count++] = { norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : f.id };
+    scratch[count++] = { norm, alts: f.alts, arabizi: undefined, start, end, script, lexeme: spelled ? -1 : id };
   }
   const tokens = scratch.slice(0, count);
   // Arabizi is a text-level decision: two signals, or one in a very short text. Only then do plain Latin words
@@ -556,8 +565,9 @@ export function tokenise(raw: string): NormalisedText {
       let sk: string;
       if (t.lexeme >= 0) {
         // A token with a lexeme id was interned in this generation: its forms are at that index.
-        const f = tokenForms[t.lexeme]!;
-        sk = f.skeleton ??= arabiziSkeleton(foldLatin(f.surface));
+        let known = tokenSkeletons.get(t.lexeme);
+        if (known === undefined) tokenSkeletons.set(t.lexeme, (known = arabiziSkeleton(foldLatin(tokenForms[t.lexeme]!.surface))));
+        sk = known;
       } else sk = arabiziSkeletonCached(cleaned.slice(t.start, t.end));
       if (sk.length >= 2) t.arabizi = sk;
     }
