@@ -153,12 +153,11 @@ export interface WordFeatures {
   stamp: number;
   slot: number;
   /**
-   * The same word's features under the second option set of {@link accumulateFeaturePair} (`twinKey`): found once,
-   * then read from here instead of a second token pass. Its squared norm is copied into this word's slab record
-   * ({@link TWIN_NORM}), so a text's norm does not read the twin's own record.
+   * The same word's features under the second option set of {@link accumulateFeaturePair}: found once, then read from
+   * here instead of a second token pass. Which option set it belongs to, and its squared norm, are in this word's slab
+   * record ({@link TWIN_CACHE}, {@link TWIN_NORM}): a text's norm then reads no twin's own record.
    */
   twin: WordFeatures | undefined;
-  twinKey: string;
 }
 
 /**
@@ -169,6 +168,7 @@ export interface WordFeatures {
  *   doubles[at / 2]      its squared norm ({@link wordSquaredNorm})
  *   doubles[at / 2 + 1]  its twin's squared norm, once it has a twin (see {@link WordFeatures.twin})
  *   ints[at + 4]         the id of its stem feature, or -1 when the word is its own stem
+ *   ints[at + 5]         the {@link WordCache.id} of the option set its twin belongs to, 0 while it has none
  */
 export class WordSlab {
   readonly ints: Int32Array;
@@ -179,9 +179,10 @@ export class WordSlab {
     this.doubles = new Float64Array(buffer);
   }
 }
-/** Offsets in a word's slab record (see {@link WordSlab}): the twin's norm in `doubles`, the stem id in `ints`. */
+/** Offsets in a word's slab record (see {@link WordSlab}): the twin's norm in `doubles`, the others in `ints`. */
 const TWIN_NORM = 1;
 const STEM_ID = 4;
+const TWIN_CACHE = 5;
 const WORD_RECORD_INTS = 6;
 
 /** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
@@ -249,12 +250,15 @@ function lexemeArray(): (WordFeatures | undefined)[] {
 }
 
 interface WordCache {
+  /** A number of its own (from 1), which a word's record names its twin's option set by. */
+  readonly id: number;
   byWord: Map<string, WordFeatures>;
   byLexeme: (WordFeatures | undefined)[];
   lexemeGeneration: number;
 }
 const WORD_CACHE_LIMIT = 100_000;
 const wordCaches = new Map<string, WordCache>();
+let wordCacheIds = 0;
 const DIGITS = /^\d+$/;
 
 /**
@@ -274,7 +278,7 @@ let wordSlabUsed = 0;
  * Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features, and all share this
  * object, which is never counted in a text (so its stamp, slot and twin are never written).
  */
-const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
+const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, stamp: 0, slot: 0, twin: undefined };
 
 /** A word with its record (see {@link WordSlab}) carved from the current slab. */
 function carveWord(word: number, norm: string, stemId: number, squaredNorm: number): WordFeatures {
@@ -287,16 +291,15 @@ function carveWord(word: number, norm: string, stemId: number, squaredNorm: numb
   wordSlabUsed = at + WORD_RECORD_INTS;
   slab.doubles[at >> 1] = squaredNorm;
   slab.ints[at + STEM_ID] = stemId;
-  return { word, norm, slab, at, stamp: 0, slot: 0, twin: undefined, twinKey: '' };
+  return { word, norm, slab, at, stamp: 0, slot: 0, twin: undefined };
 }
 
 /**
- * The same word's features under other settings, cached already: its word hash and stem id are reused, so a word
- * seen first by the narrative features is not hashed or stemmed again for the hate layer's.
+ * A word's features under the settings given. `known` is the same word's features under other settings, when they
+ * are cached already: its word hash and stem id are reused, so a word seen first by the narrative features is not
+ * hashed or stemmed again for the hate layer's.
  */
-type KnownWord = WordFeatures;
-
-function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: KnownWord): WordFeatures {
+function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: WordFeatures): WordFeatures {
   if (DIGITS.test(w)) return NUMBER_WORD;
   // Stored as float32, as the values always were.
   const charValue = Math.fround(charWeight);
@@ -336,7 +339,7 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   return carveWord(hw, w, stemId, squaredNorm);
 }
 
-function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: KnownWord): WordFeatures {
+function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: WordFeatures): WordFeatures {
   if (t.lexeme >= 0) {
     const hit = cache.byLexeme[t.lexeme];
     if (hit) return hit;
@@ -564,7 +567,7 @@ function pushWord(wf: WordFeatures, lexeme: number, token: number): void {
 function cacheFor(nt: NormalisedText, charMin: number, charMax: number, charWeight: number): { cache: WordCache; key: string } {
   const key = `${charMin}|${charMax}|${charWeight}`;
   let cache = wordCaches.get(key);
-  if (!cache) wordCaches.set(key, (cache = { byWord: new Map(), byLexeme: lexemeArray(), lexemeGeneration: nt.generation }));
+  if (!cache) wordCaches.set(key, (cache = { id: ++wordCacheIds, byWord: new Map(), byLexeme: lexemeArray(), lexemeGeneration: nt.generation }));
   if (cache.lexemeGeneration !== nt.generation) {
     // The normaliser cleared its interning table: lexeme ids now name other words.
     cache.byLexeme = lexemeArray();
@@ -683,15 +686,16 @@ function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOpti
   let squares = 0;
   for (let i = 0; i < wordCount; i++) {
     const wf = textWords[i]!;
-    if (wf.twin === undefined || wf.twinKey !== key) {
+    const { ints, doubles } = wf.slab;
+    if (ints[wf.at + TWIN_CACHE] !== cache.id) {
       const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, wf);
       wf.twin = twin;
-      wf.twinKey = key;
-      wf.slab.doubles[(wf.at >> 1) + TWIN_NORM] = wordSquaredNorm(twin);
+      ints[wf.at + TWIN_CACHE] = cache.id;
+      doubles[(wf.at >> 1) + TWIN_NORM] = wordSquaredNorm(twin);
     }
-    twinWords[i] = wf.twin;
+    twinWords[i] = wf.twin!;
     const g = wordWeights[i]!;
-    squares += g * g * wf.slab.doubles[(wf.at >> 1) + TWIN_NORM]!;
+    squares += g * g * doubles[(wf.at >> 1) + TWIN_NORM]!;
   }
   for (let i = 0; i < bigramCount; i++) squares += bigramValues[i]! * bigramValues[i]!;
   return {
