@@ -128,8 +128,8 @@ function intern(id: number): number {
 
 /**
  * The per-word part of the features (word id, stem id, character n-gram ids) depends only on the word and the options,
- * and words repeat (Zipf), so it is computed once per (options, word) and cached: by the token's interned lexeme id
- * when it has one, else by the word. Ids are 30-bit hashed ids, not interned indices: a never-seen word's n-grams
+ * and words repeat (Zipf), so it is computed once per (options, word) and cached by the token's interned form id
+ * (see {@link WordCache}). Ids are 30-bit hashed ids, not interned indices: a never-seen word's n-grams
  * were each interned into a 16 MB table only for the models to look their rows up once, and a stream of new words
  * filled that table and dropped every cached word with it.
  *
@@ -244,19 +244,24 @@ function writeWordIds(w: string, stemId: number, charMin: number, charMax: numbe
   out.count = count;
 }
 
-/** A memo indexed by lexeme id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
-function lexemeArray(): (WordFeatures | undefined)[] {
+/** A memo indexed by form id, allocated at full size: filling an empty array at scattered indices made it a slow dictionary. */
+function formArray(): (WordFeatures | undefined)[] {
   return new Array<WordFeatures | undefined>(LEXEME_LIMIT).fill(undefined);
 }
 
+/**
+ * The words of one option set, by the normaliser's form id (see {@link Token.form}): one object per word for the
+ * whole token-table generation, hence for a whole text, as {@link accumulateFeatures} needs. Bounded by the token table
+ * and dropped with it. A Map from the norm to the word, beside a memo by lexeme, cost ≈ 40 bytes per word more and
+ * kept words across the token table's roll-over (their stems then need not be found again, but their partial logits,
+ * lexicon keys and forms are derived again anyway).
+ */
 interface WordCache {
   /** A number of its own (from 1), which a word's record names its twin's option set by. */
   readonly id: number;
-  byWord: Map<string, WordFeatures>;
-  byLexeme: (WordFeatures | undefined)[];
-  lexemeGeneration: number;
+  byForm: (WordFeatures | undefined)[];
+  generation: number;
 }
-const WORD_CACHE_LIMIT = 100_000;
 const wordCaches = new Map<string, WordCache>();
 let wordCacheIds = 0;
 const DIGITS = /^\d+$/;
@@ -340,20 +345,10 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
 }
 
 function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: WordFeatures): WordFeatures {
-  if (t.lexeme >= 0) {
-    const hit = cache.byLexeme[t.lexeme];
-    if (hit) return hit;
-  }
-  const w = t.norm;
-  const arabic = t.script === 'arabic';
-  const key = arabic ? `a${w}` : w;
-  let v = cache.byWord.get(key);
-  if (!v) {
-    // Never cleared here, mid-text: one word must map to one object for a whole text (see accumulateFeatures).
-    v = computeWordFeatures(w, arabic, charMin, charMax, charWeight, known);
-    cache.byWord.set(key, v);
-  }
-  if (t.lexeme >= 0) cache.byLexeme[t.lexeme] = v;
+  const hit = cache.byForm[t.form];
+  if (hit) return hit;
+  const v = computeWordFeatures(t.norm, t.script === 'arabic', charMin, charMax, charWeight, known);
+  cache.byForm[t.form] = v;
   return v;
 }
 
@@ -449,12 +444,6 @@ function startText(): void {
     internKeys.fill(0);
     internSize = 0;
     featureGen++;
-  }
-  for (const cache of wordCaches.values()) {
-    if (cache.byWord.size < WORD_CACHE_LIMIT) continue;
-    // Both views at once: a lexeme still pointing at a dropped object would give one word two objects in a text.
-    cache.byWord.clear();
-    cache.byLexeme = lexemeArray();
   }
 }
 
@@ -563,15 +552,15 @@ function pushWord(wf: WordFeatures, lexeme: number, token: number): void {
   wordLexemes[wordCount++] = lexeme;
 }
 
-/** The word cache of one option set, checked against the text's lexeme generation. */
+/** The word cache of one option set, checked against the text's token-table generation. */
 function cacheFor(nt: NormalisedText, charMin: number, charMax: number, charWeight: number): { cache: WordCache; key: string } {
   const key = `${charMin}|${charMax}|${charWeight}`;
   let cache = wordCaches.get(key);
-  if (!cache) wordCaches.set(key, (cache = { id: ++wordCacheIds, byWord: new Map(), byLexeme: lexemeArray(), lexemeGeneration: nt.generation }));
-  if (cache.lexemeGeneration !== nt.generation) {
-    // The normaliser cleared its interning table: lexeme ids now name other words.
-    cache.byLexeme = lexemeArray();
-    cache.lexemeGeneration = nt.generation;
+  if (!cache) wordCaches.set(key, (cache = { id: ++wordCacheIds, byForm: formArray(), generation: nt.generation }));
+  if (cache.generation !== nt.generation) {
+    // The normaliser cleared its interning table: form ids now name other words.
+    cache.byForm = formArray();
+    cache.generation = nt.generation;
   }
   return { cache, key };
 }
