@@ -173,8 +173,8 @@ describe('accumulateFeaturePair', () => {
   const matches = [{ group: 'collusion_armed_groups', weight: 1.2 }, { group: '_call_to_act', weight: 3 }] as never;
   const narrative = { ...NARRATIVE_FEATURES, matches };
 
-  it("reuses the first set's n-gram ids for words it sees first, with the same result as computed alone", () => {
-    // Words no earlier test has seen, so the hate layer's word features are built from the narrative ones.
+  it("scores the second set on the first set's words, with the same result as computed alone", () => {
+    // Words no earlier test has seen, so the hate layer's settings meet them only through the narrative words.
     const tag = `${process.pid}${Date.now()}`.replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
     for (const text of [`Les casquesx${tag} bleus arment les rebellesy${tag} à Goma`, `اليونيفيل تتجسس${tag.length} على الجنوبز`, `banana${tag} ananas${tag} 2024`]) {
       const nt = tokenise(text);

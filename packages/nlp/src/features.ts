@@ -136,10 +136,13 @@ function intern(id: number): number {
  * A cached word keeps what is costly to find again (its stem's id: a stemmer call) and what a text's norm reads
  * (its squared norm), not its character n-gram ids: those are a few dozen multiplications away, and the models read
  * them once per word and lexeme generation (the partial logits are memoised, see logistic-regression.ts), so they are
- * regenerated when needed ({@link fillWordIds}). It holds only integers (V8 small integers) and references; its two
- * doubles are in a shared slab ({@link WordSlab}), because every double-valued field of a JS object is a heap number
- * of its own. A cached word costs an object of 88 bytes and a record of 24; with four heap numbers, a typed-array
- * view on its ids and the ids it cost ≈ 430 bytes (heap snapshots after 40,000 never-seen words).
+ * regenerated when needed ({@link fillWordIds}), under the settings of the text features being scored: so one word
+ * object serves both option sets of {@link accumulateFeaturePair}, only its squared norm differs (both are in its
+ * record). It holds only integers (V8 small integers) and references; its doubles are in a shared slab
+ * ({@link WordSlab}), because every double-valued field of a JS object is a heap number of its own. A cached word
+ * costs an object of 72 bytes and a record of 24; with four heap numbers, a typed-array view on its ids, the ids,
+ * and a second word object for the hate layer's settings it cost ≈ 430 bytes (heap snapshots after 40,000 never-seen
+ * words).
  */
 export interface WordFeatures {
   /** FNV-1a hash of the word (the bigram features mix it) as a signed 32-bit integer, a small integer to V8. */
@@ -152,12 +155,6 @@ export interface WordFeatures {
   /** Accumulator stamp of the last text this word was counted in, and its slot there (see {@link accumulateFeatures}). */
   stamp: number;
   slot: number;
-  /**
-   * The same word's features under the second option set of {@link accumulateFeaturePair}: found once, then read from
-   * here instead of a second token pass. Which option set it belongs to, and its squared norm, are in this word's slab
-   * record ({@link TWIN_CACHE}, {@link TWIN_NORM}): a text's norm then reads no twin's own record.
-   */
-  twin: WordFeatures | undefined;
 }
 
 /**
@@ -166,9 +163,9 @@ export interface WordFeatures {
  * is freed when the caches that hold its words are. A word's record is 6 ints from an even int index `at`:
  *
  *   doubles[at / 2]      its squared norm ({@link wordSquaredNorm})
- *   doubles[at / 2 + 1]  its twin's squared norm, once it has a twin (see {@link WordFeatures.twin})
+ *   doubles[at / 2 + 1]  its squared norm under the second option set of {@link accumulateFeaturePair}, once found
  *   ints[at + 4]         the id of its stem feature, or -1 when the word is its own stem
- *   ints[at + 5]         the {@link WordCache.id} of the option set its twin belongs to, 0 while it has none
+ *   ints[at + 5]         the number of that second option set ({@link optionSetNumber}), 0 while there is none
  */
 export class WordSlab {
   readonly ints: Int32Array;
@@ -179,11 +176,19 @@ export class WordSlab {
     this.doubles = new Float64Array(buffer);
   }
 }
-/** Offsets in a word's slab record (see {@link WordSlab}): the twin's norm in `doubles`, the others in `ints`. */
-const TWIN_NORM = 1;
+/** Offsets in a word's slab record (see {@link WordSlab}): the second norm in `doubles`, the others in `ints`. */
+const SECOND_NORM = 1;
 const STEM_ID = 4;
-const TWIN_CACHE = 5;
+const SECOND_SET = 5;
 const WORD_RECORD_INTS = 6;
+
+/** A number (from 1) per feature option set seen, by options key, so a word's record can name one in an int. */
+const optionSetNumbers = new Map<string, number>();
+function optionSetNumber(key: string): number {
+  let n = optionSetNumbers.get(key);
+  if (n === undefined) optionSetNumbers.set(key, (n = optionSetNumbers.size + 1));
+  return n;
+}
 
 /** Σ of the squares of the word's own feature values (word, stem, n-grams; repeats within the word summed first). */
 export function wordSquaredNorm(wf: WordFeatures): number {
@@ -257,13 +262,10 @@ function formArray(): (WordFeatures | undefined)[] {
  * lexicon keys and forms are derived again anyway).
  */
 interface WordCache {
-  /** A number of its own (from 1), which a word's record names its twin's option set by. */
-  readonly id: number;
   byForm: (WordFeatures | undefined)[];
   generation: number;
 }
 const wordCaches = new Map<string, WordCache>();
-let wordCacheIds = 0;
 const DIGITS = /^\d+$/;
 
 /**
@@ -281,9 +283,9 @@ let wordSlabUsed = 0;
 
 /**
  * Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features, and all share this
- * object, which is never counted in a text (so its stamp, slot and twin are never written).
+ * object, which is never counted in a text (so its stamp, slot and record are never written).
  */
-const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, stamp: 0, slot: 0, twin: undefined };
+const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, stamp: 0, slot: 0 };
 
 /** A word with its record (see {@link WordSlab}) carved from the current slab. */
 function carveWord(word: number, norm: string, stemId: number, squaredNorm: number): WordFeatures {
@@ -296,36 +298,32 @@ function carveWord(word: number, norm: string, stemId: number, squaredNorm: numb
   wordSlabUsed = at + WORD_RECORD_INTS;
   slab.doubles[at >> 1] = squaredNorm;
   slab.ints[at + STEM_ID] = stemId;
-  return { word, norm, slab, at, stamp: 0, slot: 0, twin: undefined };
+  return { word, norm, slab, at, stamp: 0, slot: 0 };
+}
+
+/** A word's features under the settings given. */
+function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {
+  if (DIGITS.test(w)) return NUMBER_WORD;
+  const hw = hashString(w, SEED_WORD) | 0;
+  const stem = arabic ? stemAr(w) : stemFr(w);
+  const stemId = stem !== w ? hashString(stem, SEED_STEM) & 0x3fffffff : -1;
+  // Stored as float32, as the values always were.
+  return carveWord(hw, w, stemId, ownSquaredNorm(w, hw & 0x3fffffff, stemId, charMin, charMax, Math.fround(charWeight)));
 }
 
 /**
- * A word's features under the settings given. `known` is the same word's features under other settings, when they
- * are cached already: its word hash and stem id are reused, so a word seen first by the narrative features is not
- * hashed or stemmed again for the hate layer's.
+ * Σ of the squares of a word's own feature values (word, stem, n-grams valued `charValue`), repeats within the word
+ * ("banana": "ana" twice) summed first. Distinct ids in order of first appearance, each value summed in order, then the
+ * squares summed in that order: the same arithmetic as the Map this replaced (a word has a few dozen features, so a
+ * scan is cheaper than hashing).
  */
-function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number, known?: WordFeatures): WordFeatures {
-  if (DIGITS.test(w)) return NUMBER_WORD;
-  // Stored as float32, as the values always were.
-  const charValue = Math.fround(charWeight);
-  const from = known !== NUMBER_WORD ? known : undefined;
-  const hw = from ? from.word : hashString(w, SEED_WORD) | 0;
-  const wordId = hw & 0x3fffffff;
-  let stemId: number;
-  if (from) stemId = from.slab.ints[from.at + STEM_ID]!;
-  else {
-    const stem = arabic ? stemAr(w) : stemFr(w);
-    stemId = stem !== w ? hashString(stem, SEED_STEM) & 0x3fffffff : -1;
-  }
+function ownSquaredNorm(w: string, wordId: number, stemId: number, charMin: number, charMax: number, charValue: number): number {
   writeWordIds(w, stemId, charMin, charMax, wordIdScratch);
   const { ids, count, stemCount } = wordIdScratch;
   if (count + 1 > distinctIds.length) {
     distinctIds = new Int32Array(count + 1);
     distinctValues = new Float64Array(count + 1);
   }
-  // The word's own squared norm, repeats within the word ("banana": "ana" twice) summed first. Distinct ids in order
-  // of first appearance, each value summed in order, then the squares summed in that order: the same arithmetic as
-  // the Map this replaced (a word has a few dozen features, so a scan is cheaper than hashing).
   let distinct = 1;
   distinctIds[0] = wordId;
   distinctValues[0] = 1;
@@ -341,13 +339,13 @@ function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMa
   }
   let squaredNorm = 0;
   for (let k = 0; k < distinct; k++) squaredNorm += distinctValues[k]! * distinctValues[k]!;
-  return carveWord(hw, w, stemId, squaredNorm);
+  return squaredNorm;
 }
 
-function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache, known?: WordFeatures): WordFeatures {
+function wordFeatures(t: Token, charMin: number, charMax: number, charWeight: number, cache: WordCache): WordFeatures {
   const hit = cache.byForm[t.form];
   if (hit) return hit;
-  const v = computeWordFeatures(t.norm, t.script === 'arabic', charMin, charMax, charWeight, known);
+  const v = computeWordFeatures(t.norm, t.script === 'arabic', charMin, charMax, charWeight);
   cache.byForm[t.form] = v;
   return v;
 }
@@ -526,12 +524,9 @@ let textWords: WordFeatures[] = [];
 let wordOccurrences = new Int32Array(1024);
 let wordWeights = new Float64Array(1024);
 let wordLexemes = new Int32Array(1024);
-/** Index in the text's tokens of each word's first occurrence. */
-let wordTokens = new Int32Array(1024);
 let wordCount = 0;
-let twinWords: WordFeatures[] = [];
 
-function pushWord(wf: WordFeatures, lexeme: number, token: number): void {
+function pushWord(wf: WordFeatures, lexeme: number): void {
   if (wordCount === wordOccurrences.length) {
     const o = new Int32Array(wordCount * 2);
     o.set(wordOccurrences);
@@ -539,24 +534,25 @@ function pushWord(wf: WordFeatures, lexeme: number, token: number): void {
     const l = new Int32Array(wordCount * 2);
     l.set(wordLexemes);
     wordLexemes = l;
-    const t = new Int32Array(wordCount * 2);
-    t.set(wordTokens);
-    wordTokens = t;
     wordWeights = new Float64Array(wordCount * 2);
   }
   wf.stamp = accStamp;
   wf.slot = wordCount;
   textWords[wordCount] = wf;
   wordOccurrences[wordCount] = 1;
-  wordTokens[wordCount] = token;
   wordLexemes[wordCount++] = lexeme;
+}
+
+/** The key of a word-feature option set (see {@link TextFeatures.optionsKey}). */
+function optionsKeyOf(charMin: number, charMax: number, charWeight: number): string {
+  return `${charMin}|${charMax}|${charWeight}`;
 }
 
 /** The word cache of one option set, checked against the text's token-table generation. */
 function cacheFor(nt: NormalisedText, charMin: number, charMax: number, charWeight: number): { cache: WordCache; key: string } {
-  const key = `${charMin}|${charMax}|${charWeight}`;
+  const key = optionsKeyOf(charMin, charMax, charWeight);
   let cache = wordCaches.get(key);
-  if (!cache) wordCaches.set(key, (cache = { id: ++wordCacheIds, byForm: formArray(), generation: nt.generation }));
+  if (!cache) wordCaches.set(key, (cache = { byForm: formArray(), generation: nt.generation }));
   if (cache.generation !== nt.generation) {
     // The normaliser cleared its interning table: form ids now name other words.
     cache.byForm = formArray();
@@ -593,7 +589,7 @@ export function accumulateFeaturePair(nt: NormalisedText, primary: FeatureOption
     primary: first,
     secondary(): TextFeatures {
       if (accStamp !== stamp) throw new Error('accumulateFeaturePair: another text was extracted since; the pair is stale');
-      return (second ??= twinFeatures(nt, first, secondary));
+      return (second ??= secondFeatures(first, secondary));
     },
   };
 }
@@ -621,7 +617,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
       continue;
     }
     // One word, one object in a text (the cache is only cleared between texts): its slot counts its occurrences.
-    if (wf.stamp !== stamp) pushWord(wf, t.lexeme, i);
+    if (wf.stamp !== stamp) pushWord(wf, t.lexeme);
     else {
       wordOccurrences[wf.slot]!++;
       if (wordLexemes[wf.slot]! < 0) wordLexemes[wf.slot] = t.lexeme;
@@ -663,40 +659,38 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
 let bigramCount = 0;
 
 /**
- * The second option set's features of the text `first` was accumulated from: same words and weights, own features per
- * word (each word's hash and stem id reused from the first set's), bigrams only.
+ * The second option set's features of the text `first` was accumulated from: same words and weights, bigrams only.
+ * The word objects are the first set's (the models regenerate a word's ids under the settings of the features they
+ * score, see {@link fillWordIds}); each word's squared norm under these settings is found once and kept in its record.
  */
-function twinFeatures(nt: NormalisedText, first: TextFeatures, opts: FeatureOptions): TextFeatures {
+function secondFeatures(first: TextFeatures, opts: FeatureOptions): TextFeatures {
   const charMin = opts.charMin ?? 3;
   const charMax = opts.charMax ?? 5;
   const charWeight = opts.charWeight ?? 0.5;
-  const { cache, key } = cacheFor(nt, charMin, charMax, charWeight);
-  if (twinWords.length > 4096) twinWords = [];
+  const charValue = Math.fround(charWeight);
+  const key = optionsKeyOf(charMin, charMax, charWeight);
+  const set = optionSetNumber(key);
   let squares = 0;
   for (let i = 0; i < wordCount; i++) {
     const wf = textWords[i]!;
     const { ints, doubles } = wf.slab;
-    if (ints[wf.at + TWIN_CACHE] !== cache.id) {
-      const twin = wordFeatures(nt.tokens[wordTokens[i]!]!, charMin, charMax, charWeight, cache, wf);
-      wf.twin = twin;
-      ints[wf.at + TWIN_CACHE] = cache.id;
-      doubles[(wf.at >> 1) + TWIN_NORM] = wordSquaredNorm(twin);
+    if (ints[wf.at + SECOND_SET] !== set) {
+      doubles[(wf.at >> 1) + SECOND_NORM] = ownSquaredNorm(wf.norm, wordFeatureId(wf), ints[wf.at + STEM_ID]!, charMin, charMax, charValue);
+      ints[wf.at + SECOND_SET] = set;
     }
-    twinWords[i] = wf.twin!;
     const g = wordWeights[i]!;
-    squares += g * g * doubles[(wf.at >> 1) + TWIN_NORM]!;
+    squares += g * g * doubles[(wf.at >> 1) + SECOND_NORM]!;
   }
   for (let i = 0; i < bigramCount; i++) squares += bigramValues[i]! * bigramValues[i]!;
   return {
     ...first,
     inverseNorm: squares > 0 ? 1 / Math.sqrt(squares) : 0,
-    words: twinWords,
     crossCount: bigramCount,
     crossValues: bigramValues,
     optionsKey: key,
     charMin,
     charMax,
-    charValue: Math.fround(charWeight),
+    charValue,
   };
 }
 
