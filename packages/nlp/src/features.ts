@@ -505,8 +505,13 @@ export interface TextFeatures {
   readonly wordCount: number;
   readonly words: readonly WordFeatures[];
   readonly wordWeights: Float64Array;
-  /** A lexeme id of each word (valid in `lexemeGeneration`), or -1 when none of its tokens was interned. */
-  readonly wordLexemes: Int32Array;
+  /**
+   * The form id of each word (see {@link Token.form}, valid in `lexemeGeneration`), by which the models memoise its
+   * partial logits; -1 when none of its tokens has a lexeme id (spelled-out runs), whose partials are not memoised.
+   * Not its lexeme id: the case variants of a word ("Paix", "paix") then share one row (33,102 lexemes but 28,016
+   * forms in the recorded feeds).
+   */
+  readonly wordForms: Int32Array;
   readonly lexemeGeneration: number;
   /** The cross-word features (first-touch order): hashed ids (30-bit, not interned) and values tf(x_f). */
   readonly crossCount: number;
@@ -523,24 +528,24 @@ export interface TextFeatures {
 let textWords: WordFeatures[] = [];
 let wordOccurrences = new Int32Array(1024);
 let wordWeights = new Float64Array(1024);
-let wordLexemes = new Int32Array(1024);
+let wordForms = new Int32Array(1024);
 let wordCount = 0;
 
-function pushWord(wf: WordFeatures, lexeme: number): void {
+function pushWord(wf: WordFeatures, form: number): void {
   if (wordCount === wordOccurrences.length) {
     const o = new Int32Array(wordCount * 2);
     o.set(wordOccurrences);
     wordOccurrences = o;
     const l = new Int32Array(wordCount * 2);
-    l.set(wordLexemes);
-    wordLexemes = l;
+    l.set(wordForms);
+    wordForms = l;
     wordWeights = new Float64Array(wordCount * 2);
   }
   wf.stamp = accStamp;
   wf.slot = wordCount;
   textWords[wordCount] = wf;
   wordOccurrences[wordCount] = 1;
-  wordLexemes[wordCount++] = lexeme;
+  wordForms[wordCount++] = form;
 }
 
 /** The key of a word-feature option set (see {@link TextFeatures.optionsKey}). */
@@ -617,10 +622,10 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
       continue;
     }
     // One word, one object in a text (the cache is only cleared between texts): its slot counts its occurrences.
-    if (wf.stamp !== stamp) pushWord(wf, t.lexeme);
+    if (wf.stamp !== stamp) pushWord(wf, t.lexeme >= 0 ? t.form : -1);
     else {
       wordOccurrences[wf.slot]!++;
-      if (wordLexemes[wf.slot]! < 0) wordLexemes[wf.slot] = t.lexeme;
+      if (wordForms[wf.slot]! < 0 && t.lexeme >= 0) wordForms[wf.slot] = t.form;
     }
     if (bigrams && prev !== 0) crossAdd(mix(prev, wf.word) & 0x3fffffff, 1);
     prev = wf.word;
@@ -644,7 +649,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
     wordCount,
     words: textWords,
     wordWeights,
-    wordLexemes,
+    wordForms,
     lexemeGeneration: nt.generation,
     crossCount: crossSize,
     crossIds,

@@ -164,11 +164,11 @@ function softmaxInPlace(z: Float64Array, temperature: number): void {
 }
 
 /**
- * Per-word partial logits, memoised by lexeme id: a word's own features (word, stem, character n-grams) are the same
+ * Per-word partial logits, memoised by form id ({@link TextFeatures.wordForms}): a word's own features (word, stem, character n-grams) are the same
  * in every text, so their weighted sum for each output column is computed once per word and each text adds one
  * such row per distinct word instead of one weight row per feature (see {@link ModelBank.predictText}). Valid for
- * one (lexeme generation, feature settings): when the token table rolls over, the memo is dropped with it, so it
- * stays bounded by the lexeme limit.
+ * one (token-table generation, feature settings): when the token table rolls over, the memo is dropped with it, so
+ * it stays bounded by the lexeme limit.
  */
 /** A model that computes a word's partial logits P_w into `out[0, width)`, under the feature settings of `x`. */
 interface PartialFiller {
@@ -189,7 +189,7 @@ class WordPartials {
   private epoch = 0;
   private lexemeGeneration = -1;
   private optionsKey = '';
-  /** Where a partial is summed before it is stored; also the row of a word the normaliser did not intern (lexeme -1). */
+  /** Where a partial is summed before it is stored; also the row of a word with no memo row (form -1). */
   private readonly scratch: Float64Array;
 
   constructor(readonly width: number) {
@@ -207,31 +207,31 @@ class WordPartials {
     return (this.table ??= new Float32Array(LEXEME_LIMIT * this.width));
   }
 
-  /** Whether the row of `lexeme` holds this epoch's partial; marks it so when not (the caller then fills it). */
-  claim(lexeme: number): boolean {
-    if (this.valid[lexeme] === this.epoch) return true;
-    this.valid[lexeme] = this.epoch;
+  /** Whether the row of `form` holds this epoch's partial; marks it so when not (the caller then fills it). */
+  claim(form: number): boolean {
+    if (this.valid[form] === this.epoch) return true;
+    this.valid[form] = this.epoch;
     return false;
   }
 
   /**
    * Σ_words g(n_w)·P_w into `sums[0, width)`: each word's partial from the memo, computed by `fill` (into `out` at
-   * `off`) the first time its lexeme is seen in this epoch, or every time for a word without a lexeme.
+   * `off`) the first time its form is seen in this epoch, or every time for a word without a memo row.
    */
   addWordPartials(x: TextFeatures, sums: Float64Array, filler: PartialFiller): void {
     const W = this.width;
     const table = this.tableFor(x);
     const scratch = this.scratch;
     for (let i = 0; i < x.wordCount; i++) {
-      const l = x.wordLexemes[i]!;
+      const form = x.wordForms[i]!;
       const g = x.wordWeights[i]!;
-      if (l < 0) {
+      if (form < 0) {
         filler.fillWordPartial(x.words[i]!, x, scratch);
         for (let c = 0; c < W; c++) sums[c]! += g * scratch[c]!;
         continue;
       }
-      const off = l * W;
-      if (!this.claim(l)) {
+      const off = form * W;
+      if (!this.claim(form)) {
         filler.fillWordPartial(x.words[i]!, x, scratch);
         for (let c = 0; c < W; c++) table[off + c] = scratch[c]!;
       }
@@ -493,7 +493,7 @@ export class ModelBank {
    * {@link predict} of the vector {@link extractFeatures} would emit for `x`, from per-word partial logits. The vector's
    * values are v_f = (Σ_w g(n_w)·a_wf + tf(x_f)) / N (see {@link TextFeatures}), so a head's logits are
    * bias + (Σ_w g(n_w)·P_w + Σ_f W_f·tf(x_f)) / N, where P_w = Σ_{f of w} a_wf·W_f is the word's partial logit, memoised
-   * per lexeme ({@link WordPartials}): one row per distinct word and one per cross-word feature (bigram, lexicon
+   * per form ({@link WordPartials}): one row per distinct word and one per cross-word feature (bigram, lexicon
    * group), instead of one per feature. Equal to {@link predict} in real arithmetic; in floating point the association
    * differs and values are not rounded to float32 (differences of about 1e-8).
    */
