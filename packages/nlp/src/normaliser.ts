@@ -329,7 +329,7 @@ const tokenHashes = new Int32Array(LEXEME_LIMIT);
  * Interned primary forms (see {@link Token.form}): a form's id is the id of the first token found with it, so the
  * token's forms give its norm and script. Open addressing by the FNV-1a hash of the norm (kept per id in
  * `formHashes`); slots hold id + 1, so a zeroed slot is free and the table needs no fill (untouched pages stay out of
- * RSS). Features were cached by a Map from norm to word, ≈ 40 bytes per word at 100,000 words.
+ * RSS). The feature caches are arrays by form id (features.ts), which cost less than a Map from norm to word.
  */
 const formSlots = new Int32Array(1 << SLOT_BITS);
 const formHashes = new Int32Array(LEXEME_LIMIT);
