@@ -60,16 +60,41 @@ interface TokenKeys {
 
 /**
  * A token's keys as the walk uses them: only the keys that label some trie edge (most tokens have none, and are
- * skipped at once), as interned ids, in the order of {@link TokenKeys.keys} (the walk order decides which of two
- * routes to the same entry is recorded), with a per-key flag for approximate routes.
+ * skipped at once), in the order of {@link TokenKeys.keys} (the walk order decides which of two routes to the same
+ * entry is recorded), each as its interned id × 2, plus 1 when the key is reached only by an approximate route
+ * ({@link keyOf}, {@link inexactOf}). One array, carved from a shared slab ({@link carveKeys}): an object holding an id
+ * array and a flag array, each with an ArrayBuffer of its own, cost ≈ 400 bytes per token with keys.
  */
-interface KeyIds {
-  readonly ids: Int32Array;
-  /** 1 where the key is reached only by an approximate route. */
-  readonly inexact: Uint8Array;
+type KeyIds = Int32Array;
+
+const NO_KEYS: KeyIds = new Int32Array(0);
+
+/** The key id of an entry of {@link KeyIds}, and whether it is reached only by an approximate route (1) or not (0). */
+function keyOf(entry: number): number {
+  return entry >> 1;
+}
+function inexactOf(entry: number): number {
+  return entry & 1;
 }
 
-const NO_KEYS: KeyIds = { ids: new Int32Array(0), inexact: new Uint8Array(0) };
+/** The slab new tokens' {@link KeyIds} are carved from (a slab is freed when no memo holds a token of it). */
+const KEY_SLAB_INTS = 1 << 14;
+let keySlab = new Int32Array(KEY_SLAB_INTS);
+let keySlabUsed = 0;
+
+/** `entries` as {@link KeyIds}: a view on the current slab (a list too long for one gets an array of its own). */
+function carveKeys(entries: readonly number[]): KeyIds {
+  const n = entries.length;
+  if (n > KEY_SLAB_INTS >> 4) return Int32Array.from(entries);
+  if (keySlabUsed + n > KEY_SLAB_INTS) {
+    keySlab = new Int32Array(KEY_SLAB_INTS);
+    keySlabUsed = 0;
+  }
+  const start = keySlabUsed;
+  for (let j = 0; j < n; j++) keySlab[start + j] = entries[j]!;
+  keySlabUsed = start + n;
+  return keySlab.subarray(start, start + n);
+}
 
 /** How a match was reached, as small integers on the hot path ({@link MatchVia} in the same order). */
 const VIA: readonly MatchVia[] = ['exact', 'stem', 'fuzzy', 'arabizi'];
@@ -474,15 +499,12 @@ export class LexiconMatcher {
       if (hit) return hit;
     }
     const tk = this.tokenKeys(t);
-    const ids: number[] = [];
-    const inexact: number[] = [];
+    const entries: number[] = [];
     for (const k of tk.keys) {
       const id = this.keyIds.get(k);
-      if (id === undefined) continue;
-      ids.push(id);
-      inexact.push(tk.inexact?.has(k) ? 1 : 0);
+      if (id !== undefined) entries.push(id * 2 + (tk.inexact?.has(k) ? 1 : 0));
     }
-    const v = ids.length === 0 ? NO_KEYS : { ids: Int32Array.from(ids), inexact: Uint8Array.from(inexact) };
+    const v = entries.length === 0 ? NO_KEYS : carveKeys(entries);
     if (t.lexeme >= 0) memo[t.lexeme] = v;
     return v;
   }
@@ -514,14 +536,14 @@ export class LexiconMatcher {
     this.rawCount = 0;
     for (let i = 0; i < n; i++) {
       const tk = keyed[i]!;
-      if (tk.ids.length === 0) continue;
+      if (tk.length === 0) continue;
       // Every record made while walking from start token i has startTok = i, so "(entry, start) already recorded" is
       // "stamp[entry] === this start's stamp": no Set of composite keys (which were heap numbers above 2^31).
       this.cur = ++this.stampCounter;
-      for (let q = 0; q < tk.ids.length; q++) {
-        const k = tk.ids[q]!;
+      for (let q = 0; q < tk.length; q++) {
+        const k = keyOf(tk[q]!);
         const c = rootChild[k];
-        if (c) this.walk(c, i, i + 1, 0, viaOf(this.keyKind, k, tk.inexact[q]!, V_EXACT));
+        if (c) this.walk(c, i, i + 1, 0, viaOf(this.keyKind, k, inexactOf(tk[q]!), V_EXACT));
       }
     }
     this.keyed = NO_KEYED;
@@ -575,18 +597,18 @@ export class LexiconMatcher {
     if (!next || j >= n) return;
     const keyKind = this.keyKind;
     const tk = keyed[j]!;
-    for (let q = 0; q < tk.ids.length; q++) {
-      const k = tk.ids[q]!;
+    for (let q = 0; q < tk.length; q++) {
+      const k = keyOf(tk[q]!);
       const c = next.get(k);
-      if (c) this.walk(c, startTok, j + 1, gaps, viaOf(keyKind, k, tk.inexact[q]!, via));
+      if (c) this.walk(c, startTok, j + 1, gaps, viaOf(keyKind, k, inexactOf(tk[q]!), via));
     }
     // One skipped token inside a phrase ("arme secrètement les rebelles"), never at its start.
     if (gaps === 0 && j + 1 < n) {
       const tk2 = keyed[j + 1]!;
-      for (let q = 0; q < tk2.ids.length; q++) {
-        const k = tk2.ids[q]!;
+      for (let q = 0; q < tk2.length; q++) {
+        const k = keyOf(tk2[q]!);
         const c = next.get(k);
-        if (c) this.walk(c, startTok, j + 2, 1, viaOf(keyKind, k, tk2.inexact[q]!, via));
+        if (c) this.walk(c, startTok, j + 2, 1, viaOf(keyKind, k, inexactOf(tk2[q]!), via));
       }
     }
   }
