@@ -152,8 +152,11 @@ export interface WordFeatures {
   /** The slab holding the word's record, from `at` (see {@link WordSlab} for the layout). */
   readonly slab: WordSlab;
   readonly at: number;
-  /** Accumulator stamp of the last text this word was counted in, and its slot there (see {@link accumulateFeatures}). */
-  stamp: number;
+  /**
+   * The word's index among the distinct words of the last text it was counted in. It is in the current text exactly
+   * when that index is below the text's word count and the text's word there is this object (see
+   * {@link isCountedInText}): no per-word stamp of the text is needed.
+   */
   slot: number;
 }
 
@@ -284,9 +287,9 @@ let wordSlabUsed = 0;
 
 /**
  * Pure numbers carry little signal and vary endlessly (dates, counts): they yield no features, and all share this
- * object, which is never counted in a text (so its stamp, slot and record are never written).
+ * object, which is never counted in a text (so its slot and record are never written).
  */
-const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, stamp: 0, slot: 0 };
+const NUMBER_WORD: WordFeatures = { word: 0, norm: '', slab: new WordSlab(WORD_RECORD_INTS), at: 0, slot: 0 };
 
 /** A word with its record (see {@link WordSlab}) carved from the current slab. */
 function carveWord(word: number, norm: string, stemId: number, squaredNorm: number): WordFeatures {
@@ -299,7 +302,7 @@ function carveWord(word: number, norm: string, stemId: number, squaredNorm: numb
   wordSlabUsed = at + WORD_RECORD_INTS;
   slab.doubles[at >> 1] = squaredNorm;
   slab.ints[at + STEM_ID] = stemId;
-  return { word, norm, slab, at, stamp: 0, slot: 0 };
+  return { word, norm, slab, at, slot: 0 };
 }
 
 /** A word's features under the settings given. */
@@ -435,8 +438,6 @@ function startText(): void {
   if (++accStamp > 0x3fffffff) {
     accMark.fill(0);
     crossSlotStamp.fill(0);
-    // Word objects carry a stamp too; dropping them is simpler than visiting them.
-    wordCaches.clear();
     accStamp = 1;
   }
   if (internSize >= featureReset) {
@@ -532,6 +533,15 @@ let wordWeights = new Float64Array(1024);
 let wordForms = new Int32Array(1024);
 let wordCount = 0;
 
+/**
+ * Whether `wf` is already among the current text's distinct words: the words at [0, wordCount) of `textWords` are
+ * exactly those pushed since the text started, so its slot must be one of them and hold it.
+ */
+function isCountedInText(wf: WordFeatures): boolean {
+  const slot = wf.slot;
+  return slot < wordCount && textWords[slot] === wf;
+}
+
 function pushWord(wf: WordFeatures, form: number): void {
   if (wordCount === wordOccurrences.length) {
     const o = new Int32Array(wordCount * 2);
@@ -542,7 +552,6 @@ function pushWord(wf: WordFeatures, form: number): void {
     wordForms = l;
     wordWeights = new Float64Array(wordCount * 2);
   }
-  wf.stamp = accStamp;
   wf.slot = wordCount;
   textWords[wordCount] = wf;
   wordOccurrences[wordCount] = 1;
@@ -608,7 +617,6 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
   startText();
   const { cache, key } = cacheFor(nt, charMin, charMax, charWeight);
   const bigrams = opts.bigrams !== false;
-  const stamp = accStamp;
   const tokens = nt.tokens;
   // At most one bigram per token and one feature per match.
   reserveCross(tokens.length + (opts.matches?.length ?? 0) + 1);
@@ -623,7 +631,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
       continue;
     }
     // One word, one object in a text (the cache is only cleared between texts): its slot counts its occurrences.
-    if (wf.stamp !== stamp) pushWord(wf, t.lexeme >= 0 ? t.form : -1);
+    if (!isCountedInText(wf)) pushWord(wf, t.lexeme >= 0 ? t.form : -1);
     else {
       wordOccurrences[wf.slot]!++;
       if (wordForms[wf.slot]! < 0 && t.lexeme >= 0) wordForms[wf.slot] = t.form;
