@@ -115,6 +115,14 @@ describe('extractFeatures', () => {
     expect(x.values.length).toBe(0);
   });
 
+  it('keeps a Latin word apart from an Arabic-script word spelled like it without its first letter', () => {
+    // The word cache was once keyed by the norm, with "a" prepended for Arabic script: the Arabic-script number ٣٨٤٧
+    // (norm "3847") took the key of the Latin "a3847", so the motorway A3847 was scored as that number (no features).
+    extractFeatures(tokenise('الطريق رقم ٣٨٤٧ مغلق'), NARRATIVE_FEATURES);
+    const nt = tokenise('traffic jam on the A3847 motorway');
+    expectSame(extractFeatures(nt, NARRATIVE_FEATURES), reference(nt, NARRATIVE_FEATURES));
+  });
+
   it('stays right after the token and feature interning tables roll over', () => {
     const nts = TEXTS.map((t) => tokenise(t));
     const before = nts.map((nt) => extractFeatures(nt, NARRATIVE_FEATURES));
