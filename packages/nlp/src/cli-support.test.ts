@@ -13,6 +13,7 @@ describe('classify JSONL stream (vigie classify)', () => {
     input.end(
       [
         JSON.stringify({ id: 'a', text: 'Demain à 8h, brûlons la base de la MONUSCO à Goma !' }),
+        '',
         '{"id": "b", "text": "broken',
         JSON.stringify({ id: 'c', text: 'Sud-Kivu : des affrontements entre milices ont fait cinq morts.', language: 'fr' }),
         JSON.stringify({ id: 'd' }),
@@ -24,8 +25,12 @@ describe('classify JSONL stream (vigie classify)', () => {
     expect(lines.map((l) => l.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(lines[0]).toMatchObject({ missions: ['MONUSCO'], severity: 'S1', harmful: true, stance: 'endorse' });
     expect(typeof lines[0]!.classifierVersion).toBe('string');
-    expect(lines[1]!.error).toMatch(/invalid JSON/);
+    // The error says where (the input's line 3: blank lines count, though they give no output) and what a line must be.
+    expect(lines[1]).toMatchObject({ id: 'b', line: 3 });
+    expect(lines[1]!.error).toMatch(/invalid JSON.*each line must be one JSON object/);
+    expect(lines[0]).not.toHaveProperty('line');
     expect(lines[2]).toMatchObject({ language: 'fr', missions: [], harmful: false });
-    expect(lines[3]!.error).toMatch(/text/);
+    expect(lines[3]).toMatchObject({ id: 'd', line: 5 });
+    expect(lines[3]!.error).toMatch(/"text" field/);
   });
 });
