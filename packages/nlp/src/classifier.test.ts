@@ -300,6 +300,15 @@ describe('hostile input', () => {
     });
   }
 
+  it('gives no narrative scores to a text without a single word (no model priors dressed as scores)', () => {
+    for (const text of ['', '   ', '😀🔥🔥😀', '<div></div> !!! …']) {
+      const r = classify(text);
+      expect(r.narratives).toEqual([]);
+      expect(r).toMatchObject({ topNarrative: null, stance: 'none', harmful: false, severity: null });
+      expect(r.explanation.reasons.map((x) => x.code)).toContainEqual(expect.stringMatching(/^note\.(empty|no_words)$/));
+    }
+  });
+
   it('truncates a 5 MB text and says so', () => {
     const r = classify('la MONUSCO dégage '.repeat(300_000));
     expect(r.explanation.notes.join(' ')).toMatch(/truncated/);

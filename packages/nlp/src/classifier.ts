@@ -395,7 +395,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // Both feature sets from one pass over the tokens; the hate layer's is only completed if it runs. Nothing else may
     // extract features until both are scored: the buffers are shared.
     const features = accumulateFeaturePair(modelNt, narrativeOptions(matches), HATE_FEATURES);
-    const probs = bank ? bank.predictText(features.primary) : null;
+    // A text without a single word (empty, emoji or markup only) gives the models nothing to read: their output would be
+    // their priors (hate_speech 0.14, sovereignty_partition 0.14…), listed as scores of a text that says nothing.
+    const probs = bank && nt.tokens.length > 0 ? bank.predictText(features.primary) : null;
     notes.push(...nt.notes);
     if (nt.notes.includes(HTML_REMOVED_NOTE)) noteReasons.push({ code: 'note.html_removed' });
     if (nt.truncated) noteReasons.push({ code: 'note.truncated', values: { limit: MAX_TEXT_CHARS } });
