@@ -20,6 +20,14 @@ describe('mission attribution', () => {
     expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/Beni/);
   });
 
+  it("reads a mission's Latin name in an Arabizi post as that mission, not as another whose Arabic name has its consonants", () => {
+    // "minuska"/"minusca" and MONUSCO's « مونوسكو » share the consonants m-n-s-k, which is how Arabizi reaches Arabic.
+    expect(classify('al minuska fi Bria gaa3diin yashiilu al dahab').missions).toEqual(['MINUSCA']);
+    expect(classify('el minusca fi Bangui gaa3diin').missions).toEqual(['MINUSCA']);
+    // The Arabizi reading still names a mission when nothing names one as written.
+    expect(classify('el mnousko barra mn baladna ya shabab').missions).toEqual(['MONUSCO']);
+  });
+
   it('does not read ordinary words of other languages as short acronyms of armed groups or countries', () => {
     // English "car", French « car » (because) and Portuguese "nas" are no CAR (Central African Republic) or NAS.
     expect(classify('The UN car park was full and the blue helmets waited, car the road was closed.').missions).toEqual([]);
@@ -305,7 +313,7 @@ describe('hostile input', () => {
       const r = classify(text);
       expect(r.narratives).toEqual([]);
       expect(r).toMatchObject({ topNarrative: null, stance: 'none', harmful: false, severity: null });
-      expect(r.explanation.reasons.map((x) => x.code)).toContainEqual(expect.stringMatching(/^note\.(empty|no_words)$/));
+      expect((r.explanation.reasons ?? []).map((x) => x.code)).toContainEqual(expect.stringMatching(/^note\.(empty|no_words)$/));
     }
   });
 

@@ -638,8 +638,10 @@ export class LexiconMatcher {
   /**
    * Within one group, drop a match whose token span lies inside another match of that group ("brûlons" in
    * "brûlons la base"). Sorts the first `count` raw matches into {@link LexiconMatcher.order} — group (string order,
-   * as precomputed integer ranks), start, longest first, entry: a strict order, since an entry is recorded once per
-   * start — and compacts the kept ones to its front; returns how many are kept. Matches arrive in start order, so a
+   * as precomputed integer ranks), start, longest first, closest route (exact, stem, fuzzy, Arabizi), entry: a strict
+   * order, since an entry is recorded once per start — and compacts the kept ones to its front; returns how many are
+   * kept. Of two entries on the same words the one reached more directly stays: an Arabizi text's "minuska" is
+   * MINUSCA's own Latin name, and had been read as MONUSCO through the Arabic « مونوسكو », whose consonants it shares. Matches arrive in start order, so a
    * stable counting sort by group leaves each group almost sorted and an insertion sort finishes it in linear time (it
    * only reorders matches sharing a group and a start token, a handful at most): a huge repetitive text cannot make
    * this quadratic.
@@ -650,6 +652,7 @@ export class LexiconMatcher {
     const rawEntry = this.rawEntry;
     const rawStart = this.rawStart;
     const rawEnd = this.rawEnd;
+    const rawRoute = this.rawRoute;
     if (count < 2) {
       if (count === 1) order[0] = 0;
       return count;
@@ -664,11 +667,12 @@ export class LexiconMatcher {
       const ms = rawStart[m]!;
       const me = rawEnd[m]!;
       const mEntry = rawEntry[m]!;
+      const mVia = rawRoute[m]! & 3;
       let j = i - 1;
       for (; j >= 0; j--) {
         const a = order[j]!;
-        // Whether `a` sorts strictly after `m` (group, start, longest first, entry).
-        const d = rawGroup[a]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || rawEntry[a]! - mEntry;
+        // Whether `a` sorts strictly after `m` (group, start, longest first, closest route, entry).
+        const d = rawGroup[a]! - mg || rawStart[a]! - ms || me - rawEnd[a]! || (rawRoute[a]! & 3) - mVia || rawEntry[a]! - mEntry;
         if (d <= 0) break;
         order[j + 1] = a;
       }

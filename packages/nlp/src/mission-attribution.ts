@@ -113,6 +113,20 @@ function besideUnit(matches: readonly Match[], c: Match): boolean {
 }
 
 /** Attribute a text to missions from its gazetteer matches. */
+/**
+ * Whether `m`, a mission's name reached through the Arabizi reading of Latin words, lies on words that name a mission
+ * as written: "minusca" in an Arabizi post is MINUSCA's acronym, and its consonants also spell MONUSCO's Arabic name
+ * « مونوسكو » (the Arabizi reading drops vowels), which had attributed the post to both missions.
+ */
+function shadowedArabiziName(m: Match, matches: readonly Match[]): boolean {
+  if (m.via !== 'arabizi') return false;
+  for (const o of matches) {
+    if (o.via === 'arabizi' || (o.group !== 'g:acronym' && o.group !== 'g:name')) continue;
+    if (o.startTok < m.endTok && m.startTok < o.endTok) return true;
+  }
+  return false;
+}
+
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
   // mention (group and surface) and, for area mentions, only for the missions that end up attributed (most area
@@ -144,7 +158,7 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
       case 'g:acronym':
       case 'g:name':
       case 'g:outlet':
-        if (m.meta) byMission((direct ??= []), m.meta as MissionCode, m);
+        if (m.meta && !shadowedArabiziName(m, matches)) byMission((direct ??= []), m.meta as MissionCode, m);
         break;
       case 'g:place':
       case 'g:group':
