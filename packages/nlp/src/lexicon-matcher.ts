@@ -147,6 +147,9 @@ const KEY_CACHE_LIMIT = 20_000;
 const ARABIC_CLITICS = /^(?:و|ف|ب|ل|ك)(?=..)/;
 
 const NO_KEYED: KeyIds[] = [];
+const NO_WORDS: readonly string[] = [];
+/** Where {@link LexiconMatcher.plainKeyIds} collects a token's key entries before they are carved. */
+const keyEntryScratch: number[] = [];
 
 /** `s` with every y read as i: Porter turns a word's y into i ("happy" → happi). */
 function yAsI(s: string): string {
@@ -222,6 +225,14 @@ function fuzzyHash(s: string): number {
   return h & 0x3fffffff;
 }
 
+/** Size (log2, in bits) of the fuzzy-hash filter ({@link LexiconMatcher.fuzzyKeyBits}). */
+const FUZZY_FILTER_BITS = 16;
+
+/** The bit of the fuzzy-hash filter a {@link fuzzyHash} sets. */
+function fuzzyFilterBit(h: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> (32 - FUZZY_FILTER_BITS);
+}
+
 function deletes(w: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
@@ -237,11 +248,13 @@ export class LexiconMatcher {
   /** No key of {@link LexiconMatcher.fuzzyIndex} is all digits (set once the trie is built). */
   private readonly fuzzyDigitFree: boolean;
   /**
-   * {@link fuzzyHash} of every fuzzy-index key. A never-seen word's candidates (itself and its one-letter deletions)
-   * are hashed without being built, and only a candidate whose hash is here is built and looked up: a word of ten
-   * letters made eleven strings and eleven map lookups, for a hit in one word of a hundred.
+   * {@link fuzzyHash} of every fuzzy-index key, as a bitset of 2^{@link FUZZY_FILTER_BITS} bits (see {@link fuzzyFilterBit};
+   * 2,034 keys, so ≈ 3 % of other hashes pass too, and their candidate is then built and not found). A never-seen
+   * word's candidates (itself and its one-letter deletions) are hashed without being built, and only a candidate whose
+   * bit is set is built and looked up: a word of ten letters made eleven strings and eleven map lookups, for a hit in
+   * one word of a hundred. A bit test instead of a Set of the hashes, which hashed each number again.
    */
-  private readonly fuzzyKeyHashes: Set<number>;
+  private readonly fuzzyKeyBits = new Int32Array(1 << (FUZZY_FILTER_BITS - 5));
   /** Scratch for {@link LexiconMatcher.fuzzyNeighbours}: prefix and suffix hashes of the form, and powers of the base. */
   private fuzzyPrefix = new Int32Array(64);
   private fuzzySuffix = new Int32Array(64);
@@ -256,12 +269,27 @@ export class LexiconMatcher {
    * when it is noise ("aing" → a).
    */
   private readonly enStemStarts: Set<string>;
-  private readonly enStemStartMax: number;
+  /**
+   * {@link LexiconMatcher.enStemStarts} as a trie over char codes: node 0 is the root, the child of `node` by code `c`
+   * is `enStemNext.get(node * 0x10000 + c)`, and `enStemEnds[node]` is 1 where a start ends. A new word walks it char by
+   * char (y read as i) and stops at the first char no start continues with: the slices of the word and the Set lookups
+   * of each (one string hashed per prefix) cost 35 ms of the feeds' first pass (2,179 items) in a CPU profile.
+   */
+  private readonly enStemNext = new Map<number, number>();
+  private readonly enStemEnds: Uint8Array;
   private readonly keyCache = new Map<string, TokenKeys>();
   private readonly keyCacheAr = new Map<string, TokenKeys>();
   private readonly altCache = new Map<string, TokenKeys>();
   /** Every key that labels a trie edge, interned; a token key outside this map can never match. */
   private readonly keyIds = new Map<string, number>();
+  /**
+   * The ids of {@link LexiconMatcher.keyIds}' `w:`, `en:`, `fr:` and `fz:` keys, by what follows the prefix: a plain
+   * token's keys are looked up there without being built ({@link LexiconMatcher.plainKeyIds}).
+   */
+  private readonly surfaceKeyIds = new Map<string, number>();
+  private readonly enStemKeyIds = new Map<string, number>();
+  private readonly frStemKeyIds = new Map<string, number>();
+  private readonly fuzzyKeyIds = new Map<string, number>();
   /** {@link K_SURFACE}, {@link K_STEM} or {@link K_SKELETON} per key id. */
   private keyKind = new Uint8Array(0);
   /** Walk keys per token lexeme (see {@link Token.lexeme}), plain and Arabizi readings, for one lexeme generation. */
@@ -296,6 +324,8 @@ export class LexiconMatcher {
     entries.forEach((e, id) => this.insert(e, id));
     this.keyKind = new Uint8Array(this.keyIds.size);
     for (const [k, id] of this.keyIds) this.keyKind[id] = k.startsWith('sk:') ? K_SKELETON : k.startsWith('w:') || k.startsWith('fz:') ? K_SURFACE : K_STEM;
+    const byPrefix: Record<string, Map<string, number>> = { w: this.surfaceKeyIds, en: this.enStemKeyIds, fr: this.frStemKeyIds, fz: this.fuzzyKeyIds };
+    for (const [k, id] of this.keyIds) byPrefix[k.slice(0, k.indexOf(':'))]?.set(k.slice(k.indexOf(':') + 1), id);
     const groups = [...new Set(entries.map((e) => e.group))].sort();
     const rank = new Map(groups.map((g, i) => [g, i]));
     this.groupRank = Int32Array.from(entries, (e) => rank.get(e.group)!);
@@ -303,10 +333,27 @@ export class LexiconMatcher {
     this.stamp = new Int32Array(entries.length);
     const fuzzyKeys = [...this.fuzzyIndex.keys()];
     this.fuzzyDigitFree = !fuzzyKeys.some(isDigits);
-    this.fuzzyKeyHashes = new Set(fuzzyKeys.map(fuzzyHash));
+    for (const h of fuzzyKeys.map(fuzzyHash)) {
+      const bit = fuzzyFilterBit(h);
+      this.fuzzyKeyBits[bit >>> 5]! |= 1 << (bit & 31);
+    }
     const enStems = [...this.keyIds.keys()].filter((k) => k.startsWith('en:')).map((k) => k.slice(3));
     this.enStemStarts = new Set(enStems.filter((k) => k.length >= 2).flatMap(enStemStartsOf));
-    this.enStemStartMax = Math.max(0, ...[...this.enStemStarts].map((k) => k.length));
+    const ends = [0];
+    for (const start of this.enStemStarts) {
+      let node = 0;
+      for (let i = 0; i < start.length; i++) {
+        const key = node * 0x10000 + start.charCodeAt(i);
+        let child = this.enStemNext.get(key);
+        if (child === undefined) {
+          this.enStemNext.set(key, (child = ends.length));
+          ends.push(0);
+        }
+        node = child;
+      }
+      ends[node] = 1;
+    }
+    this.enStemEnds = Uint8Array.from(ends);
     this.rootChild = new Array<TrieNode | undefined>(this.keyIds.size).fill(undefined);
     for (const [k, node] of this.root.next ?? []) this.rootChild[k] = node;
   }
@@ -373,8 +420,8 @@ export class LexiconMatcher {
     }
   }
 
-  private fuzzyNeighbours(form: string): string[] {
-    const found = new Set<string>();
+  private fuzzyNeighbours(form: string): readonly string[] {
+    let found: Set<string> | undefined;
     const n = form.length;
     if (n + 1 > this.fuzzyPrefix.length) {
       this.fuzzyPrefix = new Int32Array(2 * n + 2);
@@ -393,23 +440,39 @@ export class LexiconMatcher {
     }
     suffix[n] = 0;
     for (let j = n - 1; j >= 0; j--) suffix[j] = (Math.imul(form.charCodeAt(j), powers[n - 1 - j]!) + suffix[j + 1]!) | 0;
-    const hashes = this.fuzzyKeyHashes;
+    const bits = this.fuzzyKeyBits;
     // The form, then its deletions in order (as the index was built).
     for (let i = -1; i < n; i++) {
       const h = i < 0 ? prefix[n]! : (Math.imul(prefix[i]!, powers[n - 1 - i]!) + suffix[i + 1]!) | 0;
-      if (!hashes.has(h & 0x3fffffff)) continue;
+      const bit = fuzzyFilterBit(h & 0x3fffffff);
+      if ((bits[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
       const k = i < 0 ? form : form.slice(0, i) + form.slice(i + 1);
       const words = this.fuzzyIndex.get(k);
-      if (words) for (const w of words) if (withinOneEdit(form, w)) found.add(w);
+      if (words) for (const w of words) if (withinOneEdit(form, w)) (found ??= new Set()).add(w);
     }
-    return [...found];
+    return found === undefined ? NO_WORDS : [...found];
+  }
+
+  /** Whether `form` (not in Arabic script) is long enough to have fuzzy neighbours, and could find one. */
+  private mayHaveFuzzyNeighbours(form: string): boolean {
+    // A number's lookups (itself and its deletions, all digits) can only find an all-digit index key.
+    return form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0 && !(this.fuzzyDigitFree && isDigits(form));
   }
 
   /** Whether `form`'s English stem can be an `en:` key (see {@link LexiconMatcher.enStemStarts}). */
   private mayHaveEnStemKey(form: string): boolean {
     if (form.length <= OWN_STEM_MAX_LENGTH) return true; // its own stem, found without the stemmer
-    const start = yAsI(form.slice(0, this.enStemStartMax));
-    for (let n = 2; n <= start.length; n++) if (this.enStemStarts.has(start.slice(0, n))) return true;
+    // Whether some prefix of two letters or more (y read as i) is a start.
+    const next = this.enStemNext;
+    const ends = this.enStemEnds;
+    let node = 0;
+    for (let i = 0; i < form.length; i++) {
+      const c = form.charCodeAt(i);
+      const child = next.get(node * 0x10000 + (c === 121 ? 105 : c));
+      if (child === undefined) return false;
+      if (i >= 1 && ends[child] === 1) return true;
+      node = child;
+    }
     return false;
   }
 
@@ -430,8 +493,7 @@ export class LexiconMatcher {
     } else {
       if (this.mayHaveEnStemKey(form)) keys.push(`en:${stemEn(form)}`);
       keys.push(`fr:${stemFr(form)}`);
-      // A number's lookups (itself and its deletions, all digits) can only find an all-digit index key.
-      if (form.length >= FUZZY_MIN_LENGTH - 1 && this.fuzzyIndex.size > 0 && !(this.fuzzyDigitFree && isDigits(form))) {
+      if (this.mayHaveFuzzyNeighbours(form)) {
         for (const w of this.fuzzyNeighbours(form)) {
           const k = `fz:${w}`;
           keys.push(k);
@@ -491,6 +553,33 @@ export class LexiconMatcher {
     });
   }
 
+  /**
+   * The walk keys of a plain token (no alternative form, no Arabizi reading) not in Arabic script: those of
+   * {@link LexiconMatcher.keysForForm}, in the same order, found in the maps by prefix without building a key string
+   * (`w:${form}`, then the stems' and fuzzy neighbours'), each of which was hashed for one lookup in
+   * {@link LexiconMatcher.keyIds} and dropped.
+   */
+  private plainKeyIds(form: string): KeyIds {
+    const entries = keyEntryScratch;
+    entries.length = 0;
+    const surface = this.surfaceKeyIds.get(form);
+    if (surface !== undefined) entries.push(surface * 2);
+    if (this.mayHaveEnStemKey(form)) {
+      const en = this.enStemKeyIds.get(stemEn(form));
+      if (en !== undefined) entries.push(en * 2);
+    }
+    const fr = this.frStemKeyIds.get(stemFr(form));
+    if (fr !== undefined) entries.push(fr * 2);
+    if (this.mayHaveFuzzyNeighbours(form)) {
+      for (const w of this.fuzzyNeighbours(form)) {
+        const id = this.fuzzyKeyIds.get(w);
+        // A neighbour other than the form itself is an approximate route.
+        if (id !== undefined) entries.push(id * 2 + (w !== form ? 1 : 0));
+      }
+    }
+    return entries.length === 0 ? NO_KEYS : carveKeys(entries);
+  }
+
   /** A token's walk keys, memoised per lexeme (or computed directly for tokens without one). */
   private keyIdsOf(t: Token): KeyIds {
     const memo = t.arabizi === undefined ? this.lexemeKeys : this.lexemeKeysArabizi;
@@ -498,6 +587,8 @@ export class LexiconMatcher {
       const hit = memo[t.lexeme];
       if (hit) return hit;
     }
+    // Most tokens met for the first time are plain words: their key ids are found without their key strings.
+    if (t.lexeme >= 0 && t.script !== 'arabic' && t.alts.length === 0 && t.arabizi === undefined) return (memo[t.lexeme] = this.plainKeyIds(t.norm));
     const tk = this.tokenKeys(t);
     const entries: number[] = [];
     for (const k of tk.keys) {
