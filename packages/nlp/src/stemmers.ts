@@ -59,7 +59,18 @@ export const OWN_STEM_MAX_LENGTH = 3;
 const stemEnMemo = memo((w) => (w.length <= OWN_STEM_MAX_LENGTH ? w : PorterStemmer.stem(w)));
 /** English Porter stem of a folded token. */
 export const stemEn = (w: string): string => (isDigits(w) ? w : stemEnMemo(w));
-const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
+/**
+ * The residual endings stripped after the French stem, longest first: stripping the first that ends the stem is
+ * `stem.replace(/(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/, '')`, whose leftmost match is the longest such ending.
+ * A few `endsWith` instead of that regex, which was tried at every position of every new word's stem.
+ */
+const FR_RESIDUAL_ENDINGS = ['aient', 'ait', 'ais', 'ent', 'ons', 'on', 'ez', 'er', 'es', 'e', 's'];
+
+/** `s` without its longest {@link FR_RESIDUAL_ENDINGS} ending (`s` itself when it has none). */
+function withoutFrResidual(s: string): string {
+  for (const ending of FR_RESIDUAL_ENDINGS) if (s.endsWith(ending)) return s.slice(0, s.length - ending.length);
+  return s;
+}
 
 /**
  * French stem of a folded token: natural's Porter (Snowball) stemmer, then one residual verb/plural ending
@@ -69,7 +80,7 @@ const FR_RESIDUAL = /(?:aient|ait|ais|ent|ons|on|ez|er|es|e|s)$/;
 const stemFrMemo = memo((w) => {
   if (w.length <= OWN_STEM_MAX_LENGTH) return w;
   const s = PorterStemmerFr.stem(w);
-  const r = s.replace(FR_RESIDUAL, '');
+  const r = withoutFrResidual(s);
   return r.length >= 3 ? r : s;
 });
 export const stemFr = (w: string): string => (isDigits(w) ? w : stemFrMemo(w));
