@@ -558,14 +558,23 @@ function pushWord(wf: WordFeatures, form: number): void {
   wordForms[wordCount++] = form;
 }
 
-/** The key of a word-feature option set (see {@link TextFeatures.optionsKey}). */
-function optionsKeyOf(charMin: number, charMax: number, charWeight: number): string {
-  return `${charMin}|${charMax}|${charWeight}`;
+/** The word-feature settings of an option set, defaults filled in, and their key (see {@link TextFeatures.optionsKey}). */
+interface WordSettings {
+  readonly charMin: number;
+  readonly charMax: number;
+  readonly charWeight: number;
+  readonly key: string;
+}
+
+function wordSettingsOf(opts: FeatureOptions): WordSettings {
+  const charMin = opts.charMin ?? 3;
+  const charMax = opts.charMax ?? 5;
+  const charWeight = opts.charWeight ?? 0.5;
+  return { charMin, charMax, charWeight, key: `${charMin}|${charMax}|${charWeight}` };
 }
 
 /** The word cache of one option set, checked against the text's token-table generation. */
-function cacheFor(nt: NormalisedText, charMin: number, charMax: number, charWeight: number): { cache: WordCache; key: string } {
-  const key = optionsKeyOf(charMin, charMax, charWeight);
+function cacheFor(nt: NormalisedText, key: string): WordCache {
   let cache = wordCaches.get(key);
   if (!cache) wordCaches.set(key, (cache = { byForm: formArray(), generation: nt.generation }));
   if (cache.generation !== nt.generation) {
@@ -573,7 +582,7 @@ function cacheFor(nt: NormalisedText, charMin: number, charMax: number, charWeig
     cache.byForm = formArray();
     cache.generation = nt.generation;
   }
-  return { cache, key };
+  return cache;
 }
 
 /** A normalised text's words, cross-word features and norm (see {@link TextFeatures}). */
@@ -610,12 +619,10 @@ export function accumulateFeaturePair(nt: NormalisedText, primary: FeatureOption
 }
 
 function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = false): TextFeatures {
-  const charMin = opts.charMin ?? 3;
-  const charMax = opts.charMax ?? 5;
-  const charWeight = opts.charWeight ?? 0.5;
+  const { charMin, charMax, charWeight, key } = wordSettingsOf(opts);
   const lexWeight = opts.lexWeight ?? 1;
   startText();
-  const { cache, key } = cacheFor(nt, charMin, charMax, charWeight);
+  const cache = cacheFor(nt, key);
   const bigrams = opts.bigrams !== false;
   const tokens = nt.tokens;
   // At most one bigram per token and one feature per match.
@@ -678,11 +685,8 @@ let bigramCount = 0;
  * score, see {@link fillWordIds}); each word's squared norm under these settings is found once and kept in its record.
  */
 function secondFeatures(first: TextFeatures, opts: FeatureOptions): TextFeatures {
-  const charMin = opts.charMin ?? 3;
-  const charMax = opts.charMax ?? 5;
-  const charWeight = opts.charWeight ?? 0.5;
+  const { charMin, charMax, charWeight, key } = wordSettingsOf(opts);
   const charValue = Math.fround(charWeight);
-  const key = optionsKeyOf(charMin, charMax, charWeight);
   const set = optionSetNumber(key);
   let squares = 0;
   for (let i = 0; i < wordCount; i++) {
