@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractFeatures, FEATURE_FORMAT, HATE_FEATURES, type FeatureVector } from './features.js';
 import { hashString } from './features.js';
-import { foldVector, trainSoftmax, SoftmaxModel, type LabelledVector, type LinearModelJson } from './logistic-regression.js';
+import { foldVector, trainSoftmax, SoftmaxModel, type LabelledVector, type LinearModelJson, type TrainOptions } from './logistic-regression.js';
 import { tokenise } from './normaliser.js';
 
 export type HateLabel = 'NOT' | 'OFF' | 'HS';
@@ -173,7 +173,12 @@ function scaleVector(x: FeatureVector, r: Float64Array): FeatureVector {
   return { ids: x.ids, values: Float32Array.from(x.values, (v, i) => v * r[x.ids[i]!]!) };
 }
 
-function fitHate(osact: readonly HateExample[], mlma: readonly HateExample[], hashBits: number, meta: Record<string, string | number>): LinearModelJson {
+/**
+ * What the hate layer is fitted on: OSACT4 and MLMA vectors scaled by their buckets' NB ratios, with the settings given
+ * to {@link trainSoftmax}, and the ratios (folded into the weights afterwards). Exported so a test can check the
+ * shipped hate model against it (`meta.inputs`).
+ */
+export function hateTrainingSet(osact: readonly HateExample[], mlma: readonly HateExample[], hashBits: number, meta: Record<string, string | number>): { data: LabelledVector[]; options: TrainOptions; ratios: Float64Array } {
   const mask = (1 << hashBits) - 1;
   const os = osact.map((e) => ({ x: foldVector(vector(e.text), mask), y: e.label }));
   // NBSVM-style features: each bucket's value is scaled by its NB log-count ratio for offensive vs not (CV on OSACT4
@@ -187,8 +192,7 @@ function fitHate(osact: readonly HateExample[], mlma: readonly HateExample[], ha
     ...os.map((d) => ({ x: scaleVector(d.x, r), y: d.y })),
     ...mlma.map((e) => ({ x: scaleVector(foldVector(vector(e.text), mask), r), y: e.label, weight: HATE_TRAINING.mlmaWeight })),
   ];
-  const minWeight = 0.0005;
-  const json = trainSoftmax(data, {
+  const options: TrainOptions = {
     epochs: HATE_TRAINING.epochs,
     learningRate: HATE_TRAINING.learningRate,
     l2: HATE_TRAINING.l2,
@@ -199,8 +203,16 @@ function fitHate(osact: readonly HateExample[], mlma: readonly HateExample[], ha
     classBalance: 0,
     hashBits,
     meta: { ...meta, nbRatios: 'folded into weights' },
-  });
-  return foldRatios(json, r, minWeight);
+  };
+  return { data, options, ratios: r };
+}
+
+/** Smallest folded weight kept in the shipped hate model. */
+const FOLDED_MIN_WEIGHT = 0.0005;
+
+function fitHate(osact: readonly HateExample[], mlma: readonly HateExample[], hashBits: number, meta: Record<string, string | number>): LinearModelJson {
+  const { data, options, ratios } = hateTrainingSet(osact, mlma, hashBits, meta);
+  return foldRatios(trainSoftmax(data, options), ratios, FOLDED_MIN_WEIGHT);
 }
 
 /** Multiply each stored weight by its bucket's ratio (w·(r∘x) = (w∘r)·x), then drop weights below `minWeight`. */

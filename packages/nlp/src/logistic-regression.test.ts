@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadHateModel, loadModel } from './classifier.js';
 import { accumulateFeatures, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, setFeatureInterningLimit } from './features.js';
-import { ModelBank, SoftmaxModel, trainSoftmax } from './logistic-regression.js';
+import { ModelBank, SoftmaxModel, trainingInputHash, trainSoftmax } from './logistic-regression.js';
 import { setTokenInterningLimit, tokenise } from './normaliser.js';
 
 const TEXTS = [
@@ -122,5 +122,36 @@ describe('per-word partial logits across interning roll-overs', () => {
       setTokenInterningLimit(Infinity);
       setFeatureInterningLimit(Infinity);
     }
+  });
+});
+
+describe('trainingInputHash', () => {
+  const data = [
+    { x: { ids: Uint32Array.of(1, 2), values: Float32Array.of(0.6, 0.8) }, y: 'p' },
+    { x: { ids: Uint32Array.of(3), values: Float32Array.of(1) }, y: 'q', weight: 0.5 },
+  ];
+  const opts = { epochs: 5, minWeight: 0, meta: { catalogue: 'a' } };
+
+  it('is stored in the trained model and depends on every vector, label, weight and setting, not on meta', () => {
+    const hash = trainingInputHash(data, opts);
+    expect(trainSoftmax(data, opts).meta.inputs).toBe(hash);
+    expect(trainingInputHash(data, { ...opts, meta: { catalogue: 'b' } })).toBe(hash);
+    const variants = [
+      [{ ...data[0]!, x: { ids: Uint32Array.of(1, 2), values: Float32Array.of(0.6, 0.81) } }, data[1]!],
+      [{ ...data[0]!, x: { ids: Uint32Array.of(1, 4), values: Float32Array.of(0.6, 0.8) } }, data[1]!],
+      [data[0]!, { ...data[1]!, y: 'p' }],
+      [data[0]!, { ...data[1]!, weight: 1 }],
+      [data[1]!, data[0]!],
+      [data[0]!],
+    ];
+    for (const v of variants) expect(trainingInputHash(v, opts)).not.toBe(hash);
+    expect(trainingInputHash(data, { ...opts, epochs: 6 })).not.toBe(hash);
+  });
+
+  it('reads only each vector’s own bytes when it is a view on a larger buffer', () => {
+    const slab = new Uint32Array([9, 1, 2, 9]);
+    const values = new Float32Array([7, 0.6, 0.8, 7]);
+    const view = [{ x: { ids: slab.subarray(1, 3), values: values.subarray(1, 3) }, y: 'p' }, data[1]!];
+    expect(trainingInputHash(view, opts)).toBe(trainingInputHash(data, opts));
   });
 });

@@ -57,6 +57,25 @@ export function prng(seed: number): () => number {
 }
 
 /** Train a softmax regression. Classes are the sorted distinct labels. */
+/**
+ * Fingerprint of what {@link trainSoftmax} learns from: every example's feature ids, values, label and weight, in order,
+ * and the options (without `meta`). Stored in the model's `meta.inputs`, so a test can tell whether the shipped model
+ * was trained on the vectors the current code extracts: a change to normalisation, matching or features that alters
+ * a training vector, left without a retrain, otherwise goes unnoticed — the shipped weights then no longer line up
+ * with the features they are read with, and `vigie train` no longer reproduces the file.
+ */
+export function trainingInputHash(input: readonly LabelledVector[], opts: TrainOptions = {}): string {
+  const h = createHash('sha256');
+  const { meta: _meta, ...settings } = opts;
+  h.update(JSON.stringify(settings, Object.keys(settings).sort()));
+  for (const d of input) {
+    h.update(`\u0000${d.y}\u0000${d.weight ?? 1}\u0000${d.x.ids.length}\u0000`);
+    h.update(new Uint8Array(d.x.ids.buffer, d.x.ids.byteOffset, d.x.ids.byteLength));
+    h.update(new Uint8Array(d.x.values.buffer, d.x.values.byteOffset, d.x.values.byteLength));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
 export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOptions = {}): LinearModelJson {
   const mask = opts.hashBits ? (1 << opts.hashBits) - 1 : 0;
   const data = mask ? input.map((d) => ({ ...d, x: foldVector(d.x, mask) })) : input;
@@ -138,7 +157,7 @@ export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOption
     }),
     temperature: 1,
     ...(opts.hashBits ? { hashBits: opts.hashBits } : {}),
-    meta: { examples: data.length, epochs, ...(opts.meta ?? {}) },
+    meta: { examples: data.length, epochs, ...(opts.meta ?? {}), inputs: trainingInputHash(input, opts) },
   };
 }
 
