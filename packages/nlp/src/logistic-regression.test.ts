@@ -155,3 +155,31 @@ describe('trainingInputHash', () => {
     expect(trainingInputHash(view, opts)).toBe(trainingInputHash(data, opts));
   });
 });
+
+describe('trainSoftmax with several shuffles', () => {
+  const data = Array.from({ length: 40 }, (_, i) => ({
+    x: { ids: Uint32Array.of(i % 7, 10 + (i % 3)), values: Float32Array.of(0.6, 0.8) },
+    y: i % 3 === 0 ? 'a' : i % 3 === 1 ? 'b' : 'c',
+  }));
+  const opts = { epochs: 3, minWeight: 0, learningRate: 0.5 };
+
+  it('averages the weights of one run per seed, seed, seed + 1, …', () => {
+    const one = trainSoftmax(data, { ...opts, seed: 7 });
+    const next = trainSoftmax(data, { ...opts, seed: 8 });
+    const both = trainSoftmax(data, { ...opts, seed: 7, shuffles: 2 });
+    expect(one.bias).not.toEqual(next.bias);
+    both.bias.forEach((b, k) => expect(b).toBeCloseTo((one.bias[k]! + next.bias[k]!) / 2, 3));
+    const weight = (m: typeof one, id: number, k: number) => {
+      const row = m.weights[m.features.indexOf(id)] ?? [];
+      for (let j = 0; j < row.length; j += 2) if (row[j] === k) return row[j + 1]!;
+      return 0;
+    };
+    for (const id of both.features) for (let k = 0; k < 3; k++) expect(weight(both, id, k)).toBeCloseTo((weight(one, id, k) + weight(next, id, k)) / 2, 3);
+  });
+
+  it('is one ordinary run when there is one shuffle', () => {
+    const { meta: _a, ...explicit } = trainSoftmax(data, { ...opts, seed: 7, shuffles: 1 });
+    const { meta: _b, ...implicit } = trainSoftmax(data, { ...opts, seed: 7 });
+    expect(explicit).toEqual(implicit);
+  });
+});

@@ -33,6 +33,13 @@ export interface TrainOptions {
   /** Weight examples of rare classes up (inverse-frequency^power; 0 = no reweighting). */
   readonly classBalance?: number;
   readonly seed?: number;
+  /**
+   * Train this many times, the examples shuffled with seeds `seed`, `seed + 1`, …, and average the weights (default 1).
+   * One shuffle's model depends on its order more than its figures suggest: six seeds of the same narrative training
+   * gave held-out false alarms from 0.024 to 0.042 and dev S1 precision from 0.74 to 0.83 (data/README.md, "Sixth
+   * round"). The average of several is the model the data supports, not one draw.
+   */
+  readonly shuffles?: number;
   /** Fold feature ids into 2^hashBits buckets: a fixed-size model that keeps every feature's signal, unlike pruning. */
   readonly hashBits?: number;
   readonly meta?: Record<string, string | number>;
@@ -85,7 +92,6 @@ export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOption
   const epochs = opts.epochs ?? 20;
   const lr = opts.learningRate ?? 0.5;
   const l2 = opts.l2 ?? 1e-5;
-  const rand = prng(opts.seed ?? 42);
   const freq = new Array<number>(K).fill(0);
   for (const d of data) freq[cls.get(d.y)!]!++;
   const balance = opts.classBalance ?? 0;
@@ -94,41 +100,17 @@ export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOption
   const index = new Map<number, number>();
   for (const d of data) for (const id of d.x.ids) if (!index.has(id)) index.set(id, index.size);
   const F = index.size;
-  const W = new Float64Array(F * K);
-  const G = new Float64Array(F * K).fill(1e-8);
-  const b = new Float64Array(K);
-  const gb = new Float64Array(K).fill(1e-8);
   const local = data.map((d) => ({ idx: Uint32Array.from(d.x.ids, (id) => index.get(id)!), v: d.x.values, y: cls.get(d.y)!, w: d.weight ?? 1 }));
-  const order = local.map((_, i) => i);
-  const z = new Float64Array(K);
-  for (let ep = 0; ep < epochs; ep++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (const oi of order) {
-      const ex = local[oi]!;
-      for (let k = 0; k < K; k++) z[k] = b[k]!;
-      for (let f = 0; f < ex.idx.length; f++) {
-        const base = ex.idx[f]! * K;
-        const v = ex.v[f]!;
-        for (let k = 0; k < K; k++) z[k]! += W[base + k]! * v;
-      }
-      softmaxInPlace(z, 1);
-      const sw = ex.w * classWeight[ex.y]!;
-      for (let k = 0; k < K; k++) {
-        const g = (z[k]! - (k === ex.y ? 1 : 0)) * sw;
-        gb[k]! += g * g;
-        b[k]! -= (lr * g) / Math.sqrt(gb[k]!);
-        for (let f = 0; f < ex.idx.length; f++) {
-          const p = ex.idx[f]! * K + k;
-          const gw = g * ex.v[f]! + l2 * W[p]!;
-          G[p]! += gw * gw;
-          W[p]! -= (lr * gw) / Math.sqrt(G[p]!);
-        }
-      }
-    }
+  // One AdaGrad run per shuffle seed, their weights averaged (see TrainOptions.shuffles).
+  const shuffles = Math.max(1, opts.shuffles ?? 1);
+  const W = new Float64Array(F * K);
+  const b = new Float64Array(K);
+  for (let r = 0; r < shuffles; r++) {
+    const run = fitOneShuffle(local, F, K, classWeight, { epochs, lr, l2, seed: (opts.seed ?? 42) + r });
+    for (let i = 0; i < W.length; i++) W[i]! += run.W[i]! / shuffles;
+    for (let k = 0; k < K; k++) b[k]! += run.b[k]! / shuffles;
   }
+
   // Prune: keep the features with the largest weights, drop tiny weights; this keeps the shipped JSON small.
   const maxFeatures = opts.maxFeatures ?? 20_000;
   const minWeight = opts.minWeight ?? 0.01;
@@ -607,4 +589,51 @@ export class ModelBank {
     }
     return this.softmaxAll();
   }
+}
+
+/** One AdaGrad pass over `local` (epochs shuffled by `seed`): the weights and biases it ends with. */
+function fitOneShuffle(
+  local: readonly { idx: Uint32Array; v: Float32Array; y: number; w: number }[],
+  F: number,
+  K: number,
+  classWeight: readonly number[],
+  o: { epochs: number; lr: number; l2: number; seed: number },
+): { W: Float64Array; b: Float64Array } {
+  const { epochs, lr, l2 } = o;
+  const rand = prng(o.seed);
+  const W = new Float64Array(F * K);
+  const G = new Float64Array(F * K).fill(1e-8);
+  const b = new Float64Array(K);
+  const gb = new Float64Array(K).fill(1e-8);
+  const order = local.map((_, i) => i);
+  const z = new Float64Array(K);
+  for (let ep = 0; ep < epochs; ep++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const oi of order) {
+      const ex = local[oi]!;
+      for (let k = 0; k < K; k++) z[k] = b[k]!;
+      for (let f = 0; f < ex.idx.length; f++) {
+        const base = ex.idx[f]! * K;
+        const v = ex.v[f]!;
+        for (let k = 0; k < K; k++) z[k]! += W[base + k]! * v;
+      }
+      softmaxInPlace(z, 1);
+      const sw = ex.w * classWeight[ex.y]!;
+      for (let k = 0; k < K; k++) {
+        const g = (z[k]! - (k === ex.y ? 1 : 0)) * sw;
+        gb[k]! += g * g;
+        b[k]! -= (lr * g) / Math.sqrt(gb[k]!);
+        for (let f = 0; f < ex.idx.length; f++) {
+          const p = ex.idx[f]! * K + k;
+          const gw = g * ex.v[f]! + l2 * W[p]!;
+          G[p]! += gw * gw;
+          W[p]! -= (lr * gw) / Math.sqrt(G[p]!);
+        }
+      }
+    }
+  }
+  return { W, b };
 }
