@@ -210,8 +210,11 @@ describe('severity escalation', () => {
     // "am" and "pm" were logistics cues: every "I am" was a time. Times are read by pattern (7pm, 8 a.m., 18:30, 8h).
     expect(classify('Youth of Goma, I am telling you: chase MONUSCO out of our city!').severity).toBe('S3');
     expect(classify('Youth of Goma, 7pm sharp: chase MONUSCO out of our city!').severity).toBe('S1');
-    // In Arabizi "3am" is the word عم ("is …-ing"), not 3 a.m.
-    expect(classify('yalla unifil barra, 3am yesta3mlo el kameret').severity).toBe('S2');
+    // In Arabizi "3am" is the word عم ("is …-ing"), not 3 a.m.: no logistics, so no escalation (which narrative leads,
+    // expulsion or espionage, is the model's call).
+    const arabizi = classify('yalla unifil barra, 3am yesta3mlo el kameret');
+    expect((arabizi.explanation['cues'] as { cue: string }[]).filter((c) => c.cue === 'logistics')).toEqual([]);
+    expect(['S2', 'S3']).toContain(arabizi.severity);
   });
 
   it('does not read « ظهرت » ("appeared") as noon, nor "every day" or "the market" as a rally time or place', () => {

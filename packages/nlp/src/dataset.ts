@@ -52,5 +52,3 @@ export const DEFAULT_DEV_URL = new URL('../data/dev.jsonl', import.meta.url);
 export const DEFAULT_GENERAL_NEWS_URL = new URL('../data/general-news.jsonl', import.meta.url);
 /** Labelled items written independently of the training and dev sets, for evaluation only (DATASET.md, "Held-out set"). */
 export const DEFAULT_HOLDOUT_URL = new URL('../data/holdout.jsonl', import.meta.url);
-/** Arabizi items written for diagnosis, whose errors were read: a development set, never trained on (DATASET.md). */
-export const DEFAULT_ARABIZI_DEV_URL = new URL('../data/arabizi-diag.jsonl', import.meta.url);
