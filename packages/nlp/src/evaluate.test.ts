@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, loadHateModel } from './classifier.js';
-import { DEFAULT_DEV_URL, DEFAULT_HOLDOUT_URL, readLabelledJsonl } from './dataset.js';
+import { DEFAULT_ARABIZI_URL, DEFAULT_DEV_URL, DEFAULT_HOLDOUT_URL, readLabelledJsonl } from './dataset.js';
 import { evaluate, formatEvaluation, type Metrics } from './evaluate.js';
 import { bestThreshold, DEFAULT_DATASETS_DIR, evaluateHateLayer, loadHateCorpora } from './hate-layer.js';
 
@@ -54,6 +54,18 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
     expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
+  }, 60_000);
+});
+
+describe.runIf(existsSync(DEFAULT_ARABIZI_URL))('Arabizi set floors', () => {
+  it('keeps the figures reached on Arabizi from a writer who wrote nothing else here', () => {
+    const { examples, errors } = readLabelledJsonl(DEFAULT_ARABIZI_URL);
+    expect(errors).toEqual([]);
+    expect(examples.length).toBe(119);
+    // 2026-11-27, read only as totals: the model before the Arabizi batch gave F1 0.625, S1 recall 0.267 (4/15), false
+    // alarms 0.072; the model of 3,140 items F1 0.713, S1 recall 0.400 (6/15), S1 precision 0.667, macro-F1 0.448, false
+    // alarms 0.087 (6/69). Arabizi stays the weakest script; these are the floors reached, not the goals.
+    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.7, s1Recall: 0.4, s1Precision: 0.6, macroF1: 0.42, falseAlarms: 0.09 });
   }, 60_000);
 });
 

@@ -23,7 +23,7 @@ export { evaluate, formatEvaluation } from './evaluate.js';
 export { evaluateOffTopic, formatOffTopic } from './off-topic.js';
 export type { OffTopicItem, OffTopicReport, FlaggedItem } from './off-topic.js';
 export type { EvaluationReport, Metrics } from './evaluate.js';
-export { readLabelledJsonl, LabelledExampleSchema, DEFAULT_TRAIN_URL, DEFAULT_DEV_URL, DEFAULT_GENERAL_NEWS_URL, DEFAULT_HOLDOUT_URL } from './dataset.js';
+export { readLabelledJsonl, LabelledExampleSchema, DEFAULT_TRAIN_URL, DEFAULT_DEV_URL, DEFAULT_GENERAL_NEWS_URL, DEFAULT_HOLDOUT_URL, DEFAULT_ARABIZI_URL } from './dataset.js';
 export type { LabelledExample } from './dataset.js';
 export { loadHateCorpora, trainHateLayer, evaluateHateLayer, formatHateEvaluation, DEFAULT_DATASETS_DIR } from './hate-layer.js';
 export { classifyLine, classifyStream } from './cli-support.js';
