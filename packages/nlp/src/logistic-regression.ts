@@ -63,7 +63,6 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Train a softmax regression. Classes are the sorted distinct labels. */
 /**
  * Fingerprint of what {@link trainSoftmax} learns from: every example's feature ids, values, label and weight, in order,
  * and the options (without `meta`). Stored in the model's `meta.inputs`, so a test can tell whether the shipped model
@@ -83,6 +82,7 @@ export function trainingInputHash(input: readonly LabelledVector[], opts: TrainO
   return h.digest('hex').slice(0, 16);
 }
 
+/** Train a softmax regression. Classes are the sorted distinct labels. */
 export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOptions = {}): LinearModelJson {
   const mask = opts.hashBits ? (1 << opts.hashBits) - 1 : 0;
   const data = mask ? input.map((d) => ({ ...d, x: foldVector(d.x, mask) })) : input;
@@ -141,6 +141,53 @@ export function trainSoftmax(input: readonly LabelledVector[], opts: TrainOption
     ...(opts.hashBits ? { hashBits: opts.hashBits } : {}),
     meta: { examples: data.length, epochs, ...(opts.meta ?? {}), inputs: trainingInputHash(input, opts) },
   };
+}
+
+/** One AdaGrad pass over `local` (epochs shuffled by `seed`): the weights and biases it ends with. */
+function fitOneShuffle(
+  local: readonly { idx: Uint32Array; v: Float32Array; y: number; w: number }[],
+  F: number,
+  K: number,
+  classWeight: readonly number[],
+  o: { epochs: number; lr: number; l2: number; seed: number },
+): { W: Float64Array; b: Float64Array } {
+  const { epochs, lr, l2 } = o;
+  const rand = prng(o.seed);
+  const W = new Float64Array(F * K);
+  const G = new Float64Array(F * K).fill(1e-8);
+  const b = new Float64Array(K);
+  const gb = new Float64Array(K).fill(1e-8);
+  const order = local.map((_, i) => i);
+  const z = new Float64Array(K);
+  for (let ep = 0; ep < epochs; ep++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const oi of order) {
+      const ex = local[oi]!;
+      for (let k = 0; k < K; k++) z[k] = b[k]!;
+      for (let f = 0; f < ex.idx.length; f++) {
+        const base = ex.idx[f]! * K;
+        const v = ex.v[f]!;
+        for (let k = 0; k < K; k++) z[k]! += W[base + k]! * v;
+      }
+      softmaxInPlace(z, 1);
+      const sw = ex.w * classWeight[ex.y]!;
+      for (let k = 0; k < K; k++) {
+        const g = (z[k]! - (k === ex.y ? 1 : 0)) * sw;
+        gb[k]! += g * g;
+        b[k]! -= (lr * g) / Math.sqrt(gb[k]!);
+        for (let f = 0; f < ex.idx.length; f++) {
+          const p = ex.idx[f]! * K + k;
+          const gw = g * ex.v[f]! + l2 * W[p]!;
+          G[p]! += gw * gw;
+          W[p]! -= (lr * gw) / Math.sqrt(G[p]!);
+        }
+      }
+    }
+  }
+  return { W, b };
 }
 
 /** Fold a vector's ids into buckets, summing values that collide. */
@@ -589,51 +636,4 @@ export class ModelBank {
     }
     return this.softmaxAll();
   }
-}
-
-/** One AdaGrad pass over `local` (epochs shuffled by `seed`): the weights and biases it ends with. */
-function fitOneShuffle(
-  local: readonly { idx: Uint32Array; v: Float32Array; y: number; w: number }[],
-  F: number,
-  K: number,
-  classWeight: readonly number[],
-  o: { epochs: number; lr: number; l2: number; seed: number },
-): { W: Float64Array; b: Float64Array } {
-  const { epochs, lr, l2 } = o;
-  const rand = prng(o.seed);
-  const W = new Float64Array(F * K);
-  const G = new Float64Array(F * K).fill(1e-8);
-  const b = new Float64Array(K);
-  const gb = new Float64Array(K).fill(1e-8);
-  const order = local.map((_, i) => i);
-  const z = new Float64Array(K);
-  for (let ep = 0; ep < epochs; ep++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (const oi of order) {
-      const ex = local[oi]!;
-      for (let k = 0; k < K; k++) z[k] = b[k]!;
-      for (let f = 0; f < ex.idx.length; f++) {
-        const base = ex.idx[f]! * K;
-        const v = ex.v[f]!;
-        for (let k = 0; k < K; k++) z[k]! += W[base + k]! * v;
-      }
-      softmaxInPlace(z, 1);
-      const sw = ex.w * classWeight[ex.y]!;
-      for (let k = 0; k < K; k++) {
-        const g = (z[k]! - (k === ex.y ? 1 : 0)) * sw;
-        gb[k]! += g * g;
-        b[k]! -= (lr * g) / Math.sqrt(gb[k]!);
-        for (let f = 0; f < ex.idx.length; f++) {
-          const p = ex.idx[f]! * K + k;
-          const gw = g * ex.v[f]! + l2 * W[p]!;
-          G[p]! += gw * gw;
-          W[p]! -= (lr * gw) / Math.sqrt(G[p]!);
-        }
-      }
-    }
-  }
-  return { W, b };
 }

@@ -59,13 +59,13 @@ export function trainingSets(examples: readonly LabelledExample[], extra: readon
  */
 export function train(examples: readonly LabelledExample[], extra: readonly LabelledExample[] = [], opts: TrainModelOptions = {}): ModelJson {
   const { catalogueVersion, heads } = trainingSets(examples, extra, opts);
-  const fit = (head: TrainedHead) => trainSoftmax(heads[head].data, heads[head].options);
+  const trainHead = (head: TrainedHead) => trainSoftmax(heads[head].data, heads[head].options);
   return {
     format: MODEL_FORMAT,
-    narrative: fit('narrative'),
-    stance: fit('stance'),
-    s1: fit('s1'),
-    harm: fit('harm'),
+    narrative: trainHead('narrative'),
+    stance: trainHead('stance'),
+    s1: trainHead('s1'),
+    harm: trainHead('harm'),
     blend: opts.blend ?? DEFAULT_BLEND,
     trainedOn: { examples: examples.length, extra: extra.length, catalogue: catalogueVersion },
   };
