@@ -105,6 +105,32 @@ describe('mission attribution', () => {
     expect(classify('قوات اليونيفيل في الناقورة').missions).toEqual(['UNIFIL']);
   });
 
+  it("reads an acronym broken by a hyphen or a dot, or spelled out before an Arabizi word, as the mission's name", () => {
+    expect(classify('el convoy hana UNIS-FA 7a yamrug bukra').missions).toEqual(['UNISFA']);
+    expect(classify('la minus.ca ment encore').missions).toEqual(['MINUSCA']);
+    expect(classify('bedna nsakker el tari2 3al convoy taba3 el U N D O F w nkasser sayyarat’hon').missions).toEqual(['UNDOF']);
+    // Two ordinary words that spell an acronym's halves name no mission.
+    expect(classify('un miss France à Goma').missions).toEqual([]);
+  });
+
+  it('reads "U.N." as the UN (with a place of a mission area, that mission), but not lower-case "u.n"', () => {
+    const r = classify('The U.N. base near Kfar Kela is spying for Israel');
+    expect(r.missions).toEqual(['UNIFIL']);
+    expect(r.explanation.missionEvidence[0]!.evidence).toEqual(['generic "U.N"', 'place "Kfar Kela"']);
+    expect(classify('dawriyyet el U.N min Kfar Kela').missions).toEqual(['UNIFIL']);
+    expect(classify('see u.n in Naqoura').missions).toEqual([]);
+  });
+
+  it('reads dialect and Arabizi names of peacekeepers with a place of their area', () => {
+    // « دورية الطوارئ »: a patrol of the "emergency forces", UNIFIL's name in south Lebanon; عيترون is Aitaroun.
+    expect(classify('كل ما تفوت دورية الطوارئ عحارات عيترون ارشقوها بالحجار').missions).toEqual(['UNIFIL']);
+    // Moroccan Arabizi for the blue helmets, in Laayoune.
+    expect(classify('tomobilat lqbb3at zr9in kaydoro f Laayoune').missions).toEqual(['MINURSO']);
+    expect(classify('المينورصو راهي مع البوليساريو').missions).toEqual(['MINURSO']);
+    // « حالة الطوارئ » (a state of emergency) is no peacekeeper, even in a place of a mission area.
+    expect(classify('إعلان حالة الطوارئ في صور بعد العاصفة').missions).toEqual([]);
+  });
+
   it('finds Arabic mission names with the article and clitics, and Arabic places of each area', () => {
     expect(classify('فيديو يظهر جنود المينوسكا ينقلون متمردين قرب بانغي').missions).toEqual(['MINUSCA']);
     expect(classify('قافلة للمينوسكا ضبطت وهي تنقل أسلحة').missions).toEqual(['MINUSCA']);

@@ -112,7 +112,19 @@ function besideUnit(matches: readonly Match[], c: Match): boolean {
   return false;
 }
 
-/** Attribute a text to missions from its gazetteer matches. */
+/** Whether `term`'s letters, dots and spaces aside, are `letters` in any case ("UN", "U.N."). */
+function isLetters(term: string, letters: string): boolean {
+  return term.replace(/[. ]/g, '').toLowerCase() === letters;
+}
+
+/**
+ * Whether `m` is an acronym's split form (see `splitAcronymForms`: "UNIS FA") written as two ordinary words: with a
+ * space between them and not in capitals. "UNIS-FA", "unis.fa" and "UN MISS" name the mission; "unis fa" does not.
+ */
+function splitAcronymAsWords(m: Match): boolean {
+  return m.term.includes(' ') && /\s/.test(m.surface) && m.surface !== m.surface.toUpperCase();
+}
+
 /**
  * Whether `m`, a mission's name reached through the Arabizi reading of Latin words, lies on words that name a mission
  * as written: "minusca" in an Arabizi post is MINUSCA's acronym, and its consonants also spell MONUSCO's Arabic name
@@ -127,6 +139,7 @@ function shadowedArabiziName(m: Match, matches: readonly Match[]): boolean {
   return false;
 }
 
+/** Attribute a text to missions from its gazetteer matches. */
 export function attributeMissions(matches: readonly Match[]): MissionAttribution {
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
   // mention (group and surface) and, for area mentions, only for the missions that end up attributed (most area
@@ -149,13 +162,15 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
     switch (g) {
       case 'g:pk':
       case 'g:un':
-        // English "UN" only in capitals: the lower-case form is the French article "un".
-        if (m.term.length === 2 && m.term.toLowerCase() === 'un' && m.surface !== 'UN') break;
+        // English "UN" (and "U.N.") only in capitals: the lower-case form is the French article "un".
+        if (isLetters(m.term, 'un') && m.surface !== m.surface.toUpperCase()) break;
         if (generic === 0) generic1 = m.surface;
         else if (generic2 === undefined && m.surface !== generic1) generic2 = m.surface;
         generic++;
         break;
       case 'g:acronym':
+        if (m.meta && !splitAcronymAsWords(m)) byMission((direct ??= []), m.meta as MissionCode, m);
+        break;
       case 'g:name':
       case 'g:outlet':
         if (m.meta && !shadowedArabiziName(m, matches)) byMission((direct ??= []), m.meta as MissionCode, m);

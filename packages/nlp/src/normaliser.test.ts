@@ -147,6 +147,15 @@ describe('tokenise (scanner)', () => {
     expect(tokenise('x M.O.N.U.S.C.O y').tokens.map((t) => [t.start, t.end])).toEqual([[0, 1], [2, 15], [16, 17]]);
   });
 
+  it('ends a spaced run before the first lower-case letter, so a one-letter word after the acronym stays a word', () => {
+    // Arabizi « w » (and) after the acronym: the run had taken it in, was no longer all capitals, and was dropped.
+    expect(normaliseText('el U N D O F w nkasser')).toBe('el undof w nkasser');
+    expect(normaliseText('M O N U S C O a menti')).toBe('monusco a menti');
+    // Still four capitals at least, and never a run that starts with a lower-case letter.
+    expect(normaliseText('U N D o f')).toBe('u n d o f');
+    expect(normaliseText('y A B C D')).toBe('y abcd');
+  });
+
   it('gives tokens of the same surface the same lexeme id, and spelled-out runs none', () => {
     const t = tokenise('MONUSCO monusco MONUSCO M.O.N.U.S.C.O');
     const [a, b, c, d] = t.tokens;

@@ -286,27 +286,35 @@ function fnv(s: string): number {
   return h;
 }
 
+/** Whether `ch` has no lower-case form here: a capital letter, a digit, a letter of a caseless script (Arabic). */
+function isCapital(ch: string): boolean {
+  return ch === ch.toUpperCase();
+}
+
 /**
  * Spelled-out or dotted acronyms merged back into one token: M.O.N.U.S.C.O, m-o-n-u-s-c-o, M O N U S C O. A run needs
  * at least four single characters and one repeated separator; the spaced form must be upper case so French "y a"
- * or Bambara single-letter words are never glued together. Returns the run's last raw index, or -1 when raw token
- * `i` starts no run; `out.text` receives the merged text.
+ * or Bambara single-letter words are never glued together, and it ends before the first lower-case letter: in
+ * "el U N D O F w nkasser" the Arabizi « w » (and) follows the acronym and is no part of it. Returns the run's last raw
+ * index, or -1 when raw token `i` starts no run; `out.text` receives the merged text.
  */
 function spelledOutRun(text: string, i: number, out: { text: string }): number {
   if (rawEnd[i]! - rawStart[i]! !== 1 || i + 1 >= rawCount) return -1;
   const sep = text.slice(rawEnd[i]!, rawStart[i + 1]!);
   if (sep.length !== 1 || !/[.\-_*·• ]/.test(sep)) return -1;
+  const spaced = sep === ' ';
+  if (spaced && !isCapital(text[rawStart[i]!]!)) return -1;
   let j = i;
-  while (j + 1 < rawCount && rawEnd[j + 1]! - rawStart[j + 1]! === 1 && text.slice(rawEnd[j]!, rawStart[j + 1]!) === sep) j++;
+  while (
+    j + 1 < rawCount &&
+    rawEnd[j + 1]! - rawStart[j + 1]! === 1 &&
+    text.slice(rawEnd[j]!, rawStart[j + 1]!) === sep &&
+    (!spaced || isCapital(text[rawStart[j + 1]!]!))
+  )
+    j++;
   if (j - i + 1 < 4) return -1;
   let joined = '';
-  let upper = true;
-  for (let k = i; k <= j; k++) {
-    const ch = text[rawStart[k]!]!;
-    if (ch !== ch.toUpperCase()) upper = false;
-    joined += ch;
-  }
-  if (sep === ' ' && !upper) return -1;
+  for (let k = i; k <= j; k++) joined += text[rawStart[k]!]!;
   out.text = joined;
   return j;
 }
