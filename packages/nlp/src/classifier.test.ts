@@ -131,6 +131,18 @@ describe('mission attribution', () => {
     expect(classify('إعلان حالة الطوارئ في صور بعد العاصفة').missions).toEqual([]);
   });
 
+  it('reads Arabic evasions of a name (a $ for س, the name broken by a space) and the Spanish contingent', () => {
+    expect(classify('مينو$كا دي ما جات للسلام، جات تشيل دهبنا').missions).toEqual(['MINUSCA']);
+    expect(classify('قوات يو نيسفا دي منحازة لدينكا نقوك').missions).toEqual(['UNISFA']);
+    expect(classify('الضابط الإسباني يلي بيطلع مع الدوريات ساكن بصور').missions).toEqual(['UNIFIL']);
+  });
+
+  it('does not read صورة ("picture") as صور (Tyre), which it still finds with a proclitic', () => {
+    const photo = classify('صورة جنود حفظ السلام في المعسكر');
+    expect(photo.missions).toEqual([]);
+    expect(classify('جنود حفظ السلام بصور').missions).toEqual(['UNIFIL']);
+  });
+
   it('finds Arabic mission names with the article and clitics, and Arabic places of each area', () => {
     expect(classify('فيديو يظهر جنود المينوسكا ينقلون متمردين قرب بانغي').missions).toEqual(['MINUSCA']);
     expect(classify('قافلة للمينوسكا ضبطت وهي تنقل أسلحة').missions).toEqual(['MINUSCA']);

@@ -149,13 +149,14 @@ function effectiveWeight(e: LexiconEntry, c: Catalogue): number {
 }
 
 /**
- * An acronym of five letters or more cut in two, each part two letters or more: "UNIS FA", "MINUS CA", "MONU SCO".
- * Evasive posts break a mission's name with a hyphen or a dot (UNIS-FA, MINUS.CA) so that a search for it misses; the
- * matcher reads the two parts as a phrase. {@link attributeMissions} keeps such a match only when it is written with
- * a separator other than a space or in capitals, so that two ordinary words never name a mission.
+ * An acronym of five letters or more cut in two, each part two letters or more: "UNIS FA", "MINUS CA", "MONU SCO"; and
+ * likewise a one-word Arabic name of six letters or more (« يو نيسفا »). Evasive posts break a mission's name with a
+ * hyphen, a dot or a space so that a search for it misses; the matcher reads the two parts as a phrase.
+ * {@link attributeMissions} keeps a Latin split form only when it is written with a separator other than a space or in
+ * capitals, so that two ordinary words never name a mission; Arabic has no capitals, hence the longer minimum.
  */
 export function splitAcronymForms(acronym: string): string[] {
-  if (!/^[A-Za-z]{5,}$/.test(acronym)) return [];
+  if (!/^(?:[A-Za-z]{5,}|[\u0621-\u064a]{6,})$/.test(acronym)) return [];
   const out: string[] = [];
   for (let k = 2; k <= acronym.length - 2; k++) out.push(`${acronym.slice(0, k)} ${acronym.slice(k)}`);
   return out;
@@ -173,7 +174,7 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   }
   for (const m of c.gazetteers.missions) {
     for (const a of [...m.acronyms, ...m.evasions]) out.push({ text: a, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
-    for (const a of m.acronyms) for (const split of splitAcronymForms(a)) out.push({ text: split, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
+    for (const a of [...m.acronyms, ...(m.names.ar ?? [])]) for (const split of splitAcronymForms(a)) out.push({ text: split, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
     for (const [lang, names] of Object.entries(m.names)) for (const n of names) out.push({ text: n, lang: lang === 'other' ? 'xx' : lang, group: 'g:name', weight: 1, meta: m.code });
     // Arabic writes a mission's short name with the article too (المينوسكا, المونوسكو, اليونيسفا), and Snowball stems
     // the two apart (مينوسكا → مينوسك, المينوسكا → مينوسكا): each one-word Arabic name also matches with ال.

@@ -368,8 +368,11 @@ export class LexiconMatcher {
       // words of every language by that stub ("all", "mini"): it matches by its surface only. In Arabic script only
       // names are kept from their stub (مالي, Mali → مال, "money"), matching as written or after one proclitic: a short
       // stem is the usual root there, and the lexicon's words need it — but not a stem of two letters: آليات
-      // (vehicles, a target) stems to ال like إلى ("to"), which made nearly every Arabic text name a target.
-      const stub = alone && stem.length <= SHORT_STEM && t.norm.length > stem.length && (stemmed !== 'ar' || lang === 'xx' || stem.length <= 2);
+      // (vehicles, a target) stems to ال like إلى ("to"), which made nearly every Arabic text name a target. A short
+      // Arabic name that is its own stem matches as written too: صور (Tyre) is the stem of صورة ("picture"), which had
+      // placed every post with a photo in UNIFIL's area.
+      const arabicName = stemmed === 'ar' && lang === 'xx';
+      const stub = alone && stem.length <= SHORT_STEM && (t.norm.length > stem.length || arabicName) && (stemmed !== 'ar' || arabicName || stem.length <= 2);
       return stub ? `w:${t.norm}` : `${stemmed}:${stem}`;
     }
     if (FUZZY_LANGS.has(lang) && t.norm.length >= FUZZY_MIN_LENGTH) {

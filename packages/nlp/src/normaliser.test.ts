@@ -147,6 +147,11 @@ describe('tokenise (scanner)', () => {
     expect(tokenise('x M.O.N.U.S.C.O y').tokens.map((t) => [t.start, t.end])).toEqual([[0, 1], [2, 15], [16, 17]]);
   });
 
+  it('reads a $ between two Arabic letters as س, and leaves every other $ alone', () => {
+    expect(normaliseText('مينو$كا')).toBe('مينوسكا');
+    expect(normaliseText('$مينوسكا 5$')).toBe('$مينوسكا 5$');
+  });
+
   it('ends a spaced run before the first lower-case letter, so a one-letter word after the acronym stays a word', () => {
     // Arabizi « w » (and) after the acronym: the run had taken it in, was no longer all capitals, and was dropped.
     expect(normaliseText('el U N D O F w nkasser')).toBe('el undof w nkasser');

@@ -104,13 +104,16 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
 
 const ARABIC_DIACRITICS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
 const COMBINING = /\p{M}/gu;
+const ARABIC_DOLLAR_SEEN = /(?<=[\u0621-\u064a])\$(?=[\u0621-\u064a])/g;
 
 /**
  * Arabic normalisation: hamza-carrying alefs (أ إ آ ٱ) → ا, ؤ → و, ئ → ي, ة → ه, ى → ي, Persian ک/ی → ك/ي, no
- * diacritics or tatweel, Eastern Arabic digits → 0-9. Applied to any string; non-Arabic characters pass through.
+ * diacritics or tatweel, Eastern Arabic digits → 0-9, and a `$` between two Arabic letters → س (« مينو$كا », the Arabic
+ * of Latin evasions like MINU$CA). Applied to any string; non-Arabic characters pass through.
  */
 export function normaliseArabic(s: string): string {
   return s
+    .replace(ARABIC_DOLLAR_SEEN, 'س')
     .replace(ARABIC_DIACRITICS, '')
     .replace(/\u0640/g, '')
     .replace(/[أإآٱ]/g, 'ا')
