@@ -41,7 +41,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(688);
+    expect(examples.length).toBe(880);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -49,12 +49,15 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // 148 items (688): F1 0.898, S1 recall 0.938 (90/96), S1 precision 0.804, macro-F1 0.738, false
     // alarms 0.027 (model retrained on catalogue 2026.11.8); retrained by the current code (fingerprinted inputs), F1 0.896;
     // with 300 Arabizi train items and four shuffles averaged: F1 0.901, S1 0.927 (89/96), S1 precision 0.788, macro-F1
-    // 0.768, false alarms 0.033. With five more writers' 499 items (3,639): F1 0.912, S1 recall 0.917 (88/96), S1
-    // precision 0.800, macro-F1 0.777, false alarms 0.021 — S1 recall 0.948 and 0.958 with two other seed bases, so one
-    // item of it is the draw (data/README.md, "Seventh round"). These are the floors reached, not the goals.
-    expectFloors(rep.overall, { f1: 0.9, s1Recall: 0.91, s1Precision: 0.78, macroF1: 0.75, falseAlarms: 0.03 });
+    // 0.768, false alarms 0.033. With five more writers' 499 items (3,639) and catalogue 2026.11.10: F1 0.916, S1 recall
+    // 0.917 (88/96; 0.948 and 0.958 with two other seed bases of 4dc0b85's training), S1 precision 0.815, macro-F1
+    // 0.778, false alarms 0.024. Then `ho-f` (192 items from three writers, measured once, totals only): F1 0.933, S1
+    // recall 0.784 (29/37; Arabic 3/8), false alarms 0.046 — all 880: F1 0.919, S1 0.880, S1 precision 0.824, macro-F1
+    // 0.788, false alarms 0.030 (data/README.md, "Seventh round"). These are the floors reached, not the goals.
+    expectFloors(rep.overall, { f1: 0.9, s1Recall: 0.87, s1Precision: 0.8, macroF1: 0.77, falseAlarms: 0.035 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.78, s1Precision: 0.8, macroF1: 0.8, falseAlarms: 0.05 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
