@@ -137,6 +137,15 @@ describe('mission attribution', () => {
     expect(classify('الضابط الإسباني يلي بيطلع مع الدوريات ساكن بصور').missions).toEqual(['UNIFIL']);
   });
 
+  it('reads a name cut in three, the camp or convoy of "the mission" in Arabic, Sudanese « يو إن » and contingents in dialect', () => {
+    expect(classify('Le convoi de la Mon-u-sco passe par Mukulya chaque mardi').missions).toEqual(['MONUSCO']);
+    expect(classify('la mon u sco encore').missions).toEqual([]);
+    expect(classify('مقر البعثة في بانغي بابه الخلفي على شارع السوق').missions).toEqual(['MINUSCA']);
+    expect(classify('قدام بوابة يو إن هاوس في جبل كجور في جوبا').missions).toEqual(['UNMISS']);
+    expect(classify('هيدا اللي بيشتغل مترجم مع الطليان بشمع').missions).toEqual(['UNIFIL']);
+    expect(classify('el lel wel3o dawaliib 2eddem markaz el ghanaiyye bi Marwahin').missions).toEqual(['UNIFIL']);
+  });
+
   it('does not read صورة ("picture") as صور (Tyre), which it still finds with a proclitic', () => {
     const photo = classify('صورة جنود حفظ السلام في المعسكر');
     expect(photo.missions).toEqual([]);

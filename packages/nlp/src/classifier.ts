@@ -149,16 +149,20 @@ function effectiveWeight(e: LexiconEntry, c: Catalogue): number {
 }
 
 /**
- * An acronym of five letters or more cut in two, each part two letters or more: "UNIS FA", "MINUS CA", "MONU SCO"; and
- * likewise a one-word Arabic name of six letters or more (« يو نيسفا »). Evasive posts break a mission's name with a
- * hyphen, a dot or a space so that a search for it misses; the matcher reads the two parts as a phrase.
- * {@link attributeMissions} keeps a Latin split form only when it is written with a separator other than a space or in
- * capitals, so that two ordinary words never name a mission; Arabic has no capitals, hence the longer minimum.
+ * An acronym of five letters or more cut in two, each part two letters or more ("UNIS FA", "MINUS CA"), or in three
+ * ("MON U SCO"); and a one-word Arabic name of six letters or more cut in two (« يو نيسفا »). Evasive posts break a
+ * mission's name with hyphens, dots or a space so that a search for it misses (UNIS-FA, Mon-u-sco); the matcher reads
+ * the parts as a phrase. {@link attributeMissions} keeps a Latin split form only when it is written with a separator
+ * other than a space or in capitals, so that ordinary words never name a mission; Arabic has no capitals, hence the
+ * longer minimum and two parts only.
  */
 export function splitAcronymForms(acronym: string): string[] {
-  if (!/^(?:[A-Za-z]{5,}|[\u0621-\u064a]{6,})$/.test(acronym)) return [];
+  const latin = /^[A-Za-z]{5,}$/.test(acronym);
+  if (!latin && !/^[\u0621-\u064a]{6,}$/.test(acronym)) return [];
+  const n = acronym.length;
   const out: string[] = [];
-  for (let k = 2; k <= acronym.length - 2; k++) out.push(`${acronym.slice(0, k)} ${acronym.slice(k)}`);
+  for (let k = 2; k <= n - 2; k++) out.push(`${acronym.slice(0, k)} ${acronym.slice(k)}`);
+  if (latin) for (let a = 1; a < n - 1; a++) for (let b = a + 1; b < n; b++) out.push(`${acronym.slice(0, a)} ${acronym.slice(a, b)} ${acronym.slice(b)}`);
   return out;
 }
 
