@@ -227,6 +227,24 @@ describe('severity escalation', () => {
     }
   });
 
+  it('reads Arabic calls with an object pronoun or a dialect tense prefix as calls, and third-person forms as none', () => {
+    for (const text of ['هاجموهم عند مقر اليونيفيل بالناقورة', 'منضربهم قدام معسكر البعثة في بانغي', 'قافلة مينوسكا بتمرق بكرا في بريا، احرقوها']) {
+      const r = classify(text);
+      expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
+      expect(r.severity, text).toBe('S1');
+    }
+    for (const text of ['حرقوهم قرب مقر اليونيفيل بالناقورة الأسبوع الماضي', 'يضربهم الجنود عند معسكر البعثة في بانغي']) {
+      expect(classify(text).explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(false);
+    }
+  });
+
+  it('reads white UN vehicles as peacekeepers, and a UN camp by its name as its mission', () => {
+    expect(classify('Kanyabayonga youth, that white convoy reaches the market tomorrow morning.').missions).toEqual(['MONUSCO']);
+    expect(classify('الجيبات البيضاء بتمرق كل يوم بمرجعيون').missions).toEqual(['UNIFIL']);
+    expect(classify('A white car was seen near Kanyabayonga market.').missions).toEqual([]);
+    expect(classify('Protest outside Camp Faouar this morning').missions).toEqual(['UNDOF']);
+  });
+
   it('does not count a plea to share a post as a call to act: spreading a rumour is not acting against a target', () => {
     const r = classify("Un convoi de la MINUSCA intercepté près de Sibut transportait des caisses d'armes pour les groupes armés. Partagez massivement !");
     expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act')).toBe(false);

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, type NarrativeKey, type Reason, type Stance } from '@vigie/contracts';
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
+import { arabicCallReadings, firstPersonVariants } from './arabic-call-forms.js';
 import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
 import { crossLanguageEntries, dropForeignFunctionWords, dropForeignInflections, EntryForms, textLanguageForMatching } from './function-words.js';
 import { identifyLanguage } from './language-id.js';
@@ -176,6 +177,13 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   for (const [name, group] of Object.entries(cueGroups)) {
     for (const e of c.cues[name as keyof typeof cueGroups]) out.push({ text: e.text, lang: e.lang, group, weight: effectiveWeight(e, c), ...(e.asWritten ? { asWritten: true } : {}) });
   }
+  // Levantine, Egyptian and Sudanese write "we burn" with a tense prefix (منحرق, بنحرق, حنحرق), which the Arabic stemmer
+  // keeps: each listed first-person call is also an entry in those forms (see arabic-call-forms.ts).
+  const listed = new Set(c.cues.callToAct.map((e) => e.text));
+  for (const e of c.cues.callToAct) {
+    if (e.lang !== 'ar' || e.asWritten) continue;
+    for (const v of firstPersonVariants(e.text)) if (!listed.has(v)) out.push({ text: v, lang: 'ar', group: '_call_to_act', weight: effectiveWeight(e, c) });
+  }
   for (const m of c.gazetteers.missions) {
     for (const a of [...m.acronyms, ...m.evasions]) out.push({ text: a, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
     for (const a of [...m.acronyms, ...(m.names.ar ?? [])]) for (const split of splitAcronymForms(a)) out.push({ text: split, lang: 'xx', group: 'g:acronym', weight: 1, meta: m.code });
@@ -212,7 +220,6 @@ const CALL_GROUPS: ReadonlySet<string> = new Set(['_call_to_act', 'incitement_vi
 export const INFLECTED_CALL_GROUP = '_call_inflected';
 /** Groups listed as cues in the explanation (none of them is a term group). */
 const CUE_GROUPS = new Set<string>(['_report', '_logistics', '_leadership', INFLECTED_CALL_GROUP]);
-const ARABIC_PROCLITIC = /^[وف]/;
 /** A note in English for logs and the CLI, and as a reason code with values for the officers (see reasons.ts). */
 function addNote(notes: string[], reasons: Reason[], code: string, text: string, values?: Reason['values']): void {
   notes.push(text);
@@ -245,7 +252,8 @@ function asWritten(m: Match, nt: NormalisedText, forms: ReadonlySet<string>): bo
   for (let i = m.startTok; i < m.endTok; i++) {
     const t = nt.tokens[i]!;
     // "واحرقوا" / "فاحرقوا": the conjunction glued to the imperative is still the imperative.
-    const ok = forms.has(t.norm) || t.alts.some((a) => forms.has(a)) || (t.script === 'arabic' && ARABIC_PROCLITIC.test(t.norm) && forms.has(t.norm.slice(1)));
+    // Arabic glues conjunctions, dialect tense prefixes and object pronouns to the call (واحرقوا, منطردهم, هاجموهم).
+    const ok = forms.has(t.norm) || t.alts.some((a) => forms.has(a)) || (t.script === 'arabic' && arabicCallReadings(t.norm).some((r) => forms.has(r)));
     if (!ok) misses++;
   }
   return misses === 0 || (misses === 1 && m.endTok - m.startTok > 2);
