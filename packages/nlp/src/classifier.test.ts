@@ -228,7 +228,7 @@ describe('severity escalation', () => {
   });
 
   it('reads Arabic calls with an object pronoun or a dialect tense prefix as calls, and third-person forms as none', () => {
-    for (const text of ['هاجموهم عند مقر اليونيفيل بالناقورة', 'منضربهم قدام معسكر البعثة في بانغي', 'قافلة مينوسكا بتمرق بكرا في بريا، احرقوها']) {
+    for (const text of ['هاجموهم بكرا الصبح عند مقر اليونيفيل بالناقورة، ما بدنا جواسيس بأرضنا', 'منضربهم قدام معسكر البعثة في بانغي', 'قافلة مينوسكا بتمرق بكرا في بريا، احرقوها']) {
       const r = classify(text);
       expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
       expect(r.severity, text).toBe('S1');
@@ -236,6 +236,15 @@ describe('severity escalation', () => {
     for (const text of ['حرقوهم قرب مقر اليونيفيل بالناقورة الأسبوع الماضي', 'يضربهم الجنود عند معسكر البعثة في بانغي']) {
       expect(classify(text).explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(false);
     }
+  });
+
+  it('attributes a unit named in Arabic by a nationality that serves in one mission only, and no other', () => {
+    expect(classify('الكتيبة الإيطالية ركّبت ألواح طاقة شمسية لمدرسة الضيعة').missions).toEqual(['UNIFIL']);
+    // Ghana serves in UNIFIL and UNISFA; "the French base" in English is as often a national force.
+    expect(classify('الكتيبة الغانية ركّبت ألواح طاقة شمسية لمدرسة الضيعة').missions).toEqual([]);
+    expect(classify('Protesters gathered outside the French base this morning').missions).toEqual([]);
+    // A place of another mission's area wins: the French battalion in Gao is no UNIFIL unit.
+    expect(classify('الكتيبة الفرنسية في غاو غادرت المدينة').missions).not.toContain('UNIFIL');
   });
 
   it('reads white UN vehicles as peacekeepers, and a UN camp by its name as its mission', () => {
@@ -260,9 +269,11 @@ describe('severity escalation', () => {
       expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(false);
       expect((r.explanation['cues'] as { cue: string }[]).some((c) => c.cue === 'call_inflected'), text).toBe(true);
     }
-    // An S3 claim, no longer escalated by the stated verb. (The English one is still S1 by the escalation model, which
-    // reads "block the road" beside the base: a model decision, not this rule's.)
-    expect(classify('La MINUSCA au service de la France : elle bloque nos FACA et protège les intérêts de Paris.').severity).toBe('S3');
+    // No longer escalated by the stated verb as a call. Both are S1 by the escalation model (p 0.31 for the French one
+    // since the model of 4,224 items, whose tuned S1 threshold is 0.25): a model decision, not this rule's.
+    for (const text of ['La MINUSCA au service de la France : elle bloque nos FACA et protège les intérêts de Paris.', 'The rebels? They always block the road to the MONUSCO base with their trucks, everyone knows it.']) {
+      expect((classify(text).explanation['severity'] as { reason: string }).reason, text).not.toMatch(/^escalation: call to act/);
+    }
     // Addressed to the reader, or including the writer, it stays a call.
     for (const text of ['Bloquez la route de la base de la MINUSCA demain à 8h', 'Friday 8am we block the road to the MONUSCO base at Munigi']) {
       const r = classify(text);

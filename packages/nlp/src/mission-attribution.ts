@@ -76,6 +76,7 @@ function areaEvidence(into: string[], list: Match[] | undefined): string[] {
 }
 
 const LETTER_ACRONYM = /^[A-Z]{2,4}$/;
+const ARABIC_LETTER = /[\u0621-\u064a]/;
 
 /**
  * Whether an area match is a short all-letter acronym (CAR, NAS, CMA, EIS) written in lower case: then it is most
@@ -155,6 +156,8 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   let contingentMentions: MissionMentions[] | undefined;
   // Nationality words beside a unit or target word ("the Rwandan unit", « الكتيبة الإيطالية », "Indonesian patrol").
   let unitContingent = false;
+  // Missions of contingents written in Arabic beside a unit word (« الكتيبة الإيطالية », « الفرنساوية بالقاعدة »).
+  let arabicUnitMissions: Set<MissionCode> | undefined;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
     const g = m.group;
@@ -185,7 +188,9 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
           (contingents ??= new Set()).add(m.meta);
           const code = m.meta.slice(0, m.meta.indexOf('|')) as MissionCode;
           if (!mentionsOf(contingentMentions, code)) byMission((contingentMentions ??= []), code, m);
-          if (!unitContingent && besideUnit(matches, m)) unitContingent = true;
+          const beside = besideUnit(matches, m);
+          if (beside) unitContingent = true;
+          if (beside && ARABIC_LETTER.test(m.surface)) (arabicUnitMissions ??= new Set()).add(code);
         }
         break;
     }
@@ -207,6 +212,13 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
       const contingent = mentionsOf(contingentMentions, code);
       if (contingent) evidence.push({ mission: code, evidence: areaEvidence([`contingent "${contingent[0]!.surface}"`], list) });
     }
+  }
+  if (evidence.length === 0 && !area && arabicUnitMissions?.size === 1) {
+    // A unit of a nationality that serves in one mission only, named in Arabic and in no mission's area: in Arabic
+    // posts « الكتيبة الإيطالية » is UNIFIL's Italian battalion as plainly as "the Italian battalion in Chamaa" is.
+    // Not in English or French, where "the French base" is as often a national force outside any mission.
+    const [code] = arabicUnitMissions;
+    evidence.push({ mission: code!, evidence: [`contingent "${mentionsOf(contingentMentions, code!)![0]!.surface}"`] });
   }
   if (evidence.length > 1) evidence.sort((a, b) => b.evidence.length - a.evidence.length || a.mission.localeCompare(b.mission));
   const missions = evidence.map((e) => e.mission);

@@ -147,6 +147,15 @@ describe('tokenise (scanner)', () => {
     expect(tokenise('x M.O.N.U.S.C.O y').tokens.map((t) => [t.start, t.end])).toEqual([[0, 1], [2, 15], [16, 17]]);
   });
 
+  it('reads the dialect letters گ ڭ as ق, چ as ك, ڤ as ف and پ as ب, and drops the tatweel before spelled-out runs', () => {
+    expect(normaliseArabic('احرگوا')).toBe('احرقوا');
+    expect(normaliseArabic('ڭالو')).toBe('قالو');
+    expect(normaliseArabic('باچر')).toBe('باكر');
+    expect(normaliseArabic('ڤيديو')).toBe('فيديو');
+    expect(tokenise('يـ.و.نـ.يـ.فـ.يـ.ل برّا').tokens.map((t) => t.norm)).toEqual(['يونيفيل', 'برا']);
+    expect(cleanText('قـــاعدة').cleaned).toBe('قاعدة');
+  });
+
   it('reads a $ between two Arabic letters as س, and leaves every other $ alone', () => {
     expect(normaliseText('مينو$كا')).toBe('مينوسكا');
     expect(normaliseText('$مينوسكا 5$')).toBe('$مينوسكا 5$');

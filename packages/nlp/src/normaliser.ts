@@ -58,7 +58,7 @@ export interface NormalisedText {
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', hellip: '…', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
 
 /** Any character the control or the zero-width pass of {@link cleanText} would rewrite (the union of their sets). */
-const CONTROL_OR_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/;
+const CONTROL_OR_INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u0640]/;
 
 /**
  * Clean raw input: strip HTML tags/scripts and decode entities, drop control and zero-width characters (evasion by
@@ -90,9 +90,10 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
       return ENTITY[body.toLowerCase()] ?? m;
     });
   }
-  // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish.
+  // Null bytes and other C0/C1 controls become spaces; zero-width characters (used to break keyword filters) vanish,
+  // and so does the Arabic tatweel, which stretches a letter and nothing else (« يـ.و.نـ.يـ.فـ.يـ.ل » is spelled out).
   // One scan for both sets; the two replacing passes run only on a text that has one of them (few do).
-  if (CONTROL_OR_INVISIBLE.test(text)) text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g, '');
+  if (CONTROL_OR_INVISIBLE.test(text)) text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ').replace(/[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u0640]/g, '');
   text = text.normalize('NFC');
   if (text.length > MAX_TEXT_CHARS) {
     text = text.slice(0, MAX_TEXT_CHARS);
@@ -107,7 +108,9 @@ const COMBINING = /\p{M}/gu;
 const ARABIC_DOLLAR_SEEN = /(?<=[\u0621-\u064a])\$(?=[\u0621-\u064a])/g;
 
 /**
- * Arabic normalisation: hamza-carrying alefs (أ إ آ ٱ) → ا, ؤ → و, ئ → ي, ة → ه, ى → ي, Persian ک/ی → ك/ي, no
+ * Arabic normalisation: hamza-carrying alefs (أ إ آ ٱ) → ا, ؤ → و, ئ → ي, ة → ه, ى → ي, Persian ک/ی → ك/ي, the
+ * dialect letters گ ڭ (a /g/, the qaf of Iraqi, Gulf and Moroccan speech: احرگوا) → ق, چ (Iraqi and Gulf k: باچر) → ك,
+ * ڤ → ف and پ → ب, no
  * diacritics or tatweel, Eastern Arabic digits → 0-9, and a `$` between two Arabic letters → س (« مينو$كا », the Arabic
  * of Latin evasions like MINU$CA). Applied to any string; non-Arabic characters pass through.
  */
@@ -122,6 +125,10 @@ export function normaliseArabic(s: string): string {
     .replace(/ة/g, 'ه')
     .replace(/[ىی]/g, 'ي')
     .replace(/ک/g, 'ك')
+    .replace(/[گڭ]/g, 'ق')
+    .replace(/چ/g, 'ك')
+    .replace(/ڤ/g, 'ف')
+    .replace(/پ/g, 'ب')
     .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 }
