@@ -247,6 +247,14 @@ describe('severity escalation', () => {
     expect(classify('الكتيبة الفرنسية في غاو غادرت المدينة').missions).not.toContain('UNIFIL');
   });
 
+  it('reads an Arabizi call by its root and shape, and an Arabizi report of the same act as none', () => {
+    const call = classify('el yunifil jawasees, ya ahl el janoob a7rigu mawaqe3hum fi Shama3 el laila, la tkhallonhum yirtahoon');
+    expect(call.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act' && t.surface === 'a7rigu')).toBe(true);
+    expect(call.severity).toBe('S1');
+    const report = classify('el jeish 2al enno shabab yi7ra2o dawaliib 2eddem markaz el unifil bi Shama3 mbere7');
+    expect(report.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act')).toBe(false);
+  });
+
   it('reads white UN vehicles as peacekeepers, and a UN camp by its name as its mission', () => {
     expect(classify('Kanyabayonga youth, that white convoy reaches the market tomorrow morning.').missions).toEqual(['MONUSCO']);
     expect(classify('الجيبات البيضاء بتمرق كل يوم بمرجعيون').missions).toEqual(['UNIFIL']);

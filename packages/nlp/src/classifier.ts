@@ -12,6 +12,7 @@ import { NARRATIVE_KEYS, type Classification, type Language, type MatchedTerm, t
 import { loadCatalogue } from './catalogue.js';
 import type { Catalogue, LexiconEntry } from './catalogue.schema.js';
 import { arabicCallReadings, firstPersonVariants } from './arabic-call-forms.js';
+import { ARABIZI_CALL_ENTRY_META, withArabiziCalls } from './arabizi-calls.js';
 import { accumulateFeaturePair, extractFeatures, HATE_FEATURES, NARRATIVE_FEATURES, type FeatureVector } from './features.js';
 import { crossLanguageEntries, dropForeignFunctionWords, dropForeignInflections, EntryForms, textLanguageForMatching } from './function-words.js';
 import { identifyLanguage } from './language-id.js';
@@ -199,6 +200,9 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   for (const s of c.gazetteers.sources.official) if (s.mission && s.name !== s.mission) out.push({ text: s.name, lang: 'xx', group: 'g:outlet', weight: 1, meta: s.mission });
   for (const g of c.gazetteers.genericPeacekeepers) out.push({ text: g.text, lang: g.lang, group: 'g:pk', weight: 1 });
   for (const g of c.gazetteers.genericUn) out.push({ text: g.text, lang: g.lang, group: 'g:un', weight: 1 });
+  // Calls written in Arabizi, read by root and shape rather than listed (arabizi-calls.ts): an entry with no words,
+  // which the trie never reaches, for their matches to count under, as `suggested` cues.
+  out.push({ text: '', lang: 'ar', group: '_call_to_act', weight: c.weights.suggested, meta: ARABIZI_CALL_ENTRY_META });
   return out;
 }
 
@@ -397,11 +401,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const modelText = (nt: NormalisedText): NormalisedText => (nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt);
   const narrativeOptions = (matches: readonly Match[]) => ({ ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) });
   const crossLanguage = crossLanguageEntries(matcher.entries);
+  const arabiziCallEntry = matcher.entries.findIndex((e) => e.meta === ARABIZI_CALL_ENTRY_META);
+  const arabiziCallWeight = matcher.entries[arabiziCallEntry]!.weight;
   const entryForms = new EntryForms(matcher.entries);
   const read = (text: string): { nt: NormalisedText; matches: Match[]; modelNt: NormalisedText; detected: Language } => {
     const nt = tokenise(text);
     const detected = identifyLanguage(nt);
-    const matches = dropForeignInflections(dropForeignFunctionWords(splitInflectedCalls(matcher.match(nt), nt, callForms), crossLanguage, detected), nt, textLanguageForMatching(nt, detected), entryForms);
+    const found = withArabiziCalls(matcher.match(nt), nt, arabiziCallEntry, arabiziCallWeight);
+    const matches = dropForeignInflections(dropForeignFunctionWords(splitInflectedCalls(found, nt, callForms), crossLanguage, detected), nt, textLanguageForMatching(nt, detected), entryForms);
     return { nt, matches, modelNt: modelText(nt), detected };
   };
   // The feature vector itself, for training; classify scores straight from the feature accumulator instead.
