@@ -14,7 +14,7 @@
  * Read only in texts the normaliser judged Arabizi.
  */
 import type { Match } from './lexicon-matcher.js';
-import type { NormalisedText } from './normaliser.js';
+import { LEXEME_LIMIT, type NormalisedText } from './normaliser.js';
 
 /** Consonant skeletons of the roots, with the spellings that dialects give their letters. */
 const ROOTS: Readonly<Record<string, readonly string[]>> = {
@@ -107,6 +107,13 @@ export const ARABIZI_CALL_TERMS: Readonly<Record<string, string>> = {
   storm: 'اقتحموا',
 };
 
+const ROOT_NAMES = Object.keys(ROOTS);
+/** {@link memoRoot} value of a word that is no call (0: not read yet; n > 0: root `ROOT_NAMES[n - 1]`). */
+const NO_ROOT = 127;
+/** The reading of each interned word, by lexeme id, for one interning generation (see `Token.lexeme`). */
+const memoRoot = new Int8Array(LEXEME_LIMIT);
+let memoGeneration = -1;
+
 /** The catalogue-derived entry that Arabizi call matches point to (see `compileCatalogue`). */
 export const ARABIZI_CALL_ENTRY_META = 'arabizi-call';
 
@@ -117,13 +124,24 @@ export const ARABIZI_CALL_ENTRY_META = 'arabizi-call';
  */
 export function withArabiziCalls(matches: Match[], nt: NormalisedText, entry: number, weight: number): Match[] {
   if (!nt.arabizi) return matches;
+  if (nt.generation !== memoGeneration) {
+    memoRoot.fill(0);
+    memoGeneration = nt.generation;
+  }
   let added: Match[] | undefined;
   for (let i = 0; i < nt.tokens.length; i++) {
     const t = nt.tokens[i]!;
     if (t.script !== 'latin') continue;
+    // Read once per distinct word (a 1 KB Arabizi post has some 170 tokens, most of them seen before).
+    let code = t.lexeme >= 0 ? memoRoot[t.lexeme]! : 0;
+    if (code === 0) {
+      const r = arabiziCallRoot(nt.cleaned.slice(t.start, t.end));
+      code = r === undefined ? NO_ROOT : ROOT_NAMES.indexOf(r) + 1;
+      if (t.lexeme >= 0) memoRoot[t.lexeme] = code;
+    }
+    if (code === NO_ROOT) continue;
+    const root = ROOT_NAMES[code - 1]!;
     const surface = nt.cleaned.slice(t.start, t.end);
-    const root = arabiziCallRoot(surface);
-    if (root === undefined) continue;
     if (matches.some((m) => (m.group === '_call_to_act' || m.group === 'incitement_violence') && m.startTok <= i && i < m.endTok)) continue;
     (added ??= []).push({ entry, group: '_call_to_act', term: ARABIZI_CALL_TERMS[root]!, lang: 'ar', weight, startTok: i, endTok: i + 1, start: t.start, end: t.end, surface, via: 'arabizi' });
   }
