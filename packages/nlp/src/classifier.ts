@@ -255,8 +255,8 @@ function asWritten(m: Match, nt: NormalisedText, forms: ReadonlySet<string>): bo
   let misses = 0;
   for (let i = m.startTok; i < m.endTok; i++) {
     const t = nt.tokens[i]!;
-    // "واحرقوا" / "فاحرقوا": the conjunction glued to the imperative is still the imperative.
-    // Arabic glues conjunctions, dialect tense prefixes and object pronouns to the call (واحرقوا, منطردهم, هاجموهم).
+    // Arabic glues conjunctions, dialect tense prefixes and object pronouns to the call (واحرقوا, منطردهم, هاجموهم): the
+    // word is still the imperative or the first person (arabic-call-forms.ts).
     const ok = forms.has(t.norm) || t.alts.some((a) => forms.has(a)) || (t.script === 'arabic' && arabicCallReadings(t.norm).some((r) => forms.has(r)));
     if (!ok) misses++;
   }

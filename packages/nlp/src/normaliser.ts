@@ -106,6 +106,9 @@ export function cleanText(raw: string): { cleaned: string; truncated: boolean; n
 const ARABIC_DIACRITICS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
 const COMBINING = /\p{M}/gu;
 const ARABIC_DOLLAR_SEEN = /(?<=[\u0621-\u064a])\$(?=[\u0621-\u064a])/g;
+/** Letters of dialect and Persian-derived spelling read as the standard letter they stand for (see {@link normaliseArabic}). */
+const DIALECT_LETTERS: Readonly<Record<string, string>> = { گ: 'ق', ڭ: 'ق', چ: 'ك', ڤ: 'ف', پ: 'ب' };
+const DIALECT_LETTER = /[گڭچڤپ]/g;
 
 /**
  * Arabic normalisation: hamza-carrying alefs (أ إ آ ٱ) → ا, ؤ → و, ئ → ي, ة → ه, ى → ي, Persian ک/ی → ك/ي, the
@@ -125,10 +128,7 @@ export function normaliseArabic(s: string): string {
     .replace(/ة/g, 'ه')
     .replace(/[ىی]/g, 'ي')
     .replace(/ک/g, 'ك')
-    .replace(/[گڭ]/g, 'ق')
-    .replace(/چ/g, 'ك')
-    .replace(/ڤ/g, 'ف')
-    .replace(/پ/g, 'ب')
+    .replace(DIALECT_LETTER, (c) => DIALECT_LETTERS[c]!)
     .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 }
