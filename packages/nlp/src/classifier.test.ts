@@ -359,6 +359,14 @@ describe('stance', () => {
     }
   });
 
+  it('reads a rebuttal that quotes the slur it rebuts as counter, and the slur used, even in scare quotes with a call, as endorse', () => {
+    const rebuttal = classify("Arrêtez de traiter les Peuls de « serpents » à Bangassou, c'est comme ça que commencent les massacres.");
+    expect(rebuttal.stance).toBe('counter');
+    expect(rebuttal.harmful).toBe(false);
+    expect(classify('Les Peuls de Bangassou sont des serpents, chassez-les.').harmful).toBe(true);
+    expect(classify('Les Peuls de Bangassou sont des « serpents », chassez-les tous de la ville.').harmful).toBe(true);
+  });
+
   it('treats an official mission press release as counter', () => {
     const r = classify("La MONUSCO dément avoir transporté des armes pour le M23 à Goma et rejette les allégations.", { source: 'MONUSCO', url: 'https://monusco.unmissions.org/fr/communique' });
     expect(r.stance).toBe('counter');

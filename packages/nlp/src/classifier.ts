@@ -23,6 +23,7 @@ import { HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
 import { decideSeverity } from './severity.js';
 import { decideStance, sourceKind } from './stance.js';
+import { allInside, quotedSpans } from './quoted-terms.js';
 
 /** One item to classify. Only `text` is required; anything malformed degrades to a result with notes. */
 export interface ClassifyInput {
@@ -538,6 +539,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
+      mentionOnly: topNarrative === 'hate_speech' && hateTermsQuoted(matches, nt.cleaned),
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
@@ -692,6 +694,18 @@ function describeTarget(missions: readonly string[], matches: readonly Match[]):
 
 /** The text quotes someone: an opening quote mark, three or more characters that close none, and a closing one. */
 const QUOTED = /[«“"][^»”"]{3,}[»”"]/;
+
+/**
+ * Whether the text matched hate terms and the heaviest of them — the slurs, at least half the top weight — all stand in
+ * quotation marks (see quoted-terms.ts). Names of the groups targeted (« peuls » 0.4, against « serpents » 1.0) are
+ * lexicon terms too, and a rebuttal names the group it defends outside the quotes.
+ */
+function hateTermsQuoted(matches: readonly Match[], text: string): boolean {
+  let top = 0;
+  for (const m of matches) if (m.group === 'hate_speech' && m.weight > top) top = m.weight;
+  if (top === 0) return false;
+  return allInside(matches.filter((m) => m.group === 'hate_speech' && m.weight >= top / 2), quotedSpans(text));
+}
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
