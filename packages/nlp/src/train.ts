@@ -114,12 +114,18 @@ export function pickBlend(scored: readonly { blend: BlendParams; score: number }
   return pick;
 }
 
+/** The model-only gate's grid: no "off" (see {@link tuneBlend}). */
+export const MODEL_ONLY_GATES = [0.45, 0.5, 0.55] as const;
+
 /**
  * Choose the blend parameters by k-fold cross-validation on the training examples only (never on dev). Recall
  * first: the objective is harmful recall + S1 F2 ({@link s1F2}) + harmful F1, and every point of false alarms on
  * hard negatives above the 5 % target costs {@link FA_PENALTY} points. The grid includes the model-only endorsement
- * gate (`modelOnlyHarm`); the failure-to-protect guard (0.7) and the call-to-act rescue (0.4) are fixed. Near-ties go
- * to the higher S1 threshold ({@link pickBlend}).
+ * gate (`modelOnlyHarm`), which is always on: cross-validation on train cannot see what it is for. On the 4,611 items
+ * the tuning turned it off (cross-validated at the chosen blend, against a gate at 0.5: harmful recall 0.760 → 0.785,
+ * false alarms 0.036 → 0.047), and the model then called a WordPress podcast with no UN in it an S1 incitement on the
+ * recorded feeds, on the strength of the model alone. The failure-to-protect guard (0.7) and the call-to-act rescue
+ * (0.4) are fixed. Near-ties go to the higher S1 threshold ({@link pickBlend}).
  */
 export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
   const k = opts.folds ?? 3;
@@ -129,7 +135,7 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
   for (const threshold of [0.45, 0.5, 0.6]) {
     for (const harmPresence of [0.6, 0.75, 2]) {
       for (const s1Threshold of [0.15, 0.25, 0.3, 0.4]) {
-        for (const modelOnlyHarm of [0, 0.45, 0.5, 0.55]) {
+        for (const modelOnlyHarm of MODEL_ONLY_GATES) {
           const blend: BlendParams = {
             ...(opts.blend ?? DEFAULT_BLEND),
             pairwise: true,
@@ -139,7 +145,7 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
             ftpGuard: 0.7,
             callRescue: 0.4,
             ...(harmPresence <= 1 ? { harmPresence } : {}),
-            ...(modelOnlyHarm > 0 ? { modelOnlyHarm } : {}),
+            modelOnlyHarm,
           };
           const classifiers = models.map((m) => createClassifier(opts.catalogue, { ...m, blend }));
           const m = evaluate(examples, undefined, (e) => classifiers[fold.get(e)!]!).overall;
