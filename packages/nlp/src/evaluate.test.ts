@@ -33,7 +33,8 @@ describe.runIf(hasDev)('dev set floors', () => {
     // below 0.5 and loose Arabic logistics cues stopped counting). Arabic calls with an object pronoun or a dialect
     // tense prefix (هاجموهم, منضربهم; catalogue 2026.11.12) escalate more Arabic posts: S1 precision 0.760. The model
     // of 4,224 items: F1 0.934, S1 0.966 (56/58), S1 precision 0.800, false alarms 0.020. The model of 4,611 items
-    // (catalogue 2026.11.14, model-only gate always on): F1 0.928, S1 0.966, S1 precision 0.789, false alarms 0.015.
+    // (catalogue 2026.11.14, model-only gate always on): F1 0.928, S1 0.966, S1 precision 0.789, false alarms 0.015;
+    // with 230 S1-heavy items (4,841): F1 0.924, S1 0.983 (57/58), S1 precision 0.814, macro-F1 0.814, false alarms 0.015.
     expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
     // One batch (dev-NNNN): no batch rows.
     expect(rep.byBatch).toEqual({});
@@ -71,12 +72,15 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // model of 4,611 items (387 more, catalogue 2026.11.14 with Arabizi logistics, counter and report cues, the
     // model-only gate always on): all 1,279 F1 0.917, S1 0.909 (189/208, was 193), S1 precision 0.855, macro-F1 0.794,
     // false alarms 0.023 (15/645, was 22); `ho-f` S1 0.784 (29/37, was 32), false alarms 0.037 (4/109, was 8); `ho-g`
-    // F1 0.923, S1 0.923, false alarms 0.038; `ho-h` F1 0.936, S1 0.944 (34/36), false alarms 0.020. These are the
-    // floors reached, not the goals: S1 recall is under the 0.95 target on every batch but `ho-h`'s Arabic.
-    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.83, macroF1: 0.78, falseAlarms: 0.03 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.9, s1Recall: 0.78, s1Precision: 0.85, macroF1: 0.82, falseAlarms: 0.04 });
-    expectFloors(rep.byBatch['ho-g']!, { f1: 0.92, s1Recall: 0.92, s1Precision: 0.85, macroF1: 0.82, falseAlarms: 0.04 });
-    expectFloors(rep.byBatch['ho-h']!, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.9, macroF1: 0.79, falseAlarms: 0.025 });
+    // F1 0.923, S1 0.923, false alarms 0.038; `ho-h` F1 0.936, S1 0.944 (34/36), false alarms 0.020. With 230 S1-heavy
+    // train items from two more writers (implicit threats, doxxing, praise of attacks; 4,841 items): all 1,279 F1 0.919,
+    // **S1 0.957 (199/208)**, S1 precision 0.869, macro-F1 0.800, false alarms 0.028 (18/645); `ho-f` S1 0.865 (32/37),
+    // false alarms 0.055 (6/109); `ho-g` S1 0.949 (37/39), false alarms 0.029; `ho-h` S1 1.000 (36/36), false alarms
+    // 0.030. These are the floors reached, not the goals: `ho-f` is under the S1 target and over the false-alarm one.
+    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.95, s1Precision: 0.85, macroF1: 0.79, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.91, s1Recall: 0.86, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
+    expectFloors(rep.byBatch['ho-g']!, { f1: 0.92, s1Recall: 0.94, s1Precision: 0.88, macroF1: 0.82, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-h']!, { f1: 0.93, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.83, falseAlarms: 0.035 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
     expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
@@ -94,9 +98,10 @@ describe.runIf(existsSync(DEFAULT_ARABIZI_URL))('Arabizi set floors', () => {
     // false alarms 0.072 (5/69); with catalogue 2026.11.11, F1 0.750, S1 recall 0.533 (8/15); the model of 4,224 items
     // F1 0.747, S1 recall 0.533, S1 precision 0.800, macro-F1 0.575, false alarms 0.101 (7/69); the model of 4,611 items
     // (catalogue 2026.11.14: Arabizi logistics, counter and report cues) F1 0.795, S1 recall 0.600 (9/15), S1 precision
-    // 0.750, macro-F1 0.594, false alarms 0.043 (3/69). Arabizi stays the weakest script; these are the floors reached,
-    // not the goals (S1 recall is far under the 0.95 target).
-    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.79, s1Recall: 0.6, s1Precision: 0.7, macroF1: 0.58, falseAlarms: 0.045 });
+    // 0.750, macro-F1 0.594, false alarms 0.043 (3/69); with 230 S1-heavy items (4,841) F1 0.817, S1 recall 0.600,
+    // S1 precision 0.818, macro-F1 0.679, false alarms 0.072 (5/69). Arabizi stays the weakest script; these are the
+    // floors reached, not the goals (S1 recall is far under the 0.95 target, false alarms over the 5 % one).
+    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.81, s1Recall: 0.6, s1Precision: 0.8, macroF1: 0.67, falseAlarms: 0.075 });
   }, 60_000);
 });
 
