@@ -274,6 +274,9 @@ describe('severity escalation', () => {
     const debunk = classify("wazaret el sa77a: la sa77a lal esha3a 2enno 'jnoud el unifil jebo el kolera 3al jnoub'");
     expect(debunk.stance).toBe('counter');
     expect(debunk.harmful).toBe(false);
+    // Levantine debunk spellings: "it has no basis", "don't believe".
+    const baseless = classify("ya jame3a el 7aki 3an 'el nibaliyeen bel undof jabo el kolera' ma elo asas, ma tsada2o kel shi");
+    expect(baseless.explanation.matchedTerms.filter((t) => t.narrative === '_counter').map((t) => t.surface)).toEqual(expect.arrayContaining(['ma elo asas', 'ma tsada2o']));
     const report = classify('Sour: 3asharat el muwatenin tjamma3o el yom 2eddem markaz lal UNIFIL w tallabo b ra7il el 2ouwwe, 7asab shohoud 3eyan');
     expect(report.harmful).toBe(false);
     // Bambara "kan" ("on") is no target: it matched Levantine "kan" ("was").

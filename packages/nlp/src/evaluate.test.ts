@@ -76,9 +76,11 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // train items from two more writers (implicit threats, doxxing, praise of attacks; 4,841 items): all 1,279 F1 0.919,
     // **S1 0.957 (199/208)**, S1 precision 0.869, macro-F1 0.800, false alarms 0.028 (18/645); `ho-f` S1 0.865 (32/37),
     // false alarms 0.055 (6/109); `ho-g` S1 0.949 (37/39), false alarms 0.029; `ho-h` S1 1.000 (36/36), false alarms
-    // 0.030. These are the floors reached, not the goals: `ho-f` is under the S1 target and over the false-alarm one.
-    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.95, s1Precision: 0.85, macroF1: 0.79, falseAlarms: 0.03 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.91, s1Recall: 0.86, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
+    // 0.030. With 19 more Arabizi debunk spellings (catalogue 2026.11.15, retrained): all 1,279 F1 0.921, false alarms
+    // 0.026 (17/645); `ho-f` false alarms 0.046 (5/109), the rest unchanged. These are the floors reached, not the goals:
+    // `ho-f` is under the S1 target.
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.85, macroF1: 0.79, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.91, s1Recall: 0.86, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.05 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.92, s1Recall: 0.94, s1Precision: 0.88, macroF1: 0.82, falseAlarms: 0.03 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.93, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.83, falseAlarms: 0.035 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
