@@ -6,6 +6,7 @@
  */
 import type { MissionCode } from '@vigie/contracts';
 import type { Match } from './lexicon-matcher.js';
+import { ARABIC_LETTER } from './normaliser.js';
 
 export interface MissionAttribution {
   readonly missions: MissionCode[];
@@ -76,7 +77,6 @@ function areaEvidence(into: string[], list: Match[] | undefined): string[] {
 }
 
 const LETTER_ACRONYM = /^[A-Z]{2,4}$/;
-const ARABIC_LETTER = /[\u0621-\u064a]/;
 
 /**
  * Whether an area match is a short all-letter acronym (CAR, NAS, CMA, EIS) written in lower case: then it is most

@@ -107,8 +107,8 @@ const ARABIC_DIACRITICS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
 const COMBINING = /\p{M}/gu;
 const ARABIC_DOLLAR_SEEN = /(?<=[\u0621-\u064a])\$(?=[\u0621-\u064a])/g;
 /** Letters of dialect and Persian-derived spelling read as the standard letter they stand for (see {@link normaliseArabic}). */
-const DIALECT_LETTERS: Readonly<Record<string, string>> = { گ: 'ق', ڭ: 'ق', چ: 'ك', ڤ: 'ف', پ: 'ب' };
-const DIALECT_LETTER = /[گڭچڤپ]/g;
+const DIALECT_LETTERS: Readonly<Record<string, string>> = { ک: 'ك', گ: 'ق', ڭ: 'ق', چ: 'ك', ڤ: 'ف', پ: 'ب' };
+const DIALECT_LETTER = /[کگڭچڤپ]/g;
 
 /**
  * Arabic normalisation: hamza-carrying alefs (أ إ آ ٱ) → ا, ؤ → و, ئ → ي, ة → ه, ى → ي, Persian ک/ی → ك/ي, the
@@ -127,7 +127,6 @@ export function normaliseArabic(s: string): string {
     .replace(/ئ/g, 'ي')
     .replace(/ة/g, 'ه')
     .replace(/[ىی]/g, 'ي')
-    .replace(/ک/g, 'ك')
     .replace(DIALECT_LETTER, (c) => DIALECT_LETTERS[c]!)
     .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
@@ -258,7 +257,8 @@ export function isArabiziToken(norm: string): boolean {
   return ARABIZI_DIGIT_TOKEN.test(norm) && !LETTERS_THEN_DIGITS.test(norm) && !DIGITS_THEN_LETTERS.test(norm) && DIGIT_AMONG_LETTERS.test(norm);
 }
 
-const ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
+/** Any character of the Arabic script blocks (letters, and the signs and digits that come with them). */
+export const ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
 const LATIN_LETTER = /[a-zA-Z\u00c0-\u024f\u0253-\u0254\u025b\u0272\u014b]/;
 
 /**
