@@ -43,8 +43,10 @@ describe('buildVersionedClassifier', () => {
     expect(modelFormatProblem(builtin)).toBeNull();
     expect(() => buildVersionedClassifier(builtin)).not.toThrow();
     // The same weights under the old format name: they were fitted to other feature values and must not load.
-    const oldModel = { ...builtin.model!, format: 'vigie-nlp-model/1' } as never;
-    expect(() => buildVersionedClassifier({ ...builtin, model: oldModel })).toThrow(/earlier Vigie.*vigie train --from-db/);
+    for (const format of ['vigie-nlp-model/1', 'vigie-nlp-model/2']) {
+      const oldModel = { ...builtin.model!, format } as never;
+      expect(() => buildVersionedClassifier({ ...builtin, model: oldModel })).toThrow(new RegExp(`earlier Vigie \\(${format}.*vigie train --from-db`));
+    }
     const { features: _features, ...oldMeta } = builtin.hateModel!.meta;
     expect(() => buildVersionedClassifier({ ...builtin, hateModel: { ...builtin.hateModel!, meta: oldMeta } })).toThrow(/hate layer.*vigie train --hate/);
     expect(hateModelIsCurrent(null)).toBe(true);

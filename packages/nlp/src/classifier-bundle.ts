@@ -78,14 +78,18 @@ export interface VersionedClassifier extends Classifier {
   readonly label: string;
 }
 
+/** Formats of models trained on the features of an earlier Vigie: /2 had no consonant-skeleton features. */
+const OLDER_MODEL_FORMATS = new Set(['vigie-nlp-model/1', 'vigie-nlp-model/2']);
+
 /**
  * What is wrong with a bundle's model files' formats, or null. Models trained on an older feature definition are
  * refused: their weights mean something else under today's features, and would score quietly wrong.
  */
 export function modelFormatProblem(bundle: ClassifierBundle): string | null {
   const m = bundle.model as Partial<ModelJson> | null;
-  if (m !== null && (m as { format?: unknown })?.format === 'vigie-nlp-model/1') {
-    return `model was trained on the features of an earlier Vigie (vigie-nlp-model/1, this one reads ${MODEL_FORMAT}): retrain it with \`vigie train --from-db\``;
+  const format = (m as { format?: unknown } | null)?.format;
+  if (m !== null && typeof format === 'string' && OLDER_MODEL_FORMATS.has(format)) {
+    return `model was trained on the features of an earlier Vigie (${format}, this one reads ${MODEL_FORMAT}): retrain it with \`vigie train --from-db\``;
   }
   if (m !== null && (m?.format !== MODEL_FORMAT || !m.narrative || !m.stance || !m.blend)) {
     return `model is not a ${MODEL_FORMAT} document (format, narrative, stance and blend are required): retrain it with \`vigie train\``;

@@ -118,7 +118,7 @@ export interface Classifier {
 
 export const NONE_CLASS = '__none__';
 /** Format of the narrative/stance model file; see {@link ModelJson.format}. */
-export const MODEL_FORMAT = 'vigie-nlp-model/2';
+export const MODEL_FORMAT = 'vigie-nlp-model/3';
 /** Narrative-model probability of `hate_speech` that stands as evidence by itself, with no hate term or anchor. */
 const UNANCHORED_HATE_P = 0.5;
 

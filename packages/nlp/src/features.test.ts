@@ -8,13 +8,14 @@ import {
   HATE_FEATURES,
   NARRATIVE_FEATURES,
   setFeatureInterningLimit,
+  skeletonFeatureId,
   wordFeatureId,
   wordFeatureIds,
   type FeatureOptions,
   type FeatureVector,
   type TextFeatures,
 } from './features.js';
-import { setTokenInterningLimit, tokenise, type NormalisedText } from './normaliser.js';
+import { arabicSkeleton, setTokenInterningLimit, tokenise, type NormalisedText } from './normaliser.js';
 import { stemAr, stemFr } from './stemmers.js';
 
 /**
@@ -62,6 +63,12 @@ function reference(nt: NormalisedText, opts: FeatureOptions): Map<number, number
     }
     words.set(key, { own, n: 1 });
   }
+  // Consonant skeletons: of an Arabic word's light stem, of a Latin word in a text read as Arabizi; numbers have none.
+  for (const t of opts.skeletonWeight ? nt.tokens : []) {
+    if (/^\d+$/.test(t.norm)) continue;
+    const sk = t.script === 'arabic' ? arabicSkeleton(stemAr(t.norm)) : t.arabizi;
+    if (sk && sk.length >= 2) add(cross, hashString(sk, 11) & 0x3fffffff, opts.skeletonWeight!);
+  }
   for (const m of opts.matches ?? []) add(cross, hashString(m.group, 7) & 0x3fffffff, Math.min(2, m.weight) * (opts.lexWeight ?? 1));
   const out = new Map<number, number>();
   let squares = 0;
@@ -107,6 +114,19 @@ describe('extractFeatures', () => {
       expectSame(extractFeatures(nt, { ...NARRATIVE_FEATURES, matches }), reference(nt, { ...NARRATIVE_FEATURES, matches }));
       expectSame(extractFeatures(nt, HATE_FEATURES), reference(nt, HATE_FEATURES));
     }
+  });
+
+  it('gives the spellings of one Arabic word, Arabizi and Arabic script, a feature in common, and plain English none', () => {
+    // "barra" (out), as Lebanese Arabizi writes it twice and Arabic script once: no word or character n-gram is shared
+    // by all three, their consonant skeleton "br" is.
+    const br = skeletonFeatureId('br');
+    const has = (text: string): boolean => Array.from(extractFeatures(tokenise(text), NARRATIVE_FEATURES).ids).includes(br);
+    expect(has('yalla unifil barra 3an ardna, ma badna ya7kmouna')).toBe(true);
+    expect(has('yalla unifil bara 3an ardna, ma badna ya7kmouna')).toBe(true);
+    expect(has('يلا اليونيفيل برا عن أرضنا')).toBe(true);
+    // English is not read as Arabizi, so its "bar" and "bra" have no skeleton; nor does the hate layer read skeletons.
+    expect(has('the bar sells a bra')).toBe(false);
+    expect(Array.from(extractFeatures(tokenise('yalla unifil barra 3an ardna, ma badna ya7kmouna'), HATE_FEATURES).ids)).not.toContain(br);
   });
 
   it('returns an empty vector for a text without words', () => {
