@@ -265,6 +265,17 @@ describe('severity escalation', () => {
     expect(classify('Les camions blancs du marché sont garés sur la place.').missions).toEqual([]);
   });
 
+  it('reads a patrol in a village of a mission area as that mission, unless an armed group is named, and a patrol alone as none', () => {
+    const call = classify('el dawriye btmorr kel yom 3al 3adise bala jeish. bukra l sa3a 8 kelna 3al mafra2 w sakkro el tari2 b wejja');
+    expect(call.missions).toEqual(['UNIFIL']);
+    expect(call.explanation.missionEvidence[0]?.evidence).toEqual(['patrol "dawriye"', 'place "3adise"']);
+    expect(call.severity).toBe('S1');
+    expect(classify('يسلمو الإيدين اللي وقفوا الدورية بالعقبية، والجايي أعظم').missions).toEqual(['UNIFIL']);
+    // With an armed group named the patrol may be anyone's; without a place of an area it is no mission's.
+    expect(classify('A Hezbollah patrol was seen near Khiam on Tuesday, residents said.').missions).toEqual([]);
+    expect(classify('California Highway Patrol officers shot a young man in Fresno.').missions).toEqual([]);
+  });
+
   it('reads Arabizi logistics, targets, debunks and reports, which had no Latin-script cues', () => {
     const cues = (text: string) => (classify(text).explanation['cues'] as { cue: string; surface: string }[]).map((c) => `${c.cue}:${c.surface}`);
     expect(cues('bukra sa3a 10 mnetjamma3 3end dawwar Khan Arnabeh')).toEqual(expect.arrayContaining(['logistics:bukra', 'logistics:mnetjamma3']));

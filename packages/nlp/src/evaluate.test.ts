@@ -85,10 +85,13 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // threshold 0.15): all 1,427 F1 0.931, S1 0.938 (225/240), S1 precision 0.879, macro-F1 0.827, false alarms 0.021
     // (15/720); the old 1,279 S1 197/208 (was 199), false alarms 14/645 (was 17); `ho-f` S1 0.838 (31/37, was 32), false
     // alarms 0.037 (4/109); `ho-h` S1 0.944 (34/36, was 36), false alarms 0.010; `ho-i` F1 0.929, S1 0.875 (28/32),
-    // false alarms 0.013 (1/75). One retrain's held-out S1 recall moves by about three items with its seed. These are the
-    // floors reached, not the goals: all held-out, `ho-f`, `ho-h` and `ho-i` are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.93, s1Precision: 0.87, macroF1: 0.82, falseAlarms: 0.025 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.83, s1Precision: 0.86, macroF1: 0.85, falseAlarms: 0.04 });
+    // false alarms 0.013 (1/75). One retrain's held-out S1 recall moves by about three items with its seed. A patrol in
+    // a village of a mission's area now attributes the text to that mission (same model): all 1,427 F1 0.933, S1 0.946
+    // (227/240), the old 1,279 S1 199/208 (Arabic 43/45, was 41), `ho-f` F1 0.932, S1 0.865 (32/37), false alarms
+    // unchanged. These are the floors reached, not the goals: all held-out, `ho-f`, `ho-h` and `ho-i` are under the S1
+    // target.
+    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.87, macroF1: 0.82, falseAlarms: 0.025 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.93, s1Recall: 0.86, s1Precision: 0.86, macroF1: 0.85, falseAlarms: 0.04 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.95, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.03 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.97, macroF1: 0.85, falseAlarms: 0.015 });
     expectFloors(rep.byBatch['ho-i']!, { f1: 0.92, s1Recall: 0.87, s1Precision: 0.96, macroF1: 0.85, falseAlarms: 0.015 });

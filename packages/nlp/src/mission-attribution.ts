@@ -1,7 +1,7 @@
 /**
  * Which missions a text is about, with evidence. A mission counts when it is named (acronym, name in any
  * language, evasive spelling, its own radio), or when a generic reference to peacekeepers or the UN comes with a
- * place, armed group or country of its area. Conflict news about rebels alone never names the UN and so is
+ * place, armed group or country of its area, or a contingent or a patrol with a place of its area. Conflict news about rebels alone never names the UN and so is
  * attributed to no mission.
  */
 import type { MissionCode } from '@vigie/contracts';
@@ -97,6 +97,18 @@ function loneAcronym(list: readonly Match[]): boolean {
   return true;
 }
 
+/** The catalogue's target cues that name a patrol, in any of its languages (patrol, patrouille, dawriyye, دورية…). */
+const PATROL_TERM = /patrol|patrouill|dawri|دوري/i;
+
+/** The first target cue that is a patrol. */
+function firstPatrol(matches: readonly Match[]): Match | undefined {
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    if (m.group === '_target' && PATROL_TERM.test(m.term)) return m;
+  }
+  return undefined;
+}
+
 /** Tokens between a contingent and a unit or target word for the two to be read together ("the Rwandan unit at"). */
 const UNIT_WINDOW = 3;
 
@@ -156,6 +168,8 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   let contingentMentions: MissionMentions[] | undefined;
   // Nationality words beside a unit or target word ("the Rwandan unit", « الكتيبة الإيطالية », "Indonesian patrol").
   let unitContingent = false;
+  // An armed group of some mission's area is named (M23, Hezbollah, SPLA-IO…): then a patrol may be anyone's.
+  let groupNamed = false;
   // Missions of contingents written in Arabic beside a unit word (« الكتيبة الإيطالية », « الفرنساوية بالقاعدة »).
   let arabicUnitMissions: Set<MissionCode> | undefined;
   for (let i = 0; i < matches.length; i++) {
@@ -181,7 +195,10 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
       case 'g:place':
       case 'g:group':
       case 'g:country':
-        if (m.meta && !lowerCaseAcronym(m)) byMission((area ??= []), m.meta as MissionCode, m);
+        if (m.meta && !lowerCaseAcronym(m)) {
+          byMission((area ??= []), m.meta as MissionCode, m);
+          if (g === 'g:group') groupNamed = true;
+        }
         break;
       case 'g:contingent':
         if (m.meta) {
@@ -211,6 +228,20 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
     for (const { code, list } of area) {
       const contingent = mentionsOf(contingentMentions, code);
       if (contingent) evidence.push({ mission: code, evidence: areaEvidence([`contingent "${contingent[0]!.surface}"`], list) });
+    }
+  }
+  if (evidence.length === 0 && generic === 0 && area && !groupNamed) {
+    // A patrol in a village of a mission's area, in a text that names no armed group, is that mission's patrol: "the
+    // patrol passed through Aqbiya without the army", « الدورية بتمرق كل تنين من عند مفرق كفركلا ». Posts that call to
+    // stop it rarely say UNIFIL. Places only (a country is too wide), and patrols only: a car, a road, a base or a
+    // convoy in the same village are as often the army's or a trader's (as a rule for every target word, it attributed
+    // 31 of the 312 conflict-without-UN training items; for patrols, one).
+    const patrol = firstPatrol(matches);
+    if (patrol) {
+      for (const { code, list } of area) {
+        const places = list.filter((m) => m.group === 'g:place');
+        if (places.length > 0) evidence.push({ mission: code, evidence: areaEvidence([`patrol "${patrol.surface}"`], places) });
+      }
     }
   }
   if (evidence.length === 0 && !area && arabicUnitMissions?.size === 1) {
