@@ -88,8 +88,9 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // false alarms 0.013 (1/75). One retrain's held-out S1 recall moves by about three items with its seed. A patrol in
     // a village of a mission's area now attributes the text to that mission (same model): all 1,427 F1 0.933, S1 0.946
     // (227/240), the old 1,279 S1 199/208 (Arabic 43/45, was 41), `ho-f` F1 0.932, S1 0.865 (32/37), false alarms
-    // unchanged. These are the floors reached, not the goals: all held-out, `ho-f`, `ho-h` and `ho-i` are under the S1
-    // target.
+    // unchanged. Catalogue 2026.11.17 (praise that promises a bigger next one), retrained: all 1,427 F1 0.934, false
+    // alarms 14/720, the rest unchanged. These are the floors reached, not the goals: all held-out, `ho-f`, `ho-h` and
+    // `ho-i` are under the S1 target.
     expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.87, macroF1: 0.82, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.93, s1Recall: 0.86, s1Precision: 0.86, macroF1: 0.85, falseAlarms: 0.04 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.95, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.03 });
