@@ -655,7 +655,7 @@ function accumulate(nt: NormalisedText, opts: FeatureOptions, keepBigrams = fals
   const cache = cacheFor(nt, key);
   const bigrams = opts.bigrams !== false;
   const tokens = nt.tokens;
-  // At most one bigram per token and one feature per match.
+  // At most one bigram and one skeleton per token, and one feature per match.
   reserveCross(2 * tokens.length + (opts.matches?.length ?? 0) + 1);
   wordCount = 0;
   if (textWords.length > 4096) textWords = []; // do not keep a huge text's word objects alive

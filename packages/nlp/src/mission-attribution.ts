@@ -1,8 +1,8 @@
 /**
  * Which missions a text is about, with evidence. A mission counts when it is named (acronym, name in any
- * language, evasive spelling, its own radio), or when a generic reference to peacekeepers or the UN comes with a
- * place, armed group or country of its area, or a contingent or a patrol with a place of its area. Conflict news about rebels alone never names the UN and so is
- * attributed to no mission.
+ * language, evasive spelling, its own radio), when a generic reference to peacekeepers or the UN comes with a place,
+ * armed group or country of its area, or when one of its contingents or a patrol comes with a place of its area.
+ * Conflict news about rebels alone never names the UN and so is attributed to no mission.
  */
 import type { MissionCode } from '@vigie/contracts';
 import type { Match } from './lexicon-matcher.js';
