@@ -5,7 +5,7 @@
  */
 import type { Match } from './lexicon-matcher.js';
 import { arabicSkeleton, LEXEME_LIMIT, type NormalisedText, type Token } from './normaliser.js';
-import { stemAr, stemFr } from './stemmers.js';
+import { boundedMemo, stemAr, stemFr } from './stemmers.js';
 
 /**
  * Version of the feature definition (see {@link TextFeatures}). Stored in every trained model's metadata: a model is
@@ -323,17 +323,8 @@ export function skeletonFeatureId(skeleton: string): number {
   return hashString(skeleton, SEED_SKELETON) & 0x3fffffff;
 }
 
-const arabicSkeletonMemo = new Map<string, string>();
 /** Consonant skeleton of an Arabic word's light stem, the form its Arabizi spellings share (see arabicSkeleton). */
-function arabicWordSkeleton(w: string): string {
-  let v = arabicSkeletonMemo.get(w);
-  if (v === undefined) {
-    v = arabicSkeleton(stemAr(w));
-    if (arabicSkeletonMemo.size >= 20_000) arabicSkeletonMemo.clear();
-    arabicSkeletonMemo.set(w, v);
-  }
-  return v;
-}
+const arabicWordSkeleton = boundedMemo((w) => arabicSkeleton(stemAr(w)));
 
 /** A word's features under the settings given. */
 function computeWordFeatures(w: string, arabic: boolean, charMin: number, charMax: number, charWeight: number): WordFeatures {

@@ -21,22 +21,30 @@ import { stemmer as arabicStemmer } from '@orama/stemmers/arabic';
  */
 const CACHE_LIMIT = 20_000;
 
-function memo(fn: (w: string) => string): (w: string) => string {
+/** `fn` memoised in a map of at most {@link CACHE_LIMIT} words, cleared when full. */
+export function boundedMemo(fn: (w: string) => string): (w: string) => string {
   const cache = new Map<string, string>();
   return (w: string) => {
     let v = cache.get(w);
     if (v === undefined) {
-      try {
-        v = fn(w) || w;
-      } catch {
-        // A stemmer bug must never fail a classification; the unstemmed word is a safe fallback.
-        v = w;
-      }
+      v = fn(w);
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(w, v);
     }
     return v;
   };
+}
+
+/** A stemmer, memoised; an empty stem or a stemmer error gives the word itself. */
+function memo(stem: (w: string) => string): (w: string) => string {
+  return boundedMemo((w) => {
+    try {
+      return stem(w) || w;
+    } catch {
+      // A stemmer bug must never fail a classification; the unstemmed word is a safe fallback.
+      return w;
+    }
+  });
 }
 
 /**
