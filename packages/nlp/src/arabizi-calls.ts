@@ -18,7 +18,8 @@ import { LEXEME_LIMIT, type NormalisedText } from './normaliser.js';
 
 /** Consonant skeletons of the roots, with the spellings that dialects give their letters. */
 const ROOTS: Readonly<Record<string, readonly string[]>> = {
-  burn: ['7rq', '7rg', '7rk', 'hrq', 'hrg', '7r2'],
+  // hr2: ح written h and ق written 2, as Lebanese Arabizi does ("nehre2", we burn); no word of the labelled sets has it.
+  burn: ['7rq', '7rg', '7rk', 'hrq', 'hrg', '7r2', 'hr2'],
   break: ['ksr'],
   close: ['skr', 'qfl', 'gfl', '2fl'],
   stone: ['rjm'],
