@@ -265,6 +265,25 @@ describe('severity escalation', () => {
     expect(classify('Les camions blancs du marché sont garés sur la place.').missions).toEqual([]);
   });
 
+  it('reads "you know what to do" and praise of the youths who attacked as calls, with their target, but not thanks to a contingent', () => {
+    const calls = (text: string) =>
+      classify(text)
+        .explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act')
+        .map((t) => t.surface);
+    const implicit = classify("La base de la MONUSCO à Munigi n'a qu'une clôture côté nord. Vous savez ce qu'il faut faire.");
+    expect(implicit.severity).toBe('S1');
+    expect(calls("La base de la MONUSCO à Munigi n'a qu'une clôture côté nord. Vous savez ce qu'il faut faire.")).toEqual(["Vous savez ce qu'il faut faire"]);
+    const levantine = classify('دورية اليونيفيل بتمرق كل خميس من عند مفرق بنت جبيل. اللي بيعرف بيعرف');
+    expect(levantine.severity).toBe('S1');
+    expect(levantine.explanation['target']).toBe('UNIFIL دورية');
+    expect(calls('Sifa kwa waliovamia kambi ya MONUSCO pale Kiwanja, Jumapili tuongeze nguvu Rutshuru.')).toContain('Sifa kwa waliovamia');
+    // Arabizi spellings of "the patrol" other than the catalogue's first ones are targets too.
+    expect(classify('ysalmo l ayede li wa2afo el dawriya taba3 el unifil bi Shamaa').explanation.matchedTerms.some((t) => t.narrative === '_target' && t.surface === 'dawriya')).toBe(true);
+    // "Bless the hands" is said to a contingent for its aid as often as to stone-throwers: no call by itself.
+    expect(calls('تسلم ايدين الكتيبة الإيطالية عالمساعدات اللي وزعتها بصور')).toEqual([]);
+    expect(calls('yislamo edeykon ya UNIFIL 3al mosa3adat bi Sour')).toEqual([]);
+  });
+
   it('reads a patrol in a village of a mission area as that mission, unless an armed group is named, and a patrol alone as none', () => {
     const call = classify('el dawriye btmorr kel yom 3al 3adise bala jeish. bukra l sa3a 8 kelna 3al mafra2 w sakkro el tari2 b wejja');
     expect(call.missions).toEqual(['UNIFIL']);

@@ -36,7 +36,9 @@ describe.runIf(hasDev)('dev set floors', () => {
     // (catalogue 2026.11.14, model-only gate always on): F1 0.928, S1 0.966, S1 precision 0.789, false alarms 0.015;
     // with 230 S1-heavy items (4,841): F1 0.924, S1 0.983 (57/58), S1 precision 0.814, macro-F1 0.814, false alarms 0.015.
     // With consonant-skeleton features, 260 Arabizi and Arabic items and catalogue 2026.11.16 (5,101 items; the tuning
-    // chose S1 threshold 0.15): F1 0.934, S1 0.983, S1 precision 0.770, macro-F1 0.831, false alarms 0.015.
+    // chose S1 threshold 0.15): F1 0.934, S1 0.983, S1 precision 0.770, macro-F1 0.831, false alarms 0.015. With 343 more
+    // items (Arabizi, praise and thanks, patrol schedules) and catalogue 2026.11.18 (5,444 items; S1 threshold 0.4
+    // chosen): F1 0.932, S1 0.966 (56/58), S1 precision 0.848, macro-F1 0.831, false alarms 0.015.
     expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
     // One batch (dev-NNNN): no batch rows.
     expect(rep.byBatch).toEqual({});
@@ -47,7 +49,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(1427);
+    expect(examples.length).toBe(1571);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -89,15 +91,23 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // a village of a mission's area now attributes the text to that mission (same model): all 1,427 F1 0.933, S1 0.946
     // (227/240), the old 1,279 S1 199/208 (Arabic 43/45, was 41), `ho-f` F1 0.932, S1 0.865 (32/37), false alarms
     // unchanged. Catalogue 2026.11.17 (praise that promises a bigger next one), retrained: all 1,427 F1 0.934, false
-    // alarms 14/720, the rest unchanged. These are the floors reached, not the goals: all held-out, `ho-f`, `ho-h` and
-    // `ho-i` are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.87, macroF1: 0.82, falseAlarms: 0.025 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.93, s1Recall: 0.86, s1Precision: 0.86, macroF1: 0.85, falseAlarms: 0.04 });
-    expectFloors(rep.byBatch['ho-g']!, { f1: 0.95, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.03 });
-    expectFloors(rep.byBatch['ho-h']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.97, macroF1: 0.85, falseAlarms: 0.015 });
-    expectFloors(rep.byBatch['ho-i']!, { f1: 0.92, s1Recall: 0.87, s1Precision: 0.96, macroF1: 0.85, falseAlarms: 0.015 });
+    // alarms 14/720, the rest unchanged. Then `ho-j` (144 items from one more writer, totals only; data/README.md,
+    // "Eleventh round": F1 0.881, S1 0.829 (29/35), false alarms 1/65 on that model) and a model of 5,444 items (343 more:
+    // Arabizi, praise and thanks, patrol schedules; catalogue 2026.11.18; S1 threshold 0.4 chosen): all 1,571 F1 0.927,
+    // S1 0.927 (255/275), S1 precision 0.914, macro-F1 0.807, false alarms 0.028 (22/785); the 1,427 of before S1 226/240
+    // (was 227), false alarms 21/720 (was 14); `ho-f` F1 0.915, S1 31/37, false alarms 8/109 (was 4); `ho-g` S1 37/39,
+    // false alarms 5/104; `ho-i` F1 0.911, S1 29/32, false alarms 2/75; `ho-j` F1 0.889, S1 29/35, false alarms 1/65.
+    // The new batches were kept under the rule written down before the retrain (dev targets, recorded feeds), and this
+    // is what it cost on held-out text: false alarms up, S1 precision up, S1 recall the same within a seed's draw.
+    // These are the floors reached, not the goals: all held-out, `ho-f`, `ho-g`, `ho-i` and `ho-j` are under the S1 target.
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.92, s1Precision: 0.9, macroF1: 0.8, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.91, s1Recall: 0.83, s1Precision: 0.88, macroF1: 0.84, falseAlarms: 0.075 });
+    expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.94, s1Precision: 0.9, macroF1: 0.84, falseAlarms: 0.05 });
+    expectFloors(rep.byBatch['ho-h']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.97, macroF1: 0.84, falseAlarms: 0.015 });
+    expectFloors(rep.byBatch['ho-i']!, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.96, macroF1: 0.84, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-j']!, { f1: 0.88, s1Recall: 0.82, s1Precision: 0.9, macroF1: 0.75, falseAlarms: 0.02 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
@@ -116,9 +126,11 @@ describe.runIf(existsSync(DEFAULT_ARABIZI_URL))('Arabizi set floors', () => {
     // 0.750, macro-F1 0.594, false alarms 0.043 (3/69); with 230 S1-heavy items (4,841) F1 0.817, S1 recall 0.600,
     // S1 precision 0.818, macro-F1 0.679, false alarms 0.072 (5/69); with consonant-skeleton features (same 4,841 items)
     // F1 0.822, S1 recall 0.667 (10/15), false alarms 0.043 (3/69); with 260 Arabizi and Arabic items and catalogue
-    // 2026.11.16 (5,101) F1 0.809, S1 recall 0.667, S1 precision 0.909, macro-F1 0.679, false alarms 0.043. Arabizi stays
-    // the weakest script; these are the floors reached, not the goals (S1 recall is far under the 0.95 target).
-    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.8, s1Recall: 0.66, s1Precision: 0.9, macroF1: 0.67, falseAlarms: 0.045 });
+    // 2026.11.16 (5,101) F1 0.809, S1 recall 0.667, S1 precision 0.909, macro-F1 0.679, false alarms 0.043; with 343 more
+    // items and catalogue 2026.11.18 (5,444) F1 0.842, S1 recall 0.800 (12/15), S1 precision 0.857, macro-F1 0.710, false
+    // alarms 0.072 (5/69: over the 5 % target again). Arabizi stays the weakest script; these are the floors reached, not
+    // the goals (S1 recall is under the 0.95 target).
+    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.84, s1Recall: 0.8, s1Precision: 0.85, macroF1: 0.7, falseAlarms: 0.075 });
   }, 60_000);
 });
 
