@@ -231,6 +231,9 @@ function addNote(notes: string[], reasons: Reason[], code: string, text: string,
   reasons.push(values ? { code: `note.${code}`, values } : { code: `note.${code}` });
 }
 
+/** Texts with fewer words than this keep a narrative only with lexicon evidence for it (see `classify`). */
+export const FRAGMENT_WORDS = 5;
+
 /** A time of day ("8h", "18:30", "à 8 h"): logistics for the escalation rule. */
 const TIME_CUE = /\b\d{1,2}\s?(?:h|:)\s?\d{0,2}\b/i;
 /**
@@ -448,7 +451,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (nt.scriptCounts.arabic > 0 && nt.scriptCounts.latin > 0) addNote(notes, noteReasons, 'mixed_scripts', 'mixed Arabic and Latin scripts');
 
     const sums = groupSums.add(matches);
-    const attribution = attributeMissions(matches);
+    const attribution = attributeMissions(matches, nt.arabizi);
     const src = sourceKind(cat, input?.source, input?.url);
 
     // Narrative scores: lexicon evidence blended with the model's probability.
@@ -523,6 +526,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
       topNarrative = 'incitement_violence';
       addNote(notes, noteReasons, 'call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+    }
+    // A fragment (a headline, "MONUSCO Goma", « جنود اليونيفيل بالعاقبية ») gives the models almost nothing to read, and
+    // the labelled sets hold a handful of texts that short: their narratives, stances and escalations there were noise
+    // (false_flag for "MONUSCO Goma", an S1 for "UNIFIL soldiers in Aqibiya" in Arabic). Such a text keeps a narrative
+    // only with a term of the lexicon for it or a call to act ("m0nusc0 dégaaaage", "brûlez la base").
+    if (topNarrative !== null && modelNt.tokens.length < FRAGMENT_WORDS && call === 0 && sums[groupSums.id(topNarrative)] === 0) {
+      addNote(notes, noteReasons, 'fragment', `${modelNt.tokens.length} words and no term for ${topNarrative}: too short for the models alone`, { words: modelNt.tokens.length, narrative: topNarrative });
+      topNarrative = null;
     }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) addNote(notes, noteReasons, 'no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
 

@@ -38,8 +38,11 @@ describe.runIf(hasDev)('dev set floors', () => {
     // With consonant-skeleton features, 260 Arabizi and Arabic items and catalogue 2026.11.16 (5,101 items; the tuning
     // chose S1 threshold 0.15): F1 0.934, S1 0.983, S1 precision 0.770, macro-F1 0.831, false alarms 0.015. With 343 more
     // items (Arabizi, praise and thanks, patrol schedules) and catalogue 2026.11.18 (5,444 items; S1 threshold 0.4
-    // chosen): F1 0.932, S1 0.966 (56/58), S1 precision 0.848, macro-F1 0.831, false alarms 0.015.
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
+    // chosen): F1 0.932, S1 0.966 (56/58), S1 precision 0.848, macro-F1 0.831, false alarms 0.015. With 949 more items
+    // (praise against praise of attacks, Arabizi hard negatives, calls in new registers, 570 innocent patrol times),
+    // catalogue 2026.11.19 and short fragments kept from model-only narratives (6,393 items; same blend chosen): F1 0.918,
+    // S1 0.983 (57/58), S1 precision 0.826, macro-F1 0.822, false alarms 0.020 (4/205).
+    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
     // One batch (dev-NNNN): no batch rows.
     expect(rep.byBatch).toEqual({});
   }, 60_000);
@@ -49,7 +52,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(1571);
+    expect(examples.length).toBe(1703);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -99,15 +102,23 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // false alarms 5/104; `ho-i` F1 0.911, S1 29/32, false alarms 2/75; `ho-j` F1 0.889, S1 29/35, false alarms 1/65.
     // The new batches were kept under the rule written down before the retrain (dev targets, recorded feeds), and this
     // is what it cost on held-out text: false alarms up, S1 precision up, S1 recall the same within a seed's draw.
+    // Then `ho-k` (132 items from one more writer, totals only; data/README.md, "Twelfth round": F1 0.906, S1 25/25,
+    // false alarms 2/66 on that model) and a model of 6,393 items (949 more, 570 of them innocent patrol times; catalogue
+    // 2026.11.19 with more contingent and « international forces » forms; fragments; same blend): all 1,703 F1 0.925,
+    // S1 0.937 (281/300), S1 precision 0.906, macro-F1 0.826, false alarms 0.026 (22/851); the 1,571 of before S1 256/275
+    // (was 255), false alarms 20/785 (was 22); `ho-f` F1 0.927, S1 33/37 (was 31), false alarms 6/109 (was 8); `ho-g`
+    // S1 37/39, S1 precision 0.881, false alarms 5/104; `ho-i` macro-F1 0.818; `ho-j` F1 0.897, S1 29/35, S1 precision
+    // 0.879; `ho-k` F1 0.926, S1 25/25, false alarms 2/66.
     // These are the floors reached, not the goals: all held-out, `ho-f`, `ho-g`, `ho-i` and `ho-j` are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.92, s1Precision: 0.9, macroF1: 0.8, falseAlarms: 0.03 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.91, s1Recall: 0.83, s1Precision: 0.88, macroF1: 0.84, falseAlarms: 0.075 });
-    expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.94, s1Precision: 0.9, macroF1: 0.84, falseAlarms: 0.05 });
-    expectFloors(rep.byBatch['ho-h']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.97, macroF1: 0.84, falseAlarms: 0.015 });
-    expectFloors(rep.byBatch['ho-i']!, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.96, macroF1: 0.84, falseAlarms: 0.03 });
-    expectFloors(rep.byBatch['ho-j']!, { f1: 0.88, s1Recall: 0.82, s1Precision: 0.9, macroF1: 0.75, falseAlarms: 0.02 });
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.93, s1Precision: 0.9, macroF1: 0.82, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.89, s1Precision: 0.89, macroF1: 0.85, falseAlarms: 0.06 });
+    expectFloors(rep.byBatch['ho-g']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.88, macroF1: 0.86, falseAlarms: 0.05 });
+    expectFloors(rep.byBatch['ho-h']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.97, macroF1: 0.85, falseAlarms: 0.015 });
+    expectFloors(rep.byBatch['ho-i']!, { f1: 0.94, s1Recall: 0.9, s1Precision: 0.96, macroF1: 0.81, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-j']!, { f1: 0.89, s1Recall: 0.82, s1Precision: 0.87, macroF1: 0.81, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-k']!, { f1: 0.92, s1Recall: 0.99, s1Precision: 0.89, macroF1: 0.88, falseAlarms: 0.035 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
@@ -128,8 +139,9 @@ describe.runIf(existsSync(DEFAULT_ARABIZI_URL))('Arabizi set floors', () => {
     // F1 0.822, S1 recall 0.667 (10/15), false alarms 0.043 (3/69); with 260 Arabizi and Arabic items and catalogue
     // 2026.11.16 (5,101) F1 0.809, S1 recall 0.667, S1 precision 0.909, macro-F1 0.679, false alarms 0.043; with 343 more
     // items and catalogue 2026.11.18 (5,444) F1 0.842, S1 recall 0.800 (12/15), S1 precision 0.857, macro-F1 0.710, false
-    // alarms 0.072 (5/69: over the 5 % target again). Arabizi stays the weakest script; these are the floors reached, not
-    // the goals (S1 recall is under the 0.95 target).
+    // alarms 0.072 (5/69: over the 5 % target again); with 949 more items and catalogue 2026.11.19 (6,393) F1 0.854,
+    // S1 recall 0.800, S1 precision 0.857, macro-F1 0.756, false alarms 0.072 (5/69). Arabizi stays the weakest script;
+    // these are the floors reached, not the goals (S1 recall is under the 0.95 target, false alarms over the 5 % one).
     expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.84, s1Recall: 0.8, s1Precision: 0.85, macroF1: 0.7, falseAlarms: 0.075 });
   }, 60_000);
 });

@@ -152,8 +152,11 @@ function shadowedArabiziName(m: Match, matches: readonly Match[]): boolean {
   return false;
 }
 
-/** Attribute a text to missions from its gazetteer matches. */
-export function attributeMissions(matches: readonly Match[]): MissionAttribution {
+/**
+ * Attribute a text to missions from its gazetteer matches. `arabizi`: the text is Arabic written in Latin letters,
+ * where a contingent beside a unit word reads as it does in Arabic script ("el katibe el italiye").
+ */
+export function attributeMissions(matches: readonly Match[], arabizi = false): MissionAttribution {
   // Direct and area mentions by mission, in order of first mention. Evidence strings are written once per distinct
   // mention (group and surface) and, for area mentions, only for the missions that end up attributed (most area
   // mentions name places of missions the text is not about).
@@ -207,7 +210,7 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
           if (!mentionsOf(contingentMentions, code)) byMission((contingentMentions ??= []), code, m);
           const beside = besideUnit(matches, m);
           if (beside) unitContingent = true;
-          if (beside && ARABIC_LETTER.test(m.surface)) (arabicUnitMissions ??= new Set()).add(code);
+          if (beside && (arabizi || ARABIC_LETTER.test(m.surface))) (arabicUnitMissions ??= new Set()).add(code);
         }
         break;
     }
@@ -246,8 +249,9 @@ export function attributeMissions(matches: readonly Match[]): MissionAttribution
   }
   if (evidence.length === 0 && !area && arabicUnitMissions?.size === 1) {
     // A unit of a nationality that serves in one mission only, named in Arabic and in no mission's area: in Arabic
-    // posts « الكتيبة الإيطالية » is UNIFIL's Italian battalion as plainly as "the Italian battalion in Chamaa" is.
-    // Not in English or French, where "the French base" is as often a national force outside any mission.
+    // posts « الكتيبة الإيطالية » is UNIFIL's Italian battalion as plainly as "the Italian battalion in Chamaa" is, and
+    // so is "el katibe el italiye" in Arabizi. Not in English or French, where "the French base" is as often a national
+    // force outside any mission.
     const [code] = arabicUnitMissions;
     evidence.push({ mission: code!, evidence: [`contingent "${mentionsOf(contingentMentions, code!)![0]!.surface}"`] });
   }
