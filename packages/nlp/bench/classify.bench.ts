@@ -18,6 +18,8 @@
  * Both wall-clock and CPU-time rates are printed. CPU time counts V8's helper threads too (parallel garbage
  * collection on the other core); for a strict one-core figure pin the process: `taskset -c 0 npm run bench:classifier`
  * (then wall and CPU time agree).
+ * The process runs with the service's start-up settings (CLASSIFIER_NODE_FLAGS and CLASSIFIER_PROCESS_ENV, v8-tuning.ts):
+ * started without them, it runs itself again with them. BENCH_V8_DEFAULTS=true measures Node's defaults instead.
  * Run: npm run bench:classifier, which bundles this file and runs it on plain Node as the service runs (run-compiled.mjs);
  * `npx tsx --conditions=source packages/nlp/bench/classify.bench.ts` runs it from source, with the loader's ≈ 30 MB in
  * the peak RSS.
@@ -29,7 +31,15 @@ import { fileURLToPath } from 'node:url';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr.js';
-import { createClassifier, tuneV8ForClassification, warmUpClassifier, type WarmUpReport } from '../src/index.js';
+import {
+  CLASSIFIER_NODE_FLAGS,
+  CLASSIFIER_PROCESS_ENV,
+  createClassifier,
+  missingClassifierProcessSettings,
+  tuneV8ForClassification,
+  warmUpClassifier,
+  type WarmUpReport,
+} from '../src/index.js';
 
 const SNIPPETS = [
   'La MONUSCO arme les rebelles du M23 à Rutshuru, tout le monde le sait.',
@@ -99,8 +109,17 @@ function feedTexts(): string[] {
   return JSON.parse(child.stdout) as string[];
 }
 
-// As the classifier service runs (see v8-tuning.ts); BENCH_V8_DEFAULTS=true measures V8's defaults instead.
+// As the classifier service runs (see v8-tuning.ts); BENCH_V8_DEFAULTS=true measures Node's and V8's defaults instead.
 const v8Defaults = process.env.BENCH_V8_DEFAULTS === 'true';
+// The service's start-up flags and allocator variable must be there when the process starts: run this file again with
+// them, as infra/compose.yaml starts the service, rather than measure a process the service never is.
+if (!v8Defaults && missingClassifierProcessSettings(process.execArgv, process.env).length) {
+  const again = spawnSync(process.execPath, [...CLASSIFIER_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...CLASSIFIER_PROCESS_ENV, ...process.env },
+  });
+  process.exit(again.status ?? 1);
+}
 if (!v8Defaults) tuneV8ForClassification();
 const count = Number(process.env.BENCH_ITEMS ?? 5000);
 // Each corpus is built just before Vigie's loop over it, so the peak RSS after a corpus counts only the texts so far.
@@ -200,7 +219,7 @@ SNIPPETS.forEach((s, i) => bayes.addDocument(s, i % 2 ? 'harmful' : 'other'));
 bayes.train();
 
 const feedNote = existsSync(FEEDS_DIR) ? ' (feeds: the recorded items once each, timed as first seen)' : ' (feeds: ../shared/feeds not found, skipped)';
-console.log(`\n${count} texts of ~1 KB per corpus${feedNote}, Node ${process.version}; classifier ${classifier.version} (load ${loadMs.toFixed(0)} ms; ${warmUp ? `warm-up on the catalogue's own texts, as the service at start: ${warmUp.items.toLocaleString('en-US')} items in ${warmUp.ms.toFixed(0)} ms` : 'no warm-up (BENCH_WARM_UP=false)'}); V8 ${v8Defaults ? 'defaults' : 'tuned as the classifier service (no allocation-site pretenuring)'}\n`);
+console.log(`\n${count} texts of ~1 KB per corpus${feedNote}, Node ${process.version}; classifier ${classifier.version} (load ${loadMs.toFixed(0)} ms; ${warmUp ? `warm-up on the catalogue's own texts, as the service at start: ${warmUp.items.toLocaleString('en-US')} items in ${warmUp.ms.toFixed(0)} ms` : 'no warm-up (BENCH_WARM_UP=false)'}); V8 ${v8Defaults ? 'defaults' : `tuned as the classifier service (no allocation-site pretenuring; ${[...CLASSIFIER_NODE_FLAGS, ...Object.entries(CLASSIFIER_PROCESS_ENV).map(([k, v]) => `${k}=${v}`)].join(' ')})`}\n`);
 console.log('| corpus | classifier | items/s (wall) | µs/item (wall) | items/s (CPU time) | µs/item (CPU time) | median batch of 250: items/s (µs/item, wall) | harmful |');
 console.log('|---|---|---|---|---|---|---|---|');
 const rate = (n: number, ms: number): string => Math.round((n / ms) * 1000).toLocaleString('en-US');
