@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensureRedis, freePort, startFerretDb, waitFor, type RedisHandle, type RunningFerretDb } from '@vigie/devstack';
 import { generateKey } from '@vigie/db';
-import { CLASSIFIER_NODE_FLAGS, CLASSIFIER_PROCESS_ENV } from '@vigie/nlp';
+import { classifierProcessLaunch } from '@vigie/nlp';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = join(root, '.vigie', 'demo');
@@ -77,12 +77,10 @@ async function main() {
   };
   for (const name of ['api', 'classifier', 'collector']) {
     const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+    const script = join(root, 'services', name, 'dist', 'main.js');
     // The classifier starts as in production (infra/compose.yaml): its heap and allocator settings save ≈ 65 MB.
-    const classifier = name === 'classifier';
-    const child = spawn(process.execPath, [...(classifier ? CLASSIFIER_NODE_FLAGS : []), join(root, 'services', name, 'dist', 'main.js')], {
-      env: classifier ? { ...env, ...CLASSIFIER_PROCESS_ENV } : env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const launch = name === 'classifier' ? classifierProcessLaunch([script], env) : { args: [script], env };
+    const child = spawn(process.execPath, launch.args, { env: launch.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.once('exit', (code) => {

@@ -34,6 +34,7 @@ import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr.js';
 import {
   CLASSIFIER_NODE_FLAGS,
   CLASSIFIER_PROCESS_ENV,
+  classifierProcessLaunch,
   createClassifier,
   missingClassifierProcessSettings,
   tuneV8ForClassification,
@@ -114,10 +115,8 @@ const v8Defaults = process.env.BENCH_V8_DEFAULTS === 'true';
 // The service's start-up flags and allocator variable must be there when the process starts: run this file again with
 // them, as infra/compose.yaml starts the service, rather than measure a process the service never is.
 if (!v8Defaults && missingClassifierProcessSettings(process.execArgv, process.env).length) {
-  const again = spawnSync(process.execPath, [...CLASSIFIER_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...CLASSIFIER_PROCESS_ENV, ...process.env },
-  });
+  const launch = classifierProcessLaunch([...process.execArgv, ...process.argv.slice(1)], process.env);
+  const again = spawnSync(process.execPath, launch.args, { stdio: 'inherit', env: launch.env });
   process.exit(again.status ?? 1);
 }
 if (!v8Defaults) tuneV8ForClassification();

@@ -27,7 +27,7 @@ export { readLabelledJsonl, LabelledExampleSchema, DEFAULT_TRAIN_URL, DEFAULT_DE
 export type { LabelledExample } from './dataset.js';
 export { loadHateCorpora, trainHateLayer, evaluateHateLayer, formatHateEvaluation, DEFAULT_DATASETS_DIR } from './hate-layer.js';
 export { classifyLine, classifyStream } from './cli-support.js';
-export { CLASSIFIER_NODE_FLAGS, CLASSIFIER_PROCESS_ENV, missingClassifierProcessSettings, tuneV8ForClassification } from './v8-tuning.js';
+export { CLASSIFIER_NODE_FLAGS, CLASSIFIER_PROCESS_ENV, classifierProcessLaunch, missingClassifierProcessSettings, tuneV8ForClassification } from './v8-tuning.js';
 export { termPrecision } from './term-precision.js';
 export type { TriageLabel, TermPrecision } from './term-precision.js';
 export { CatalogueChange, CatalogueChanges, CatalogueChangeError, TermText, applyCatalogueChanges, describeChange } from './catalogue-patch.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSIFIER_NODE_FLAGS, CLASSIFIER_PROCESS_ENV, missingClassifierProcessSettings } from './v8-tuning.js';
+import { CLASSIFIER_NODE_FLAGS, CLASSIFIER_PROCESS_ENV, classifierProcessLaunch, missingClassifierProcessSettings } from './v8-tuning.js';
 
 const allEnv = { ...CLASSIFIER_PROCESS_ENV };
 
@@ -22,5 +22,14 @@ describe('missingClassifierProcessSettings', () => {
 
   it('keeps an operator’s own allocator setting, even an empty one', () => {
     expect(missingClassifierProcessSettings([...CLASSIFIER_NODE_FLAGS], { MALLOC_ARENA_MAX: '' })).toEqual([]);
+  });
+});
+
+describe('classifierProcessLaunch', () => {
+  it('puts the flags before the script and adds the variables, keeping an operator’s own value', () => {
+    const launch = classifierProcessLaunch(['main.js', '--x'], { PATH: '/bin', MALLOC_ARENA_MAX: '4' });
+    expect(launch.args).toEqual([...CLASSIFIER_NODE_FLAGS, 'main.js', '--x']);
+    expect(launch.env).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '4' });
+    expect(missingClassifierProcessSettings(launch.args, classifierProcessLaunch([], {}).env)).toEqual([]);
   });
 });

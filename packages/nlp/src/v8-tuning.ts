@@ -55,3 +55,12 @@ export function missingClassifierProcessSettings(execArgv: readonly string[], en
   for (const [name, value] of Object.entries(CLASSIFIER_PROCESS_ENV)) if (env[name] === undefined) missing.push(`${name}=${value}`);
   return missing;
 }
+
+/**
+ * The node arguments and environment that start a script as the classifier service is started: the flags first (Node
+ * reads its own before the script), the allocator variables added unless the operator set them. For the demo and the
+ * benchmark, which start the classifier themselves; infra/compose.yaml spells the same out (checked by a test).
+ */
+export function classifierProcessLaunch(args: readonly string[], env: NodeJS.ProcessEnv): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: [...CLASSIFIER_NODE_FLAGS, ...args], env: { ...CLASSIFIER_PROCESS_ENV, ...env } };
+}
