@@ -320,6 +320,34 @@ describe('severity escalation', () => {
     expect(calls('yislamo edeykon ya UNIFIL 3al mosa3adat bi Sour')).toEqual([]);
   });
 
+  it('reads doxxing of staff, rhetorical calls and "they know what to do" as calls, and "stop spreading" as a debunk', () => {
+    const callsIn = (result: ReturnType<typeof classify>) =>
+      result.explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act').map((t) => t.surface);
+    const calls = (text: string) => callsIn(classify(text));
+    // Where a staff member sleeps or lives, their plate: doxxing, an S1 case of its own in TAXONOMY.md.
+    const doxxing = classify("Le chef de bureau de la MINUSCA à Kaga-Bandoro, on sait maintenant où il dort : la villa jaune après l'église.");
+    expect(callsIn(doxxing)).toEqual(['où il dort']);
+    expect(doxxing.severity).toBe('S1');
+    expect(calls('The UNMISS officer in Torit drives a grey pickup, plate number ends in 22, and this is where he lives.')).toEqual(['plate number ends', 'where he lives']);
+    expect(calls('el dabet taba3 el unifil, mna3ref wen byeskon bi Marjayoun')).toEqual(['wen byeskon']);
+    // "What are we waiting for" and "the boys know what to do" name no verb, and are calls all the same.
+    const rhetorical = classify("Leurs camions passent à Kanyabayonga chaque matin. Qu'attendons-nous pour bloquer la route de la MONUSCO ?");
+    expect(callsIn(rhetorical)).toContain("Qu'attendons-nous pour");
+    expect(rhetorical.severity).toBe('S1');
+    expect(calls('The UNISFA patrol passes the Amiet market at noon. The boys know what to do.')).toEqual(['The boys know what to do']);
+    // A debunk that asks people to stop spreading the rumour is counter speech.
+    const debunk = classify("Non, les casques bleus de Goma ne livrent pas d'armes au M23. Arrêtez de propager cette rumeur.");
+    expect(debunk.explanation.matchedTerms.filter((t) => t.narrative === '_counter').map((t) => t.surface)).toContain('Arrêtez de propager');
+    expect(debunk.harmful).toBe(false);
+    // The same in Maghrebi Arabizi and Arabic script: "it's photoshop, don't share it", "all lies, don't share it".
+    const maghrebi = classify("tswira dyal l'minusma li kat3ti slah l rebelles rah photoshop, ma tpartagiwch");
+    expect(maghrebi.explanation.matchedTerms.filter((t) => t.narrative === '_counter').map((t) => t.surface)).toEqual(['rah photoshop', 'ma tpartagiwch']);
+    expect(maghrebi.stance).toBe('counter');
+    expect(classify('هادشي كذوب على اليونيفيل، ما تبارطاجيوش').stance).toBe('counter');
+    // A staff member's home in an ordinary sentence with no call is no call: "lives" alone is not doxxing.
+    expect(calls('Le porte-parole de la MONUSCO vit à Goma depuis 2019 avec sa famille.')).toEqual([]);
+  });
+
   it('reads a patrol in a village of a mission area as that mission, unless an armed group is named, and a patrol alone as none', () => {
     const call = classify('el dawriye btmorr kel yom 3al 3adise bala jeish. bukra l sa3a 8 kelna 3al mafra2 w sakkro el tari2 b wejja');
     expect(call.missions).toEqual(['UNIFIL']);
