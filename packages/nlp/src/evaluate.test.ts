@@ -54,7 +54,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(1703);
+    expect(examples.length).toBe(1810);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -113,16 +113,21 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // 0.879; `ho-k` F1 0.926, S1 25/25, false alarms 2/66. Catalogue 2026.11.20 (doxxing, rhetorical calls, "stop
     // spreading" and Maghrebi debunk cues), retrained on the same 6,393 items: all 1,703 the same totals (F1 0.926, S1
     // 281/300, false alarms 22/851); `ho-k` S1 precision 0.862 (29 called, was 28), the rest within one item.
-    // These are the floors reached, not the goals: all held-out, `ho-f`, `ho-g`, `ho-i` and `ho-j` are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.93, s1Precision: 0.9, macroF1: 0.82, falseAlarms: 0.03 });
+    // Then `ho-l` (107 items from one more writer, totals only; data/README.md, "Fourteenth round"): F1 0.901, S1 recall
+    // 0.700 (14/20), S1 precision 0.778, false alarms 1/51, the same on the model before catalogue 2026.11.20; all 1,810
+    // F1 0.925, S1 0.922 (295/320), S1 precision 0.897, macro-F1 0.825, false alarms 0.025 (23/902).
+    // These are the floors reached, not the goals: all held-out, `ho-f`, `ho-g`, `ho-i`, `ho-j` and `ho-l` are under the S1
+    // target.
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.92, s1Precision: 0.89, macroF1: 0.82, falseAlarms: 0.03 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.89, s1Precision: 0.89, macroF1: 0.85, falseAlarms: 0.06 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.88, macroF1: 0.86, falseAlarms: 0.05 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.97, macroF1: 0.85, falseAlarms: 0.015 });
     expectFloors(rep.byBatch['ho-i']!, { f1: 0.94, s1Recall: 0.9, s1Precision: 0.96, macroF1: 0.81, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-j']!, { f1: 0.89, s1Recall: 0.82, s1Precision: 0.87, macroF1: 0.81, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-k']!, { f1: 0.92, s1Recall: 0.99, s1Precision: 0.86, macroF1: 0.88, falseAlarms: 0.035 });
+    expectFloors(rep.byBatch['ho-l']!, { f1: 0.9, s1Recall: 0.7, s1Precision: 0.77, macroF1: 0.81, falseAlarms: 0.025 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
