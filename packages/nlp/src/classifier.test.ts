@@ -6,6 +6,10 @@ import { decideSeverity, escalates, TARGET_ONLY_ESCALATION } from './severity.js
 const catalogue = loadCatalogue();
 const classifier = createClassifier(catalogue);
 const classify = (text: string, extra: Record<string, string> = {}) => classifier.classify({ text, ...extra });
+/** The words as written that matched one cue group (`_call_to_act`, `_counter`…) in a result. */
+const cueSurfaces = (result: ReturnType<typeof classify>, group: string) =>
+  result.explanation.matchedTerms.filter((t) => t.narrative === group).map((t) => t.surface);
+const calls = (text: string) => cueSurfaces(classify(text), '_call_to_act');
 
 describe('mission attribution', () => {
   it('attributes nothing to rebels-only conflict news, and it is not harmful', () => {
@@ -299,10 +303,6 @@ describe('severity escalation', () => {
   });
 
   it('reads "you know what to do" and praise of the youths who attacked as calls, with their target, but not thanks to a contingent', () => {
-    const calls = (text: string) =>
-      classify(text)
-        .explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act')
-        .map((t) => t.surface);
     const implicit = classify("La base de la MONUSCO à Munigi n'a qu'une clôture côté nord. Vous savez ce qu'il faut faire.");
     expect(implicit.severity).toBe('S1');
     expect(calls("La base de la MONUSCO à Munigi n'a qu'une clôture côté nord. Vous savez ce qu'il faut faire.")).toEqual(["Vous savez ce qu'il faut faire"]);
@@ -318,27 +318,24 @@ describe('severity escalation', () => {
   });
 
   it('reads doxxing of staff, rhetorical calls and "they know what to do" as calls, and "stop spreading" as a debunk', () => {
-    const callsIn = (result: ReturnType<typeof classify>) =>
-      result.explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act').map((t) => t.surface);
-    const calls = (text: string) => callsIn(classify(text));
     // Where a staff member sleeps or lives, their plate: doxxing, an S1 case of its own in TAXONOMY.md.
     const doxxing = classify("Le chef de bureau de la MINUSCA à Kaga-Bandoro, on sait maintenant où il dort : la villa jaune après l'église.");
-    expect(callsIn(doxxing)).toEqual(['où il dort']);
+    expect(cueSurfaces(doxxing, '_call_to_act')).toEqual(['où il dort']);
     expect(doxxing.severity).toBe('S1');
     expect(calls('The UNMISS officer in Torit drives a grey pickup, plate number ends in 22, and this is where he lives.')).toEqual(['plate number ends', 'where he lives']);
     expect(calls('el dabet taba3 el unifil, mna3ref wen byeskon bi Marjayoun')).toEqual(['wen byeskon']);
     // "What are we waiting for" and "the boys know what to do" name no verb, and are calls all the same.
     const rhetorical = classify("Leurs camions passent à Kanyabayonga chaque matin. Qu'attendons-nous pour bloquer la route de la MONUSCO ?");
-    expect(callsIn(rhetorical)).toContain("Qu'attendons-nous pour");
+    expect(cueSurfaces(rhetorical, '_call_to_act')).toContain("Qu'attendons-nous pour");
     expect(rhetorical.severity).toBe('S1');
     expect(calls('The UNISFA patrol passes the Amiet market at noon. The boys know what to do.')).toEqual(['The boys know what to do']);
     // A debunk that asks people to stop spreading the rumour is counter speech.
     const debunk = classify("Non, les casques bleus de Goma ne livrent pas d'armes au M23. Arrêtez de propager cette rumeur.");
-    expect(debunk.explanation.matchedTerms.filter((t) => t.narrative === '_counter').map((t) => t.surface)).toContain('Arrêtez de propager');
+    expect(cueSurfaces(debunk, '_counter')).toContain('Arrêtez de propager');
     expect(debunk.harmful).toBe(false);
     // The same in Maghrebi Arabizi and Arabic script: "it's photoshop, don't share it", "all lies, don't share it".
     const maghrebi = classify("tswira dyal l'minusma li kat3ti slah l rebelles rah photoshop, ma tpartagiwch");
-    expect(maghrebi.explanation.matchedTerms.filter((t) => t.narrative === '_counter').map((t) => t.surface)).toEqual(['rah photoshop', 'ma tpartagiwch']);
+    expect(cueSurfaces(maghrebi, '_counter')).toEqual(['rah photoshop', 'ma tpartagiwch']);
     expect(maghrebi.stance).toBe('counter');
     expect(classify('هادشي كذوب على اليونيفيل، ما تبارطاجيوش').stance).toBe('counter');
     // A staff member's home in an ordinary sentence with no call is no call: "lives" alone is not doxxing.
@@ -367,7 +364,7 @@ describe('severity escalation', () => {
     expect(debunk.harmful).toBe(false);
     // Levantine debunk spellings: "it has no basis", "don't believe".
     const baseless = classify("ya jame3a el 7aki 3an 'el nibaliyeen bel undof jabo el kolera' ma elo asas, ma tsada2o kel shi");
-    expect(baseless.explanation.matchedTerms.filter((t) => t.narrative === '_counter').map((t) => t.surface)).toEqual(expect.arrayContaining(['ma elo asas', 'ma tsada2o']));
+    expect(cueSurfaces(baseless, '_counter')).toEqual(expect.arrayContaining(['ma elo asas', 'ma tsada2o']));
     const report = classify('Sour: 3asharat el muwatenin tjamma3o el yom 2eddem markaz lal UNIFIL w tallabo b ra7il el 2ouwwe, 7asab shohoud 3eyan');
     expect(report.harmful).toBe(false);
     // Bambara "kan" ("on") is no target: it matched Levantine "kan" ("was").
