@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 // Each case starts a real process that compiles TypeScript on the fly and loads the models: give it room.
 vi.setConfig({ testTimeout: 180_000 });
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,5 +72,30 @@ describe('vigie eval', () => {
     expect(devPart).toMatch(/\| all \| 2 \|/);
     expect(heldOutPart).toMatch(/\| all \| 2 \|/);
     expect(r.stderr).toMatch(/held-out: 1 invalid line\(s\), skipped/);
+  });
+});
+
+describe('vigie data check', () => {
+  it('names the lines to fix, drops items that quote an evaluation set, writes the rest and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-data-'));
+    const item = (id: string, text: string, patch: Record<string, unknown> = {}) =>
+      JSON.stringify({ id, text, language: 'fr', missions: [], narratives: [], topNarrative: null, stance: 'none', harmful: false, severity: null, hardNegative: null, target: null, ...patch });
+    writeFileSync(join(dir, 'dev.jsonl'), `${item('d1', 'La campagne de vaccination des casques bleus a atteint douze mille enfants à Rutshuru cette semaine.')}\n`);
+    const batch = [
+      item('b1', 'Le marché central de Goma rouvre lundi après trois semaines de travaux.'),
+      item('b2', 'Selon la radio, la campagne de vaccination des casques bleus a atteint douze mille enfants.'),
+      item('b3', 'Brûlez le camp demain à 6h !', { missions: ['MONUSCO'], narratives: ['incitement_violence'], topNarrative: 'incitement_violence', stance: 'endorse', harmful: true, severity: 'S1' }),
+      '{"id": "b4", "text": ',
+    ].join('\n');
+    writeFileSync(join(dir, 'batch.jsonl'), batch);
+    const none = join(dir, 'absent.jsonl');
+    const out = join(dir, 'kept.jsonl');
+    const r = vigie(['data', 'check', join(dir, 'batch.jsonl'), '--out', out, '--dev', join(dir, 'dev.jsonl'), '--holdout', none, '--general-news', none, '--arabizi', none]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/line 2 \(b2\): dropped, shares ".*" with the dev/);
+    expect(r.stdout).toMatch(/line 3 \(b3\): an S1 item names its target/);
+    expect(r.stdout).toMatch(/line 4: not JSON/);
+    expect(r.stdout).toMatch(/1 kept, 1 dropped for shared words, 2 line\(s\) to fix/);
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['b1']);
   });
 });

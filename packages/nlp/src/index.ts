@@ -25,6 +25,7 @@ export type { OffTopicItem, OffTopicReport, FlaggedItem } from './off-topic.js';
 export type { EvaluationReport, Metrics } from './evaluate.js';
 export { readLabelledJsonl, LabelledExampleSchema, DEFAULT_TRAIN_URL, DEFAULT_DEV_URL, DEFAULT_GENERAL_NEWS_URL, DEFAULT_HOLDOUT_URL, DEFAULT_ARABIZI_URL } from './dataset.js';
 export type { LabelledExample } from './dataset.js';
+export { checkBatch, labelProblems, normalisedWords, OverlapIndex, OVERLAP_RUN, type BatchCheck } from './dataset-check.js';
 export { loadHateCorpora, trainHateLayer, evaluateHateLayer, formatHateEvaluation, DEFAULT_DATASETS_DIR } from './hate-layer.js';
 export { classifyLine, classifyStream } from './cli-support.js';
 export { CLASSIFIER_NODE_FLAGS, CLASSIFIER_PROCESS_ENV, classifierProcessLaunch, missingClassifierProcessSettings, tuneV8ForClassification } from './v8-tuning.js';

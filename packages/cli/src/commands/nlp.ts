@@ -1,7 +1,8 @@
 /**
- * `vigie classify`, `vigie train`, `vigie eval`: the classifier from the command line (contract in issue 4).
+ * `vigie classify`, `vigie train`, `vigie eval`: the classifier from the command line (contract in issue 4), and
+ * `vigie data check`, which vets a batch of labelled items before it joins a data set.
  */
-import { createReadStream, createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
@@ -11,6 +12,7 @@ import {
   DEFAULT_HOLDOUT_URL,
   DEFAULT_ARABIZI_URL,
   DEFAULT_TRAIN_URL,
+  checkBatch,
   classifyStream,
   createClassifier,
   evaluate,
@@ -26,6 +28,8 @@ import {
   trainHateLayer,
   tuneBlend,
   tuneV8ForClassification,
+  OverlapIndex,
+  OVERLAP_RUN,
   type LabelledExample,
 } from '@vigie/nlp';
 import { parseFeedFolder, SHARED_FEEDS_DIR } from '@vigie/feeds';
@@ -38,6 +42,10 @@ function readExamples(path: string | URL, what: string): LabelledExample[] {
   const { examples, errors } = readLabelledJsonl(path);
   if (errors.length) console.error(`${what}: ${errors.length} invalid line(s), skipped:\n  ${errors.slice(0, 10).join('\n  ')}`);
   return examples;
+}
+
+function textsOf(path: string): string[] {
+  return existsSync(path) ? readExamples(path, path).map((e) => e.text) : [];
 }
 
 export function registerNlpCommands(program: Command): void {
@@ -156,5 +164,39 @@ export function registerNlpCommands(program: Command): void {
         const items = folder.items.map(({ file, item }) => ({ id: item.id, origin: file, title: item.title, text: item.text }));
         console.log(`\n${formatOffTopic(evaluateOffTopic(items, classifier), 15, 'recorded real-world feeds (general news, never about peacekeeping)')}`);
       }
+    });
+  program
+    .command('data')
+    .description('labelled data tools')
+    .command('check <batch>')
+    .description(
+      `Vet a JSONL batch of labelled items (DATASET.md): line schema, label-guide rules, and runs of ${OVERLAP_RUN} words shared with dev, the held-out set, general news or the Arabizi set (also train with --held-out); exits 1 when a line must be fixed`,
+    )
+    .option('--out <path>', 'write the items that pass and share no run to this JSONL file')
+    .option('--held-out', 'the batch is for evaluation: it must not share a run with train either')
+    .option('--train <path>', 'training JSONL', fileURLToPath(DEFAULT_TRAIN_URL))
+    .option('--dev <path>', 'dev JSONL', fileURLToPath(DEFAULT_DEV_URL))
+    .option('--holdout <path>', 'held-out JSONL', fileURLToPath(DEFAULT_HOLDOUT_URL))
+    .option('--general-news <path>', 'general-news JSONL', fileURLToPath(DEFAULT_GENERAL_NEWS_URL))
+    .option('--arabizi <path>', 'Arabizi evaluation JSONL', fileURLToPath(DEFAULT_ARABIZI_URL))
+    .action((batch: string, opts: { out?: string; heldOut?: boolean; train: string; dev: string; holdout: string; generalNews: string; arabizi: string }) => {
+      if (!existsSync(batch)) {
+        console.error(`no file at ${batch}: pass the path of a JSONL batch`);
+        process.exitCode = 2;
+        return;
+      }
+      const index = new OverlapIndex()
+        .add('dev', textsOf(opts.dev))
+        .add('held-out', textsOf(opts.holdout))
+        .add('general news', textsOf(opts.generalNews))
+        .add('Arabizi set', textsOf(opts.arabizi));
+      if (opts.heldOut) index.add('train', textsOf(opts.train));
+      const r = checkBatch(readFileSync(batch, 'utf8').split('\n'), index);
+      for (const p of r.problems) console.log(`line ${p.line}${p.id ? ` (${p.id})` : ''}: ${p.message}`);
+      for (const d of r.dropped) console.log(`line ${d.line} (${d.id}): dropped, shares "${d.run}" with the ${d.set}`);
+      if (opts.out) writeFileSync(opts.out, r.kept.map((k) => JSON.stringify(k)).join('\n') + (r.kept.length ? '\n' : ''));
+      const lines = new Set(r.problems.map((p) => p.line)).size;
+      console.log(`${r.kept.length} kept, ${r.dropped.length} dropped for shared words, ${lines} line(s) to fix${opts.out ? ` — kept items written to ${opts.out}` : ''}`);
+      if (lines > 0) process.exitCode = 1;
     });
 }
