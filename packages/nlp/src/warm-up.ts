@@ -122,6 +122,12 @@ export function warmUpItems(catalogue: Catalogue): ClassifyInput[] {
     const replies = narrative === criticism ? everyCounter : [...counterOf(narrative), ...counterOf(criticism)];
     for (const e of narrative.exemplars) for (const reply of replies) items.push({ text: `${e.text} ${reply}` });
   }
+  // Criticism and another narrative's claim in one post, in both orders: the guard weighs the two. Which of the pairs
+  // above reaches it depends on the model a retrain ships (the model of 7,764 items reached it only through these).
+  for (const narrative of Object.values(catalogue.narratives)) {
+    if (narrative === criticism) continue;
+    for (const e of narrative.exemplars) for (const c of criticism.exemplars) items.push({ text: `${c.text} ${e.text}` }, { text: `${e.text} ${c.text}` });
+  }
   return items;
 }
 
