@@ -28,6 +28,7 @@ import {
 import { createLogger, createTypedQueue, type TypedQueue } from '@vigie/runtime';
 import { loadConfig as loadApiConfig, startApi, type RunningApi } from '@vigie/api';
 import { loadConfig, startClassifier, type RunningClassifier } from '@vigie/classifier';
+import { DEFAULT_TRAIN_URL } from '@vigie/nlp';
 import { runVigie } from '../support/cli.js';
 import { eventually, openTestContext, serviceEnv, type TestContextHandles } from '../support/stack.js';
 
@@ -287,7 +288,7 @@ describe('learning from triage', () => {
   // training. The whole set took 77 s in CI at 3,140 items and more than 300 s at 7,764 on a slow VM.
   it('train --from-db learns from stored labels, reports dev figures next to the active version, stores a draft; terms precision lists the terms', async () => {
     const baseSample = join(mkdtempSync(join(tmpdir(), 'vigie-train-')), 'train-sample.jsonl');
-    const baseLines = readFileSync(new URL('../../packages/nlp/data/train.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l.trim());
+    const baseLines = readFileSync(DEFAULT_TRAIN_URL, 'utf8').split('\n').filter((l) => l.trim());
     const sample = baseLines.filter((_, i) => i % 5 === 0);
     writeFileSync(baseSample, sample.join('\n') + '\n');
     const labelled = [];

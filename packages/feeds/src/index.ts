@@ -13,7 +13,7 @@ export { normaliseSubmittedText } from './submitted-text.js';
 export type { SubmittedText, SubmittedTextOptions } from './submitted-text.js';
 export { identifyLanguage, LANGUAGES } from './language-id.js';
 export type { Language, LanguageGuess } from './language-id.js';
-export { simhash64, hammingDistance, NEAR_DUPLICATE_DISTANCE } from './simhash.js';
+export { simhash64, hammingDistance, tokenise, NEAR_DUPLICATE_DISTANCE } from './simhash.js';
 export { canonicaliseUrl, hostKey, resolveUrl } from './url-canonical.js';
 export { blockedAddressReason, isBlockedAddress, checkUrl, createGuardedLookup, BlockedAddressError } from './ssrf-guard.js';
 export { htmlToText } from './html-text.js';

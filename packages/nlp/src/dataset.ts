@@ -27,6 +27,24 @@ export const LabelledExampleSchema = z
   .passthrough();
 export type LabelledExample = z.infer<typeof LabelledExampleSchema>;
 
+/** One JSONL line of a labelled set: the example and the value as written, or why it cannot be read. */
+export type ParsedLabelledLine =
+  | { ok: true; example: LabelledExample; value: unknown }
+  | { ok: false; reason: 'json' | 'schema'; id: string | null; message: string };
+
+export function parseLabelledLine(line: string): ParsedLabelledLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return { ok: false, reason: 'json', id: null, message: (err as Error).message };
+  }
+  const r = LabelledExampleSchema.safeParse(value);
+  if (r.success) return { ok: true, example: r.data, value };
+  const id = typeof (value as { id?: unknown } | null)?.id === 'string' ? (value as { id: string }).id : null;
+  return { ok: false, reason: 'schema', id, message: r.error.issues.map((x) => `${x.path.join('.') || 'line'}: ${x.message}`).join('; ') };
+}
+
 /** Read a JSONL file of labelled examples; invalid lines are reported, not silently skipped. */
 export function readLabelledJsonl(path: string | URL): { examples: LabelledExample[]; errors: string[] } {
   const examples: LabelledExample[] = [];
@@ -35,13 +53,9 @@ export function readLabelledJsonl(path: string | URL): { examples: LabelledExamp
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;
-      try {
-        const r = LabelledExampleSchema.safeParse(JSON.parse(line));
-        if (r.success) examples.push(r.data);
-        else errors.push(`line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-      } catch (err) {
-        errors.push(`line ${i + 1}: ${(err as Error).message}`);
-      }
+      const parsed = parseLabelledLine(line);
+      if (parsed.ok) examples.push(parsed.example);
+      else errors.push(`line ${i + 1}: ${parsed.message}`);
     });
   return { examples, errors };
 }

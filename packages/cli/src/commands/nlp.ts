@@ -12,7 +12,6 @@ import {
   DEFAULT_HOLDOUT_URL,
   DEFAULT_ARABIZI_URL,
   DEFAULT_TRAIN_URL,
-  checkBatch,
   classifyStream,
   createClassifier,
   evaluate,
@@ -28,12 +27,11 @@ import {
   trainHateLayer,
   tuneBlend,
   tuneV8ForClassification,
-  OverlapIndex,
-  OVERLAP_RUN,
   type LabelledExample,
 } from '@vigie/nlp';
 import { parseFeedFolder, SHARED_FEEDS_DIR } from '@vigie/feeds';
 import { trainFromDb } from './learning.js';
+import { checkBatch, OverlapIndex, OVERLAP_RUN } from './data-check.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/model.json', import.meta.url));
 const HATE_MODEL_PATH = fileURLToPath(new URL('../../../nlp/data/hate-model.json', import.meta.url));

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkBatch, labelProblems, normalisedWords, OverlapIndex } from './dataset-check.js';
-import { DEFAULT_ARABIZI_URL, DEFAULT_DEV_URL, DEFAULT_GENERAL_NEWS_URL, DEFAULT_HOLDOUT_URL, DEFAULT_TRAIN_URL, readLabelledJsonl } from './dataset.js';
+import { tokenise } from '@vigie/feeds';
+import { DEFAULT_ARABIZI_URL, DEFAULT_DEV_URL, DEFAULT_GENERAL_NEWS_URL, DEFAULT_HOLDOUT_URL, DEFAULT_TRAIN_URL, readLabelledJsonl } from '@vigie/nlp';
+import { checkBatch, labelProblems, OverlapIndex } from './data-check.js';
 
 const base = {
   id: 'b-0001',
@@ -45,11 +46,11 @@ describe('labelProblems', () => {
   });
 });
 
-describe('normalisedWords', () => {
+describe('tokenise, as the overlap check reads words', () => {
   it('folds case, accents and punctuation, keeps Arabic and digits', () => {
-    expect(normalisedWords('« Protège-MOI » — la MONUSCO, à 18h !')).toEqual(['protege', 'moi', 'la', 'monusco', 'a', '18h']);
-    expect(normalisedWords('اليونيفيل ٣ مرات')).toEqual(['اليونيفيل', '٣', 'مرات']);
-    expect(normalisedWords('🔥🔥 … !!')).toEqual([]);
+    expect(tokenise('« Protège-MOI » — la MONUSCO, à 18h !')).toEqual(['protege', 'moi', 'la', 'monusco', 'a', '18h']);
+    expect(tokenise('اليونيفيل ٣ مرات')).toEqual(['اليونيفيل', '٣', 'مرات']);
+    expect(tokenise('🔥🔥 … !!')).toEqual([]);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
  * Checks a batch of labelled items before it joins a data set (DATASET.md, "How the sets were written"): the line
  * schema, the label guide's rules (a harmful item is an endorsed S1–S3 narrative, a target only on S1…), and overlap
- * with the sets it must not share text with. A batch that quotes an evaluation item's wording would let the model learn
+ * with the sets it must not share text with, word for word as `tokenise` (@vigie/feeds) reads them: case, accents and
+ * punctuation folded. A batch that quotes an evaluation item's wording would let the model learn
  * the test, so any run of {@link OVERLAP_RUN} consecutive normalised words shared with such a set drops the item.
  */
-import { LabelledExampleSchema, type LabelledExample } from './dataset.js';
+import { tokenise } from '@vigie/feeds';
+import { parseLabelledLine, type LabelledExample } from '@vigie/nlp';
 
 /** How many consecutive words two texts must share to count as overlapping (stock phrases are shorter). */
 export const OVERLAP_RUN = 8;
@@ -32,13 +34,8 @@ export function labelProblems(item: LabelledLine): string[] {
   return problems;
 }
 
-/** Lower-case letter and digit runs, accents and other combining marks dropped (« protège » → protege). */
-export function normalisedWords(text: string): string[] {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
 function runs(text: string): string[] {
-  const words = normalisedWords(text);
+  const words = tokenise(text);
   const out: string[] = [];
   for (let i = 0; i + OVERLAP_RUN <= words.length; i++) out.push(words.slice(i, i + OVERLAP_RUN).join(' '));
   return out;
@@ -79,20 +76,12 @@ export function checkBatch(lines: readonly string[], protectedSets: OverlapIndex
   lines.forEach((raw, i) => {
     const line = i + 1;
     if (!raw.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      result.problems.push({ line, id: null, message: `not JSON (${(err as Error).message})` });
+    const parsed = parseLabelledLine(raw);
+    if (!parsed.ok) {
+      result.problems.push({ line, id: parsed.id, message: parsed.reason === 'json' ? `not JSON (${parsed.message})` : parsed.message });
       return;
     }
-    const parsed = LabelledExampleSchema.safeParse(value);
-    if (!parsed.success) {
-      const id = typeof (value as { id?: unknown })?.id === 'string' ? (value as { id: string }).id : null;
-      result.problems.push({ line, id, message: parsed.error.issues.map((x) => `${x.path.join('.') || 'line'}: ${x.message}`).join('; ') });
-      return;
-    }
-    const item = parsed.data as LabelledLine;
+    const item = parsed.example as LabelledLine;
     const problems = labelProblems(item);
     if (item.text.trim().length === 0) problems.push('text is empty');
     if (seenIds.has(item.id)) problems.push('id repeated in this batch');
@@ -103,7 +92,7 @@ export function checkBatch(lines: readonly string[], protectedSets: OverlapIndex
     }
     const overlap = protectedSets.find(item.text);
     if (overlap) result.dropped.push({ line, id: item.id, ...overlap });
-    else result.kept.push(value as Record<string, unknown>);
+    else result.kept.push(parsed.value as Record<string, unknown>);
   });
   return result;
 }
