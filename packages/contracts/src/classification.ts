@@ -55,6 +55,7 @@ export const REASON_CODES = [
   'note.read_as_criticism',
   'note.kept_by_harm_head',
   'note.call_rescue',
+  'note.model_rescue',
   'note.fragment',
   'note.no_un_reference',
   'note.model_only_not_endorsed',

@@ -99,6 +99,12 @@ export const CatalogueSchema = z
         .array(MissionGazetteerSchema)
         .refine((ms) => new Set(ms.map((m) => m.code)).size === ms.length, 'mission codes must be unique'),
       genericPeacekeepers: z.array(Surface).min(1),
+      /**
+       * Peacekeepers named by how they look — their white vehicles, "the blue ones" — which are as often a trader's
+       * trucks or a football team: they attribute a text to a mission with a place of its area, like the generic names,
+       * but alone they are no reference to the UN ("White trucks for sale in Nairobi, call now").
+       */
+      genericPeacekeepersByLook: z.array(Surface).default([]),
       genericUn: z.array(Surface),
       sources: z.object({ official: z.array(SourceSchema), factCheckers: z.array(SourceSchema) }),
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClassifier } from './classifier.js';
+import { createClassifier, loadModel } from './classifier.js';
 import { loadCatalogue, parseCatalogue, CatalogueError } from './catalogue.js';
 import { decideSeverity, escalates, TARGET_ONLY_ESCALATION } from './severity.js';
 
@@ -22,6 +22,25 @@ describe('mission attribution', () => {
     const r = classify('Les casques bleus à Beni sont arrivés ce matin.');
     expect(r.missions).toEqual(['MONUSCO']);
     expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/Beni/);
+  });
+
+  it('reads peacekeepers named by their look (white vehicles, "the blue ones") as a mission only with a place of its area', () => {
+    for (const [text, mission] of [
+      ['The white jeeps drive through Aqbiya every night.', 'UNIFIL'],
+      ['Askari wa bluu wa Mahagi wanakaa tu kambini.', 'MONUSCO'],
+      ['شفنا لابسين الزرقا عند القاسمية اليوم الصبح', 'UNIFIL'],
+      ['el sayyarat el bee9 mar2o 3al Qasmiyeh el yom el sob7', 'UNIFIL'],
+    ] as const) {
+      const r = classify(text);
+      expect(r.missions, text).toEqual([mission]);
+      expect(r.explanation.missionEvidence[0]?.evidence.join(' '), text).toMatch(/generic/);
+    }
+    // Alone they are no reference to the UN: a trader's white trucks with "call now" were an S1 covert-arms alert.
+    const sale = classify('White trucks for sale in Nairobi, good condition, call now.');
+    expect([sale.missions, sale.topNarrative, sale.harmful]).toEqual([[], null, false]);
+    // Names that say "helmet" or "the nations" stay references on their own, and attribute with a place.
+    expect(classify('A blue helmet was seen buying bread at the Rubkona market this morning.').missions).toEqual(['UNMISS']);
+    expect(classify('Kasque bule na Ippy ayeke dä.').missions).toEqual(['MINUSCA']);
   });
 
   it("reads a mission's Latin name in an Arabizi post as that mission, not as another whose Arabic name has its consonants", () => {
@@ -378,6 +397,23 @@ describe('severity escalation', () => {
     expect(classify('الجيبات البيضاء بتمرق كل يوم بمرجعيون').missions).toEqual(['UNIFIL']);
     expect(classify('A white car was seen near Kanyabayonga market.').missions).toEqual([]);
     expect(classify('Protest outside Camp Faouar this morning').missions).toEqual(['UNDOF']);
+  });
+
+  it('reads a call by hint as incitement on the escalation model alone only when the blend asks for the model rescue', () => {
+    const model = loadModel()!;
+    const rescuing = createClassifier(catalogue, { ...model, blend: { ...model.blend, modelRescue: 0.5 } });
+    const hint = 'Our Kenyan guests deserve a proper Malakal welcome when the UNMISS rotation lands on Sunday. Tell the boys on the airport road.';
+    // The shipped blend: no call-to-act term, no narrative sure enough, so nothing (the tuning left the rescue off).
+    expect(model.blend.modelRescue).toBeUndefined();
+    expect(classify(hint).topNarrative).toBeNull();
+    const r = rescuing.classify({ text: hint });
+    expect([r.topNarrative, r.stance, r.severity, r.harmful]).toEqual(['incitement_violence', 'endorse', 'S1', true]);
+    const note = r.explanation.reasons?.find((x) => x.code === 'note.model_rescue');
+    expect(note?.values?.['p']).toBeGreaterThanOrEqual(0.5);
+    // Without the UN in the text there is no mission to rescue the call against.
+    const noUn = rescuing.classify({ text: 'Our Kenyan guests deserve a proper Malakal welcome when the rotation lands on Sunday. Tell the boys on the airport road.' });
+    expect(noUn.explanation.reasons?.some((x) => x.code === 'note.model_rescue')).toBe(false);
+    expect(noUn.severity).not.toBe('S1');
   });
 
   it('does not count a plea to share a post as a call to act: spreading a rumour is not acting against a target', () => {

@@ -85,6 +85,13 @@ export interface BlendParams {
    * `incitement_violence` is kept if p(harmful) is at least this.
    */
   readonly callRescue?: number;
+  /**
+   * When no narrative reaches the threshold, no call-to-act term matched, but the escalation model gives p(S1) at
+   * least this with a target or logistics in a text about the mission, `incitement_violence` is kept under the same
+   * p(harmful) condition as {@link callRescue}: a call made by hint ("Saturday, the Bentiu gate. You know what to do.")
+   * has no verb for the lexicon and too little of a narrative for the narrative model.
+   */
+  readonly modelRescue?: number;
 }
 
 /** The trained statistical layers shipped as `data/model.json`. */
@@ -200,6 +207,7 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   }
   for (const s of c.gazetteers.sources.official) if (s.mission && s.name !== s.mission) out.push({ text: s.name, lang: 'xx', group: 'g:outlet', weight: 1, meta: s.mission });
   for (const g of c.gazetteers.genericPeacekeepers) out.push({ text: g.text, lang: g.lang, group: 'g:pk', weight: 1 });
+  for (const g of c.gazetteers.genericPeacekeepersByLook) out.push({ text: g.text, lang: g.lang, group: 'g:look', weight: 1 });
   for (const g of c.gazetteers.genericUn) out.push({ text: g.text, lang: g.lang, group: 'g:un', weight: 1 });
   // Calls written in Arabizi, read by root and shape rather than listed (arabizi-calls.ts): an entry with no words,
   // which the trie never reaches, for their matches to count under, as `suggested` cues.
@@ -526,6 +534,19 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
       topNarrative = 'incitement_violence';
       addNote(notes, noteReasons, 'call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+    }
+    if (
+      topNarrative === null &&
+      blend.modelRescue !== undefined &&
+      s1Model !== null &&
+      pS1 >= blend.modelRescue &&
+      targetOrLogistics &&
+      attribution.unReference &&
+      pHarm !== null &&
+      pHarm >= (blend.callRescue ?? blend.modelRescue)
+    ) {
+      topNarrative = 'incitement_violence';
+      addNote(notes, noteReasons, 'model_rescue', `escalation model p(S1)=${pS1.toFixed(2)} with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`, { p: Math.round(pS1 * 100) / 100 });
     }
     // A fragment (a headline, "MONUSCO Goma", « جنود اليونيفيل بالعاقبية ») gives the models almost nothing to read, and
     // the labelled sets hold a handful of texts that short: their narratives, stances and escalations there were noise

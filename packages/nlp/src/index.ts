@@ -17,7 +17,7 @@ export { createClassifier, compileCatalogue, loadModel, loadHateModel, DEFAULT_B
 export type { Classifier, ClassifyInput, ClassificationResult, ModelJson, BlendParams } from './classifier.js';
 export { SoftmaxModel, trainSoftmax } from './logistic-regression.js';
 export type { LinearModelJson } from './logistic-regression.js';
-export { pickBlend, train, tuneBlend, TUNING_TIE } from './train.js';
+export { pickBlend, pickRescue, train, tuneBlend, TUNING_TIE } from './train.js';
 export type { TrainModelOptions } from './train.js';
 export { evaluate, formatEvaluation } from './evaluate.js';
 export { evaluateOffTopic, formatOffTopic } from './off-topic.js';

@@ -166,6 +166,9 @@ export function attributeMissions(matches: readonly Match[], arabizi = false): M
   let generic = 0;
   let generic1 = '';
   let generic2: string | undefined;
+  // Peacekeepers named by their look (white jeeps, "the blue ones"): they attribute with a place, never alone.
+  let byLook = 0;
+  let byLook1 = '';
   let contingents: Set<string> | undefined;
   // The first contingent mention per mission (« le contingent marocain », "el katibe l italiyye").
   let contingentMentions: MissionMentions[] | undefined;
@@ -187,6 +190,10 @@ export function attributeMissions(matches: readonly Match[], arabizi = false): M
         if (generic === 0) generic1 = m.surface;
         else if (generic2 === undefined && m.surface !== generic1) generic2 = m.surface;
         generic++;
+        break;
+      case 'g:look':
+        if (byLook === 0) byLook1 = m.surface;
+        byLook++;
         break;
       case 'g:acronym':
         if (m.meta && !splitAcronymAsWords(m)) byMission((direct ??= []), m.meta as MissionCode, m);
@@ -222,9 +229,10 @@ export function attributeMissions(matches: readonly Match[], arabizi = false): M
       for (const m of distinct(list, true)) ev.push(`${m.group === 'g:outlet' ? 'mission outlet' : 'named'} "${m.surface}"`);
       evidence.push({ mission: code, evidence: areaEvidence(ev, mentionsOf(area, code)) });
     }
-  } else if (generic > 0 && area) {
+  } else if ((generic > 0 || byLook > 0) && area) {
     // Area evidence attributes a mission only when the text speaks of peacekeepers or the UN and names no mission.
-    const quoted = generic2 === undefined ? `generic "${generic1}"` : `generic "${generic1}", "${generic2}"`;
+    const quoted =
+      generic === 0 ? `generic "${byLook1}"` : generic2 === undefined ? `generic "${generic1}"` : `generic "${generic1}", "${generic2}"`;
     for (const { code, list } of area) evidence.push({ mission: code, evidence: areaEvidence([quoted], list) });
   } else if (contingentMentions && area) {
     // A troop contingent of a mission in a place of its area is that mission ("the Italian battalion in Chamaa").

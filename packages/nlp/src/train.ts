@@ -114,6 +114,30 @@ export function pickBlend(scored: readonly { blend: BlendParams; score: number }
   return pick;
 }
 
+/**
+ * The model rescue's grid (`modelRescue`, classifier.ts), tried on the blend {@link pickBlend} keeps. On the 552 items
+ * of the twenty-third session's five batches, read by the model before them (7,764 items): off, S1 recall 120/203 and
+ * false alarms 11/240; at 0.6, 126 and 12; at 0.5, 131 and 15; at 0.4, 136 and 16 — the false ones are road closures,
+ * clean-ups and a football match with a day and an hour. Dev did not move at any of them.
+ */
+export const MODEL_RESCUES = [0.6, 0.5] as const;
+
+/**
+ * The model rescue to keep: among the scores within {@link TUNING_TIE} of the best, no rescue, then the highest
+ * p(S1) it asks for (the fewest escalations on the escalation model alone), then the best score.
+ */
+export function pickRescue(scored: readonly { blend: BlendParams; score: number }[]): { blend: BlendParams; score: number } {
+  const best = Math.max(...scored.map((c) => c.score));
+  const strictness = (b: BlendParams) => b.modelRescue ?? Number.POSITIVE_INFINITY;
+  let pick: { blend: BlendParams; score: number } | undefined;
+  for (const c of scored) {
+    if (c.score < best - TUNING_TIE) continue;
+    if (!pick || strictness(c.blend) > strictness(pick.blend) || (strictness(c.blend) === strictness(pick.blend) && c.score > pick.score)) pick = c;
+  }
+  if (!pick) throw new Error('pickRescue needs at least one scored blend');
+  return pick;
+}
+
 /** The model-only gate's grid: no "off" (see {@link tuneBlend}). */
 export const MODEL_ONLY_GATES = [0.45, 0.5, 0.55] as const;
 
@@ -125,19 +149,27 @@ export const MODEL_ONLY_GATES = [0.45, 0.5, 0.55] as const;
  * the tuning turned it off (cross-validated at the chosen blend, against a gate at 0.5: harmful recall 0.760 → 0.785,
  * false alarms 0.036 → 0.047), and the model then called a WordPress podcast with no UN in it an S1 incitement on the
  * recorded feeds, on the strength of the model alone. The failure-to-protect guard (0.7) and the call-to-act rescue
- * (0.4) are fixed. Near-ties go to the higher S1 threshold ({@link pickBlend}).
+ * (0.4) are fixed. Near-ties go to the higher S1 threshold ({@link pickBlend}). The model rescue is then tried on the
+ * blend kept ({@link MODEL_RESCUES}), near-ties going to no rescue ({@link pickRescue}).
  */
 export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
   const k = opts.folds ?? 3;
   const models = Array.from({ length: k }, (_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
   const fold = new Map(examples.map((e, i) => [e, i % k]));
+  const scoreOf = (blend: BlendParams): number => {
+    const classifiers = models.map((m) => createClassifier(opts.catalogue, { ...m, blend }));
+    const m = evaluate(examples, undefined, (e) => classifiers[fold.get(e)!]!).overall;
+    return m.harmful.recall + s1F2(m) + m.harmful.f1 - FA_PENALTY * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
+  };
+  // The rescue is tried after the grid, on the blend it keeps.
+  const { modelRescue: _previousRescue, ...startBlend } = opts.blend ?? DEFAULT_BLEND;
   const scored: { blend: BlendParams; score: number }[] = [];
   for (const threshold of [0.45, 0.5, 0.6]) {
     for (const harmPresence of [0.6, 0.75, 2]) {
       for (const s1Threshold of [0.15, 0.25, 0.3, 0.4]) {
         for (const modelOnlyHarm of MODEL_ONLY_GATES) {
           const blend: BlendParams = {
-            ...(opts.blend ?? DEFAULT_BLEND),
+            ...startBlend,
             pairwise: true,
             threshold,
             s1Threshold,
@@ -147,13 +179,11 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
             ...(harmPresence <= 1 ? { harmPresence } : {}),
             modelOnlyHarm,
           };
-          const classifiers = models.map((m) => createClassifier(opts.catalogue, { ...m, blend }));
-          const m = evaluate(examples, undefined, (e) => classifiers[fold.get(e)!]!).overall;
-          const score = m.harmful.recall + s1F2(m) + m.harmful.f1 - FA_PENALTY * Math.max(0, (m.falseAlarmRate ?? 0) - 0.05);
-          scored.push({ blend, score });
+          scored.push({ blend, score: scoreOf(blend) });
         }
       }
     }
   }
-  return pickBlend(scored);
+  const base = pickBlend(scored);
+  return pickRescue([base, ...MODEL_RESCUES.map((modelRescue) => ({ blend: { ...base.blend, modelRescue }, score: scoreOf({ ...base.blend, modelRescue }) }))]);
 }
