@@ -96,21 +96,32 @@ function s1F2(m: Metrics): number {
  */
 export const TUNING_TIE = 0.005;
 
+/** A blend and its cross-validation score. */
+type ScoredBlend = { blend: BlendParams; score: number };
+
 /**
  * The blend to keep from the scored grid: among those within {@link TUNING_TIE} of the best score, the highest S1
  * threshold (the fewest escalations), then the best score, then the first tried. Cross-validation on a few thousand
  * items cannot tell such blends apart, and a false S1 costs an officer an urgent check.
  */
-export function pickBlend(scored: readonly { blend: BlendParams; score: number }[]): { blend: BlendParams; score: number } {
+export function pickBlend(scored: readonly ScoredBlend[]): ScoredBlend {
+  return pickNearTie(scored, (b) => b.s1Threshold ?? 0.5, 'pickBlend');
+}
+
+/**
+ * Among the blends within {@link TUNING_TIE} of the best score, the one `strictness` ranks highest, then the best
+ * score, then the first tried.
+ */
+function pickNearTie(scored: readonly ScoredBlend[], strictness: (b: BlendParams) => number, caller: string): ScoredBlend {
   const best = Math.max(...scored.map((c) => c.score));
-  let pick: { blend: BlendParams; score: number } | undefined;
+  let pick: ScoredBlend | undefined;
   for (const c of scored) {
     if (c.score < best - TUNING_TIE) continue;
-    const s1 = c.blend.s1Threshold ?? 0.5;
-    const p1 = pick?.blend.s1Threshold ?? 0.5;
-    if (!pick || s1 > p1 || (s1 === p1 && c.score > pick.score)) pick = c;
+    const s = strictness(c.blend);
+    const p = pick ? strictness(pick.blend) : 0;
+    if (!pick || s > p || (s === p && c.score > pick.score)) pick = c;
   }
-  if (!pick) throw new Error('pickBlend needs at least one scored blend');
+  if (!pick) throw new Error(`${caller} needs at least one scored blend`);
   return pick;
 }
 
@@ -126,16 +137,8 @@ export const MODEL_RESCUES = [0.6, 0.5] as const;
  * The model rescue to keep: among the scores within {@link TUNING_TIE} of the best, no rescue, then the highest
  * p(S1) it asks for (the fewest escalations on the escalation model alone), then the best score.
  */
-export function pickRescue(scored: readonly { blend: BlendParams; score: number }[]): { blend: BlendParams; score: number } {
-  const best = Math.max(...scored.map((c) => c.score));
-  const strictness = (b: BlendParams) => b.modelRescue ?? Number.POSITIVE_INFINITY;
-  let pick: { blend: BlendParams; score: number } | undefined;
-  for (const c of scored) {
-    if (c.score < best - TUNING_TIE) continue;
-    if (!pick || strictness(c.blend) > strictness(pick.blend) || (strictness(c.blend) === strictness(pick.blend) && c.score > pick.score)) pick = c;
-  }
-  if (!pick) throw new Error('pickRescue needs at least one scored blend');
-  return pick;
+export function pickRescue(scored: readonly ScoredBlend[]): ScoredBlend {
+  return pickNearTie(scored, (b) => b.modelRescue ?? Number.POSITIVE_INFINITY, 'pickRescue');
 }
 
 /** The model-only gate's grid: no "off" (see {@link tuneBlend}). */
@@ -152,7 +155,7 @@ export const MODEL_ONLY_GATES = [0.45, 0.5, 0.55] as const;
  * (0.4) are fixed. Near-ties go to the higher S1 threshold ({@link pickBlend}). The model rescue is then tried on the
  * blend kept ({@link MODEL_RESCUES}), near-ties going to no rescue ({@link pickRescue}).
  */
-export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): { blend: BlendParams; score: number } {
+export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModelOptions & { folds?: number } = {}): ScoredBlend {
   const k = opts.folds ?? 3;
   const models = Array.from({ length: k }, (_, f) => train(examples.filter((_, i) => i % k !== f), [], opts));
   const fold = new Map(examples.map((e, i) => [e, i % k]));
@@ -163,7 +166,7 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
   };
   // The rescue is tried after the grid, on the blend it keeps.
   const { modelRescue: _previousRescue, ...startBlend } = opts.blend ?? DEFAULT_BLEND;
-  const scored: { blend: BlendParams; score: number }[] = [];
+  const scored: ScoredBlend[] = [];
   for (const threshold of [0.45, 0.5, 0.6]) {
     for (const harmPresence of [0.6, 0.75, 2]) {
       for (const s1Threshold of [0.15, 0.25, 0.3, 0.4]) {
@@ -185,5 +188,6 @@ export function tuneBlend(examples: readonly LabelledExample[], opts: TrainModel
     }
   }
   const base = pickBlend(scored);
-  return pickRescue([base, ...MODEL_RESCUES.map((modelRescue) => ({ blend: { ...base.blend, modelRescue }, score: scoreOf({ ...base.blend, modelRescue }) }))]);
+  const rescues = MODEL_RESCUES.map((modelRescue) => ({ ...base.blend, modelRescue }));
+  return pickRescue([base, ...rescues.map((blend) => ({ blend, score: scoreOf(blend) }))]);
 }
