@@ -49,7 +49,7 @@ async function item(o: { source: string; at: Date; mission?: MissionCode; narrat
       stance: o.stance ?? 'endorse',
       missions: [mission],
       topNarrative: o.narrative,
-      explanation: { matchedTerms: [{ term: 'dégage', narrative: o.narrative }], missionEvidence: [{ mission, evidence: o.evidence ?? ['Goma'] }], notes: [] },
+      explanation: { matchedTerms: [{ term: 'dégage', narrative: o.narrative }], missionEvidence: [{ mission, evidence: o.evidence ?? [`named "${mission}"`, 'place "Goma"'] }], notes: [] },
     },
   });
   if (o.alert) await ctx.models.alertItems.create({ alertId: new Types.ObjectId(o.alert), itemId: doc._id, sourceId: doc.sourceId, addedAt: o.at });
@@ -190,7 +190,10 @@ describe('brief', () => {
     expect(md).toContain('| 24h | 4 → 2 | 2 → 2 | 75 % → 50 % | -50 % |');
     expect(md).toMatch(/\| 72h \(incomplet : chiffres à ce jour, [\d.]+ h\) \| 6 → 4 \| 2 → 3 \| 83\.3 % → 25 % \|/);
     expect(md).toContain('Radio Kivu: 4');
-    expect(md).toContain('Goma');
+    // The places of the classifier's evidence (`place "Goma"`), not its other kinds (`named "MONUSCO"`).
+    expect(md).toMatch(/Goma \(\d+\)/);
+    expect(md).not.toContain('place "Goma"');
+    expect(md).not.toContain('named "');
     expect(md).toContain('rebutted');
     expect(md).toContain('Réunion avec les chefs de quartier');
   });

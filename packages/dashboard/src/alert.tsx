@@ -6,7 +6,7 @@ import { OUTCOMES, SeverityBadge, StatusBadge } from './filters.js';
 import { formatDate, formatDateTime, formatDuration } from './format.js';
 import { highlightSegments } from './highlight.js';
 import { fillHours, type Point } from './series.js';
-import { labelOf, reasonText, type MessageKey, type Reason } from './i18n.js';
+import { evidenceText, labelOf, reasonText, type MessageKey, type Reason } from './i18n.js';
 
 type Action = 'acknowledge' | 'assign' | 'note' | 'respond' | 'resolve' | 'dismiss' | 'reopen';
 
@@ -95,7 +95,7 @@ export function ItemCard({ item, heading = 'h3' }: { item: Item; heading?: 'h3' 
             {c.explanation.missionEvidence.length > 0 && (
               <>
                 <dt>{t('alert.missionEvidence')}</dt>
-                <dd>{c.explanation.missionEvidence.map((m) => `${m.mission}: ${m.evidence.join(', ')}`).join(' · ')}</dd>
+                <dd dir="auto">{c.explanation.missionEvidence.map((m) => `${m.mission}: ${m.evidence.map((e) => evidenceText(t, e)).join(', ')}`).join(' · ')}</dd>
               </>
             )}
             {c.severity && (

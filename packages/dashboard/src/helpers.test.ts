@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES, pickLocale, reasonText, translator } from './i18n.js';
+import { CATALOGUES, evidenceText, pickLocale, reasonText, translator } from './i18n.js';
 import { formatDateTime } from './format.js';
 import { highlightSegments } from './highlight.js';
 import { compareTriage } from './severity.js';
@@ -21,6 +21,17 @@ describe('message catalogue', () => {
   it('translates and fills placeholders', () => {
     expect(translator('fr')('queue.selected', { n: 3 })).toBe('3 sélectionnée(s)');
     expect(translator('en')('nav.queue')).toBe('Triage queue');
+  });
+
+  it('writes mission evidence in the UI language, the words found as written, and unknown kinds as they came', () => {
+    const fr = translator('fr');
+    const en = translator('en');
+    expect(evidenceText(fr, 'patrol "dawriye"')).toBe('patrouille "dawriye"');
+    expect(evidenceText(fr, 'their installation "leur camp"')).toBe('base ou convoi que le message dit « le leur » : "leur camp"');
+    expect(evidenceText(fr, 'installation "base de"')).toBe('base désignée par son site : "base de"');
+    expect(evidenceText(en, 'generic "casques bleus", "ONU"')).toBe('peacekeepers or the UN: "casques bleus", "ONU"');
+    expect(evidenceText(fr, 'mission area (hate speech)')).toBe('zone de la mission seulement (discours de haine)');
+    expect(evidenceText(fr, 'satellite "image"')).toBe('satellite "image"');
   });
 
   it('writes the classifier’s reasons as sentences: narrative labels, percentages, local numbers; null for unknown codes', () => {

@@ -101,6 +101,17 @@ const en = {
   'alert.score': 'Score',
   'alert.matched': 'Matched terms',
   'alert.missionEvidence': 'Mission evidence',
+  'evidence.named': 'named {words}',
+  'evidence.mission_outlet': 'its own outlet {words}',
+  'evidence.generic': 'peacekeepers or the UN: {words}',
+  'evidence.place': 'place {words}',
+  'evidence.group': 'armed group {words}',
+  'evidence.country': 'country {words}',
+  'evidence.contingent': 'contingent {words}',
+  'evidence.patrol': 'patrol {words}',
+  'evidence.their_installation': 'a base or convoy the post calls theirs: {words}',
+  'evidence.installation': 'a base named by its site: {words}',
+  'evidence.mission_area': 'mission area only (hate speech)',
   'alert.notes': 'Notes',
   'alert.why': 'Why',
   'cue.call_to_act': 'call to act',
@@ -431,6 +442,17 @@ const fr: Catalogue = {
   'alert.score': 'Score',
   'alert.matched': 'Termes repérés',
   'alert.missionEvidence': 'Indices de mission',
+  'evidence.named': 'nommée {words}',
+  'evidence.mission_outlet': 'son propre média {words}',
+  'evidence.generic': 'casques bleus ou ONU : {words}',
+  'evidence.place': 'lieu {words}',
+  'evidence.group': 'groupe armé {words}',
+  'evidence.country': 'pays {words}',
+  'evidence.contingent': 'contingent {words}',
+  'evidence.patrol': 'patrouille {words}',
+  'evidence.their_installation': 'base ou convoi que le message dit « le leur » : {words}',
+  'evidence.installation': 'base désignée par son site : {words}',
+  'evidence.mission_area': 'zone de la mission seulement (discours de haine)',
   'alert.notes': 'Remarques',
   'alert.why': 'Pourquoi',
   'cue.call_to_act': 'appel à l’action',
@@ -717,4 +739,19 @@ export function reasonText(t: Translate, locale: Locale, reason: Reason): string
     else vars[name] = typeof value === 'number' ? value.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB') : value;
   }
   return t(key as MessageKey, vars);
+}
+
+/** The kinds of mission evidence the classifier writes (`place "Goma"`, `their installation "leur camp"`…), longest first. */
+const EVIDENCE_KINDS = ['their installation', 'mission outlet', 'installation', 'contingent', 'generic', 'country', 'patrol', 'named', 'place', 'group'] as const;
+
+/**
+ * One piece of mission evidence in the UI language: the classifier writes it in English as a kind and the words found
+ * (`patrol "dawriye"`); the words stay as written. Evidence of a kind this build does not know is shown as it came.
+ */
+export function evidenceText(t: Translate, evidence: string): string {
+  if (evidence === 'mission area (hate speech)') return t('evidence.mission_area');
+  for (const kind of EVIDENCE_KINDS) {
+    if (evidence.startsWith(`${kind} "`)) return t(`evidence.${kind.replace(' ', '_')}` as MessageKey, { words: evidence.slice(kind.length + 1) });
+  }
+  return evidence;
 }

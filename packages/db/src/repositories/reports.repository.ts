@@ -15,6 +15,23 @@ import { isDuplicateKeyError } from '../errors.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+/**
+ * The places a classifier's mission evidence names: the classifier writes each piece as a kind and the words found
+ * (`place "Goma"`, `named "MONUSCO"`, `patrol "dawriye"`); only places are places. A bare string (older results) counts
+ * unless it is a mission code.
+ */
+export function placesOfEvidence(evidence: readonly string[], missionCodes: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const e of evidence) {
+    if (!e) continue;
+    const kinded = /^[a-z ]+ "(.*)"$/.exec(e);
+    if (kinded) {
+      if (e.startsWith('place "')) out.push(kinded[1]!);
+    } else if (!e.includes('"') && !e.includes('(') && !missionCodes.has(e.toLowerCase())) out.push(e);
+  }
+  return out;
+}
+
 /** Items read per alert for the brief (examples, places, terms); the counts on the alert stay exact. */
 export const BRIEF_ITEM_CAP = 500;
 
@@ -153,7 +170,7 @@ export async function loadBriefData(models: Models, alertId: string, missions: r
     const c = (item.classification ?? {}) as ClassificationShape;
     missionKeys.push(...new Set(c.missions ?? []));
     const places = new Set<string>();
-    for (const ev of c.explanation?.missionEvidence ?? []) for (const e of ev.evidence ?? []) if (e && !missionCodes.has(e.toLowerCase())) places.add(e);
+    for (const ev of c.explanation?.missionEvidence ?? []) for (const p of placesOfEvidence(ev.evidence ?? [], missionCodes)) places.add(p);
     placeKeys.push(...places);
     const terms = new Set<string>();
     for (const m of c.explanation?.matchedTerms ?? []) if (m.term) terms.add(`${m.narrative ?? ''}\u0000${m.term}`);
