@@ -71,8 +71,10 @@ describe('mission attribution', () => {
     expect(r.missions).toEqual(['MONUSCO']);
     expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/MonuscoOut/);
     expect(r.severity).toBe('S1');
-    // Without the hashtag nothing names the UN: the same call is not a mission narrative.
-    expect(classify('Youth of Beni, 7pm tonight at the Mavivi base. Bring whatever you have.').missions).toEqual([]);
+    // Without the hashtag nothing names the UN: the same call at a market is not a mission narrative (at "the Mavivi
+    // base" it is, by the base's site).
+    expect(classify('Youth of Beni, 7pm tonight at the Mavivi market. Bring whatever you have.').missions).toEqual([]);
+    expect(classify('Youth of Beni, 7pm tonight at the Mavivi base. Bring whatever you have.').missions).toEqual(['MONUSCO']);
   });
 
   it("attributes a mission's troop contingent in a place of its area, and Lebanese Arabizi for blue helmets", () => {
@@ -372,6 +374,48 @@ describe('severity escalation', () => {
     // With an armed group named the patrol may be anyone's; without a place of an area it is no mission's.
     expect(classify('A Hezbollah patrol was seen near Khiam on Tuesday, residents said.').missions).toEqual([]);
     expect(classify('California Highway Patrol officers shot a young man in Fresno.').missions).toEqual([]);
+  });
+
+  it('reads a base the post calls "theirs" in a village of a mission area as that mission, as it reads a patrol', () => {
+    for (const [text, mission, cue] of [
+      ['Their base near Kibati has no light at the back. Friday night, everyone.', 'MONUSCO', 'Their base'],
+      ['Leur camp à Ippy ne dort jamais. Samedi on y va tous.', 'MINUSCA', 'Leur camp'],
+      ['Kambi yao ya Kanyabayonga iko wazi kila usiku.', 'MONUSCO', 'Kambi yao'],
+      ['مركزهم فوق التلة بكفركلا، الخميس الكل يكون هونيك', 'UNIFIL', 'مركزهم'],
+    ] as const) {
+      const r = classify(text);
+      expect(r.missions, text).toEqual([mission]);
+      // The words as matched: a phrase cue may run on ("Kambi yao ya").
+      expect(r.explanation.missionEvidence[0]?.evidence[0], text).toMatch(new RegExp(`^their installation "${cue}`));
+    }
+    // Someone else's: an armed group named, no place of an area, or the traders' carts (an Arabic stem drops "their").
+    expect(classify('Le M23 a renforcé leur camp près de Kibati, disent les habitants.').missions).toEqual([]);
+    expect(classify('Their base camp for the marathon opens on Friday.').missions).toEqual([]);
+    expect(classify('قطاع الطرق سرقوا عربات التجار على طريق ندلي').missions).toEqual([]);
+  });
+
+  it('reads a base, camp or headquarters named by its site as the mission of that place', () => {
+    for (const [text, mission] of [
+      ["Tout le monde devant l'entrée de la base de Kimoka dimanche.", 'MONUSCO'],
+      ['The Mavivi camp lights go off at midnight.', 'MONUSCO'],
+      ['بكرا الكل قدام مقر الناقورة', 'UNIFIL'],
+      ['Jumapili tutaenda kambi ya Rwindi.', 'MONUSCO'],
+    ] as const) {
+      const r = classify(text);
+      expect(r.missions, text).toEqual([mission]);
+      expect(r.explanation.missionEvidence[0]?.evidence[0], text).toMatch(/^installation /);
+    }
+    // Not a phrase with a word between ("la nouvelle base de données"), not a place two words on, not an adjective
+    // whose stem is a place (« الجنوبي », southern, stems to « الجنوب », South Lebanon).
+    expect(classify('Bangui : la nouvelle base de données de l’état civil ouvre en janvier.').missions).toEqual([]);
+    expect(classify('Le camp de déplacés de Kanyaruchinya accueille 2 000 familles de plus.').missions).toEqual([]);
+    expect(classify('افتتاح المعسكر الجنوبي للكشافة هذا الصيف').missions).toEqual([]);
+  });
+
+  it('reads Levantine « ع » glued to the article as a preposition, so that the place behind it is matched', () => {
+    const r = classify('الله يبارك بالإيدين اللي ردّوا الإيرلنديين عالعاقبية');
+    expect(r.missions).toEqual(['UNIFIL']);
+    expect(r.explanation.missionEvidence[0]?.evidence.join(' ')).toMatch(/عالعاقبية/);
   });
 
   it('reads Arabizi logistics, targets, debunks and reports, which had no Latin-script cues', () => {
