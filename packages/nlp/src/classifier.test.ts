@@ -412,6 +412,23 @@ describe('severity escalation', () => {
     expect(classify('افتتاح المعسكر الجنوبي للكشافة هذا الصيف').missions).toEqual([]);
   });
 
+  it('reads Sudanese, Chadian and Maghrebi Arabizi corrections as counter speech, and calls no cue had in Swahili, Lingala and French', () => {
+    const debunk = classify("nas gaa3diin yagoolu 'UNISFA jaabat silaah le el Misseriya' — da ma sahiih, ma tanshuru");
+    expect(cueSurfaces(debunk, '_counter')).toEqual(expect.arrayContaining(['ma sahiih', 'ma tanshuru']));
+    expect([debunk.stance, debunk.harmful]).toEqual(['counter', false]);
+    const correction = classify("Tas7i7: el video 'MINURSO t3awen lbolisario' msawwar f Libya 2019, ma kayn 7tta dalil");
+    expect(cueSurfaces(correction, '_counter')).toEqual(expect.arrayContaining(['Tas7i7', 'ma kayn 7tta dalil']));
+    expect(correction.harmful).toBe(false);
+    for (const [text, call] of [
+      ['Msafara wa MONUSCO unapita Kibumba Jumatano asubuhi: tuweke magogo barabarani, wasipite hata mmoja.', 'tuweke magogo'],
+      ['Convoi ya MONUSCO ekoleka na Komanda lobi na ntongo. Bomema mafuta.', 'Bomema mafuta'],
+      ['Le convoi de la MINUSCA passe à Sibut samedi : tendez-leur une embuscade au pont.', 'tendez-leur une embuscade'],
+    ] as const) {
+      expect(calls(text), text).toContain(call);
+      expect(classify(text).severity, text).toBe('S1');
+    }
+  });
+
   it('reads Levantine « ع » glued to the article as a preposition, so that the place behind it is matched', () => {
     const r = classify('الله يبارك بالإيدين اللي ردّوا الإيرلنديين عالعاقبية');
     expect(r.missions).toEqual(['UNIFIL']);
