@@ -304,14 +304,14 @@ export function attributeMissions(matches: readonly Match[], arabizi = false): M
     // convoy in the same village are as often the army's or a trader's (as a rule for every target word, it attributed
     // 31 of the 312 conflict-without-UN training items; for patrols, one). Two narrower readings of a base do count:
     // one the post calls "theirs" anywhere in the text, and one named by its site ("base de Katindo"). On the training
-    // set the two found 44 more texts' missions and attributed one conflict-without-UN item ("a cattle camp near Pibor").
+    // set the two found some 45 more texts' missions and attributed one conflict-without-UN item ("a cattle camp near Pibor").
     const patrol = firstPatrol(matches);
     const owned = patrol ? undefined : firstOwnedInstallation(matches);
-    if (patrol || owned) {
-      const quoted = patrol ? `patrol "${patrol.surface}"` : `their installation "${owned!.surface}"`;
+    const cue = patrol ? `patrol "${patrol.surface}"` : owned ? `their installation "${owned.surface}"` : undefined;
+    if (cue) {
       for (const { code, list } of area) {
         const places = list.filter((m) => m.group === 'g:place');
-        if (places.length > 0) evidence.push({ mission: code, evidence: areaEvidence([quoted], places) });
+        if (places.length > 0) evidence.push({ mission: code, evidence: areaEvidence([cue], places) });
       }
     } else installationSites(matches, area, evidence);
   }
