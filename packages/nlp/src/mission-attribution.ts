@@ -100,14 +100,17 @@ function loneAcronym(list: readonly Match[]): boolean {
 /** The catalogue's target cues that name a patrol, in any of its languages (patrol, patrouille, dawriyye, دورية…). */
 const PATROL_TERM = /patrol|patrouill|dawri|دوري/i;
 
-/** The first target cue that is a patrol. */
-function firstPatrol(matches: readonly Match[]): Match | undefined {
+/** The first target cue that `is` accepts. */
+function firstTarget(matches: readonly Match[], is: (m: Match) => boolean): Match | undefined {
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
-    if (m.group === '_target' && PATROL_TERM.test(m.term)) return m;
+    if (m.group === '_target' && is(m)) return m;
   }
   return undefined;
 }
+
+/** A target cue that is a patrol. */
+const isPatrol = (m: Match): boolean => PATROL_TERM.test(m.term);
 
 /**
  * A mission's installation as its own posts write it: "their base", « leur camp », "kambi yao", "base na bango",
@@ -119,15 +122,11 @@ function firstPatrol(matches: readonly Match[]): Match | undefined {
 const OWNED_INSTALLATION =
   /^(?:(?:their|leurs?) (?:base|bases|camp|camps|compound|convoy|convoys|convoi|convois|offices|bureaux|entrepôt|entrepôts|warehouse|tower|towers)|(?:kambi|msafara|ofisi|kituo|base|lango) (?:yao|chao|zao|lao)|(?:kaa|camp|base) na bango|[وفبلك]?(?:مقر|مقرات|معسكر|قاعدت|قواعد|قافلت|قوافل|مكاتب|مركز|مراكز|نقطت|نقاط|موقع|مواقع|برج|ابراج|أبراج)(?:هم|هن))(?:\s|$)/;
 
-/** The first target cue that is a mission's installation in the words of its own posts (see {@link OWNED_INSTALLATION}). */
-function firstOwnedInstallation(matches: readonly Match[]): Match | undefined {
-  for (let i = 0; i < matches.length; i++) {
-    const m = matches[i]!;
-    // Tested on the start of the words as written: a phrase cue may run on ("Kambi yao ya" for "kambi ya").
-    if (m.group === '_target' && OWNED_INSTALLATION.test(m.surface.toLowerCase())) return m;
-  }
-  return undefined;
-}
+/**
+ * A target cue that is a mission's installation in the words of its own posts (see {@link OWNED_INSTALLATION}), tested
+ * on the start of the words as written: a phrase cue may run on ("Kambi yao ya" for "kambi ya").
+ */
+const isOwnedInstallation = (m: Match): boolean => OWNED_INSTALLATION.test(m.surface.toLowerCase());
 
 /**
  * Target cues that name a base, camp, headquarters or its gate, with an article or not ("the base", « la base »,
@@ -144,12 +143,10 @@ const INSTALLATION =
  * base"). An Arabic place only as written, proclitic aside: a stem is too wide here (« المعسكر الجنوبي », the southern
  * camp, stems to « الجنوب », South Lebanon).
  */
-function namesSite(installation: Match, place: Match): boolean {
+function namesSite(installation: Match, gapped: boolean, place: Match): boolean {
   if (place.group !== 'g:place') return false;
   if (ARABIC_LETTER.test(place.surface) && !place.surface.endsWith(place.term)) return false;
-  if (installation.endTok - installation.startTok > installation.term.split(' ').length) {
-    return place.startTok > installation.startTok && place.endTok < installation.endTok;
-  }
+  if (gapped) return place.startTok > installation.startTok && place.endTok < installation.endTok;
   return place.startTok >= installation.endTok ? place.startTok - installation.endTok <= 1 : place.endTok === installation.startTok;
 }
 
@@ -157,9 +154,11 @@ function namesSite(installation: Match, place: Match): boolean {
 function installationSites(matches: readonly Match[], area: readonly MissionMentions[], into: { mission: MissionCode; evidence: string[] }[]): void {
   for (const t of matches) {
     if (t.group !== '_target' || !INSTALLATION.test(t.term.toLowerCase())) continue;
+    // Matched with a word between the cue's words ("The Mavivi camp" for "the camp").
+    const gapped = t.endTok - t.startTok > t.term.split(' ').length;
     for (const { code, list } of area) {
       if (into.some((e) => e.mission === code)) continue;
-      const places = list.filter((m) => namesSite(t, m));
+      const places = list.filter((m) => namesSite(t, gapped, m));
       if (places.length > 0) into.push({ mission: code, evidence: areaEvidence([`installation "${t.surface}"`], places) });
     }
   }
@@ -305,8 +304,8 @@ export function attributeMissions(matches: readonly Match[], arabizi = false): M
     // 31 of the 312 conflict-without-UN training items; for patrols, one). Two narrower readings of a base do count:
     // one the post calls "theirs" anywhere in the text, and one named by its site ("base de Katindo"). On the training
     // set the two found some 45 more texts' missions and attributed one conflict-without-UN item ("a cattle camp near Pibor").
-    const patrol = firstPatrol(matches);
-    const owned = patrol ? undefined : firstOwnedInstallation(matches);
+    const patrol = firstTarget(matches, isPatrol);
+    const owned = patrol ? undefined : firstTarget(matches, isOwnedInstallation);
     const cue = patrol ? `patrol "${patrol.surface}"` : owned ? `their installation "${owned.surface}"` : undefined;
     if (cue) {
       for (const { code, list } of area) {
