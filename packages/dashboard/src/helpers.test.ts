@@ -29,6 +29,7 @@ describe('message catalogue', () => {
     expect(evidenceText(fr, 'patrol "dawriye"')).toBe('patrouille "dawriye"');
     expect(evidenceText(fr, 'their installation "leur camp"')).toBe('base ou convoi que le message dit « le leur » : "leur camp"');
     expect(evidenceText(fr, 'installation "base de"')).toBe('base désignée par son site : "base de"');
+    expect(evidenceText(en, 'called target "le pont"')).toBe('a call to act against "le pont" in its area, no armed group named');
     expect(evidenceText(en, 'generic "casques bleus", "ONU"')).toBe('peacekeepers or the UN: "casques bleus", "ONU"');
     expect(evidenceText(fr, 'mission area (hate speech)')).toBe('zone de la mission seulement (discours de haine)');
     expect(evidenceText(fr, 'satellite "image"')).toBe('satellite "image"');

@@ -111,6 +111,7 @@ const en = {
   'evidence.patrol': 'patrol {words}',
   'evidence.their_installation': 'a base or convoy the post calls theirs: {words}',
   'evidence.installation': 'a base named by its site: {words}',
+  'evidence.called_target': 'a call to act against {words} in its area, no armed group named',
   'evidence.mission_area': 'mission area only (hate speech)',
   'alert.notes': 'Notes',
   'alert.why': 'Why',
@@ -452,6 +453,7 @@ const fr: Catalogue = {
   'evidence.patrol': 'patrouille {words}',
   'evidence.their_installation': 'base ou convoi que le message dit « le leur » : {words}',
   'evidence.installation': 'base désignée par son site : {words}',
+  'evidence.called_target': 'un appel à agir contre {words} dans sa zone, sans groupe armé nommé',
   'evidence.mission_area': 'zone de la mission seulement (discours de haine)',
   'alert.notes': 'Remarques',
   'alert.why': 'Pourquoi',
@@ -742,7 +744,7 @@ export function reasonText(t: Translate, locale: Locale, reason: Reason): string
 }
 
 /** The kinds of mission evidence the classifier writes (`place "Goma"`, `their installation "leur camp"`…), longest first. */
-const EVIDENCE_KINDS = ['their installation', 'mission outlet', 'installation', 'contingent', 'generic', 'country', 'patrol', 'named', 'place', 'group'] as const;
+const EVIDENCE_KINDS = ['their installation', 'mission outlet', 'called target', 'installation', 'contingent', 'generic', 'country', 'patrol', 'named', 'place', 'group'] as const;
 
 /**
  * One piece of mission evidence in the UI language: the classifier writes it in English as a kind and the words found

@@ -381,6 +381,7 @@ describe('severity escalation', () => {
       ['Their base near Kibati has no light at the back. Friday night, everyone.', 'MONUSCO', 'Their base'],
       ['Leur camp à Ippy ne dort jamais. Samedi on y va tous.', 'MINUSCA', 'Leur camp'],
       ['Kambi yao ya Kanyabayonga iko wazi kila usiku.', 'MONUSCO', 'Kambi yao'],
+      ['Msafara wao unapita Sake kila Jumatano.', 'MONUSCO', 'Msafara wao'],
       ['مركزهم فوق التلة بكفركلا، الخميس الكل يكون هونيك', 'UNIFIL', 'مركزهم'],
     ] as const) {
       const r = classify(text);
@@ -410,6 +411,20 @@ describe('severity escalation', () => {
     expect(classify('Bangui : la nouvelle base de données de l’état civil ouvre en janvier.').missions).toEqual([]);
     expect(classify('Le camp de déplacés de Kanyaruchinya accueille 2 000 familles de plus.').missions).toEqual([]);
     expect(classify('افتتاح المعسكر الجنوبي للكشافة هذا الصيف').missions).toEqual([]);
+  });
+
+  it('reads a call against a target in a mission area, naming no armed group, as that mission', () => {
+    for (const [text, mission, target] of [
+      ['Vendredi à l’aube, bloquez le pont de Kalehe : rien ne passe.', 'MONUSCO', 'le pont'],
+      ['Tokanga nzela ya Kasindi lobi na ntongo, convoy ekoleka te.', 'MONUSCO', 'nzela'],
+    ] as const) {
+      const r = classify(text);
+      expect(r.missions, text).toEqual([mission]);
+      expect(r.explanation.missionEvidence[0]?.evidence[0], text).toBe(`called target "${target}"`);
+    }
+    // An armed group named: the call may be against anyone's road; no call: a road in Kalehe is nobody's mission.
+    expect(classify('Les Wazalendo appellent à bloquer le pont de Kalehe vendredi.').missions).toEqual([]);
+    expect(classify('Le pont de Kalehe est fermé vendredi pour travaux.').missions).toEqual([]);
   });
 
   it('reads Sudanese, Chadian and Maghrebi Arabizi corrections as counter speech, and calls no cue had in Swahili, Lingala and French', () => {
