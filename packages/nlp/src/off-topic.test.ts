@@ -53,7 +53,8 @@ describe('false alarms on off-topic traffic', () => {
   // Telegraph headline, "Zelensky tells UN: act now … or dissolve yourself", as hate speech; none S1, none attributed);
   // the same 3 with catalogue 2026.11.20, and with the 6,757 and the 7,384 items; the same 3 headlines with the 7,764
   // items (Zelensky's now as geopolitical proxy; none S1, none attributed); the same 3 with the 8,316 items and
-  // catalogue 2026.11.21, and with catalogue 2026.11.22 (bases by "their" and by site; still none attributed), and with 2026.11.23.
+  // catalogue 2026.11.21, and with catalogue 2026.11.22 (bases by "their" and by site; still none attributed), and with 2026.11.23 and 2026.11.24
+  // (a call against a target in a mission's area; still none attributed).
   it('flags at most 0.5 % of the recorded real-world feeds harmful, none of them S1, and at most 1 in 1,000 would alert', async () => {
     expect(existsSync(FEEDS_DIR), `${FEEDS_DIR} is missing: lay the shared/ folder beside the checkout`).toBe(true);
     const folder = await parseFeedFolder(FEEDS_DIR);
