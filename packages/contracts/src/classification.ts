@@ -57,6 +57,7 @@ export const REASON_CODES = [
   'note.call_rescue',
   'note.model_rescue',
   'note.fragment',
+  'note.benign_notice',
   'note.no_un_reference',
   'note.model_only_not_endorsed',
   'note.hate_in_mission_area',

@@ -93,6 +93,12 @@ export const CatalogueSchema = z
       counter: z.array(LexiconEntrySchema).min(1),
       report: z.array(LexiconEntrySchema).min(1),
       leadership: z.array(LexiconEntrySchema),
+      /**
+       * Words of a notice or a question about the mission's movements ("anyone knows if…", « patientez au rond-point »):
+       * with no call to act, the escalation model's reading of a patrol's time and place as an attack's logistics is set
+       * aside. Not a model feature (see `classify`), so entries can be added without a retrain.
+       */
+      benign: z.array(LexiconEntrySchema).default([]),
     }),
     gazetteers: z.object({
       missions: z

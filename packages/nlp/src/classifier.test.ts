@@ -427,6 +427,20 @@ describe('severity escalation', () => {
     expect(classify('Le pont de Kalehe est fermé vendredi pour travaux.').missions).toEqual([]);
   });
 
+  it('does not let the escalation model read a question about the escort’s day as an attack’s logistics, unless there is a call', () => {
+    // A training text the shipped model still escalates on the day alone ("le mardi"): asked as a question, it is not S1.
+    const statement = "L'escorte MINUSCA Bambari–Ippy part tjrs le mardi ?? Mon frère doit transporter du ciment et il veut pas faire la route seul";
+    expect(classify(statement).severity).toBe('S1');
+    const question = classify(`Qqn sait si ${statement.charAt(0).toLowerCase()}${statement.slice(1)}`);
+    expect(question.severity).not.toBe('S1');
+    const benign = (r: ReturnType<typeof classify>) => (r.explanation['cues'] as { cue: string; surface: string }[]).filter((c) => c.cue === 'benign').map((c) => c.surface);
+    expect(benign(question)).toEqual(['Qqn sait']);
+    // The same question with a call is a call.
+    expect(classify("Qqn sait si l'escorte MINUSCA Bambari–Ippy part tjrs le mardi ?? Brûlons-la au pont de Grimari.").severity).toBe('S1');
+    // Only as written: "kel wa7ad bya3ref" (everyone knows what to do) is a hint, not « حدا بيعرف » (does anyone know).
+    expect(benign(classify('lezem nsta2blon metl ma byest7a2o, kel wa7ad bya3ref shu 3layh'))).toEqual([]);
+  });
+
   it('reads Sudanese, Chadian and Maghrebi Arabizi corrections as counter speech, and calls no cue had in Swahili, Lingala and French', () => {
     const debunk = classify("nas gaa3diin yagoolu 'UNISFA jaabat silaah le el Misseriya' — da ma sahiih, ma tanshuru");
     expect(cueSurfaces(debunk, '_counter')).toEqual(expect.arrayContaining(['ma sahiih', 'ma tanshuru']));

@@ -182,7 +182,7 @@ export function compileCatalogue(c: Catalogue): MatcherEntry[] {
   for (const key of NARRATIVE_KEYS) {
     for (const e of c.narratives[key].lexicon) out.push({ text: e.text, lang: e.lang, group: key, weight: effectiveWeight(e, c), ...(e.asWritten ? { asWritten: true } : {}) });
   }
-  const cueGroups = { callToAct: '_call_to_act', targets: '_target', logistics: '_logistics', counter: '_counter', report: '_report', leadership: '_leadership' } as const;
+  const cueGroups = { callToAct: '_call_to_act', targets: '_target', logistics: '_logistics', counter: '_counter', report: '_report', leadership: '_leadership', benign: BENIGN_GROUP } as const;
   for (const [name, group] of Object.entries(cueGroups)) {
     for (const e of c.cues[name as keyof typeof cueGroups]) out.push({ text: e.text, lang: e.lang, group, weight: effectiveWeight(e, c), ...(e.asWritten ? { asWritten: true } : {}) });
   }
@@ -231,8 +231,13 @@ const CALL_GROUPS: ReadonlySet<string> = new Set(['_call_to_act', 'incitement_vi
  * act (stance, severity, the S1 rule) nor as incitement lexicon evidence.
  */
 export const INFLECTED_CALL_GROUP = '_call_inflected';
+/**
+ * Notices and questions about the mission's movements (`cues.benign`). Read by the escalation rules only, never a model
+ * feature: the shipped models stay valid when the list changes.
+ */
+const BENIGN_GROUP = '_benign';
 /** Groups listed as cues in the explanation (none of them is a term group). */
-const CUE_GROUPS = new Set<string>(['_report', '_logistics', '_leadership', INFLECTED_CALL_GROUP]);
+const CUE_GROUPS = new Set<string>(['_report', '_logistics', '_leadership', INFLECTED_CALL_GROUP, BENIGN_GROUP]);
 /** A note in English for logs and the CLI, and as a reason code with values for the officers (see reasons.ts). */
 function addNote(notes: string[], reasons: Reason[], code: string, text: string, values?: Reason['values']): void {
   notes.push(text);
@@ -404,6 +409,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const gReport = groupSums.id('_report');
   const gLeadership = groupSums.id('_leadership');
   const gInflected = groupSums.id(INFLECTED_CALL_GROUP);
+  const gBenign = groupSums.id(BENIGN_GROUP);
+  const gIncitement = groupSums.id('incitement_violence');
 
   // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from
   // inflections the stemmers also reach (see asWritten).
@@ -411,7 +418,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   for (const e of matcher.entries) if (CALL_GROUPS.has(e.group)) for (const t of tokenise(e.text).tokens) callForms.add(t.norm);
   // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
   const modelText = (nt: NormalisedText): NormalisedText => (nt.cleaned.length > MODEL_TEXT_CHARS ? { ...nt, tokens: nt.tokens.filter((t) => t.start < MODEL_TEXT_CHARS) } : nt);
-  const narrativeOptions = (matches: readonly Match[]) => ({ ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:')) });
+  const narrativeOptions = (matches: readonly Match[]) => ({ ...NARRATIVE_FEATURES, matches: matches.filter((m) => !m.group.startsWith('g:') && m.group !== BENIGN_GROUP) });
   const crossLanguage = crossLanguageEntries(matcher.entries);
   const arabiziCallEntry = matcher.entries.findIndex((e) => e.meta === ARABIZI_CALL_ENTRY_META);
   const arabiziCallWeight = matcher.entries[arabiziCallEntry]!.weight;
@@ -504,8 +511,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // A time ("8h", "18:30") counts as logistics; tested at most once per text, and only when the other cues are absent.
     let timeCue: boolean | undefined;
     const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt));
+    // A notice or a question about the mission's movements with no call in it ("anyone knows if the escort still leaves
+    // on Tuesdays?", « patientez au rond-point, ne forcez pas le passage »): the escalation model reads a patrol's time
+    // and place as an attack's logistics, and a cross-validation on train had it call 46 such residents' posts S1.
+    const benignNotice = sums[gBenign]! > 0 && call === 0 && sums[gIncitement] === 0;
+    const modelWouldEscalate = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics;
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
-    const s1Evidence = call > 0 || (s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics);
+    const s1Evidence = call > 0 || (modelWouldEscalate && !benignNotice);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
       const ftp = ftpScore;
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
@@ -537,6 +549,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     }
     if (
       topNarrative === null &&
+      !benignNotice &&
       blend.modelRescue !== undefined &&
       s1Model !== null &&
       pS1 >= blend.modelRescue &&
@@ -554,6 +567,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // only with a term of the lexicon for it or a call to act ("m0nusc0 dégaaaage", "brûlez la base").
     if (topNarrative !== null && modelNt.tokens.length < FRAGMENT_WORDS && call === 0 && sums[groupSums.id(topNarrative)] === 0) {
       addNote(notes, noteReasons, 'fragment', `${modelNt.tokens.length} words and no term for ${topNarrative}: too short for the models alone`, { words: modelNt.tokens.length, narrative: topNarrative });
+      topNarrative = null;
+    }
+    // Such a notice keeps a narrative only with a term of the lexicon for it: the one the models read into the schedule
+    // goes, with the escalation.
+    if (benignNotice && modelWouldEscalate && topNarrative !== null && sums[groupSums.id(topNarrative)] === 0) {
+      const words = matches.find((m) => m.group === BENIGN_GROUP)!.surface;
+      addNote(notes, noteReasons, 'benign_notice', `read as a notice or a question about the mission's movements ("${words}") with no call to act: ${topNarrative} from the models alone set aside`, { words, narrative: topNarrative });
       topNarrative = null;
     }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) addNote(notes, noteReasons, 'no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
@@ -603,7 +623,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       {
         topNarrative,
         stance,
-        escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) ? pS1 : null,
+        escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) && !benignNotice ? pS1 : null,
         callToAct: call > 0,
         target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
         logistics: sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)),
