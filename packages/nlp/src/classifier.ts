@@ -515,7 +515,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // on Tuesdays?", « patientez au rond-point, ne forcez pas le passage »): the escalation model reads a patrol's time
     // and place as an attack's logistics, and a cross-validation on train had it call 46 such residents' posts S1.
     const benignNotice = sums[gBenign]! > 0 && call === 0 && sums[gIncitement] === 0;
-    const modelWouldEscalate = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5) && targetOrLogistics;
+    const modelEscalation = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5);
+    const modelWouldEscalate = modelEscalation && targetOrLogistics;
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
     const s1Evidence = call > 0 || (modelWouldEscalate && !benignNotice);
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
@@ -572,7 +573,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // Such a notice keeps a narrative only with a term of the lexicon for it: the one the models read into the schedule
     // goes, with the escalation.
     if (benignNotice && modelWouldEscalate && topNarrative !== null && sums[groupSums.id(topNarrative)] === 0) {
-      const words = matches.find((m) => m.group === BENIGN_GROUP)!.surface;
+      const words = matches.find((m) => m.group === BENIGN_GROUP)?.surface ?? '';
       addNote(notes, noteReasons, 'benign_notice', `read as a notice or a question about the mission's movements ("${words}") with no call to act: ${topNarrative} from the models alone set aside`, { words, narrative: topNarrative });
       topNarrative = null;
     }
@@ -623,7 +624,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       {
         topNarrative,
         stance,
-        escalationModel: s1Model && pS1 >= (blend.s1Threshold ?? 0.5) && !benignNotice ? pS1 : null,
+        escalationModel: modelEscalation && !benignNotice ? pS1 : null,
         callToAct: call > 0,
         target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
         logistics: sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)),
