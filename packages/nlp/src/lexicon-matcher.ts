@@ -490,11 +490,10 @@ export class LexiconMatcher {
     let inexact: Set<string> | undefined;
     if (script === 'arabic') {
       keys.push(`ar:${stemAr(form)}`);
-      // Proclitics (و ف ب ل ك) glued to a word: also try the word without one, and لل → ال.
-      if (ARABIC_CLITICS.test(form)) keys.push(`ar:${stemAr(form.slice(1))}`, `w:${form.slice(1)}`);
+      // Proclitics (و ف ب ل ك) glued to a word: also try the word without one, and لل → ال. Levantine also glues « ع »
+      // (for « على ») to the article: « عالعاقبية », to Aqbiya.
+      if (ARABIC_CLITICS.test(form) || (form.startsWith('عال') && form.length > 5)) keys.push(`ar:${stemAr(form.slice(1))}`, `w:${form.slice(1)}`);
       if (form.startsWith('لل') && form.length > 4) keys.push(`ar:${stemAr(`ا${form.slice(1)}`)}`);
-      // Levantine writes « على » before the article as « ع » glued to it: « عالعاقبية », to Aqbiya.
-      if (form.startsWith('عال') && form.length > 5) keys.push(`ar:${stemAr(form.slice(1))}`, `w:${form.slice(1)}`);
     } else {
       if (this.mayHaveEnStemKey(form)) keys.push(`en:${stemEn(form)}`);
       keys.push(`fr:${stemFr(form)}`);
