@@ -256,6 +256,23 @@ describe('severity escalation', () => {
     }
   });
 
+  it('does not read a French past participle as the present it folds to (« bloqué » is not « on bloque »)', () => {
+    for (const text of [
+      'Bangassou : les casques bleus étaient à 500 mètres quand ils ont brûlé Tokoyo. Pas un coup de feu tiré.',
+      "Je suis bloqué à Komanda depuis midi, le convoi humanitaire escorté par les casques bleus arrive vers 15h.",
+      'Un grand merci aux casques bleus népalais qui ont reconstruit le pont de Mutwanga ! Ils ont attaqué le chantier dès 5h.',
+    ]) {
+      const r = classify(text);
+      expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act' || t.narrative === 'incitement_violence'), text).toBe(false);
+      expect((r.explanation['cues'] as { cue: string }[]).some((c) => c.cue === 'call_inflected'), text).toBe(true);
+      expect((r.explanation['severity'] as { reason: string } | undefined)?.reason ?? '', text).not.toMatch(/^escalation: call to act/);
+    }
+    // The present, the imperative and the infinitive, with or without accents, stay calls.
+    for (const text of ['Demain on bloque la route de la base de la MINUSCA à Bria', 'Brulez la base de la MONUSCO à Munigi !', 'Il faut brûler le camp de la MONUSCO à Beni']) {
+      expect(classify(text).explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
+    }
+  });
+
   it('reads Arabic calls with an object pronoun or a dialect tense prefix as calls, and third-person forms as none', () => {
     for (const text of ['هاجموهم بكرا الصبح عند مقر اليونيفيل بالناقورة، ما بدنا جواسيس بأرضنا', 'منضربهم قدام معسكر البعثة في بانغي', 'قافلة مينوسكا بتمرق بكرا في بريا، احرقوها']) {
       const r = classify(text);
