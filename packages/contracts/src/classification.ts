@@ -41,6 +41,7 @@ export const REASON_CODES = [
   'stance.official_source',
   'stance.fact_checker',
   'stance.counter_terms',
+  'stance.counter_denial',
   'stance.counter',
   'stance.report_terms',
   'stance.report',

@@ -22,7 +22,7 @@ import { attributeMissions } from './mission-attribution.js';
 import { HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
 import { decideSeverity } from './severity.js';
-import { decideStance, sourceKind } from './stance.js';
+import { decideStance, denialOpener, sourceKind } from './stance.js';
 import { allInside, quotedSpans } from './quoted-terms.js';
 
 /** One item to classify. Only `text` is required; anything malformed degrades to a result with notes. */
@@ -614,6 +614,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const p = probs[1]!;
       stanceProbs = { endorse: p[iEndorse] ?? 0, counter: p[iCounter] ?? 0, report: p[iReport] ?? 0 };
     }
+    // A flat denial as the first word (anchored: one short test per text).
+    const denial = denialOpener(nt.cleaned);
     const stanceResult = decideStance({
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
@@ -623,6 +625,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
       mentionOnly: topNarrative === 'hate_speech' && hateTermsQuoted(matches, nt.cleaned),
+      denialOpener: denial !== undefined,
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
@@ -700,7 +703,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         contingent: words.contingent,
         escalation: pS1,
       }),
-      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call }),
+      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial: call === 0 ? denial : undefined }),
       ...noteReasons,
     ].filter((r): r is Reason => r !== null);
 

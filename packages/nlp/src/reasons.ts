@@ -100,6 +100,8 @@ export interface StanceFacts {
   readonly counterTerms: readonly string[];
   readonly reportTerms: readonly string[];
   readonly call?: string | undefined;
+  /** The denial the text opens with, as written (see `denialOpener`, stance.ts). */
+  readonly denial?: string | undefined;
 }
 
 const terms = (xs: readonly string[]): string => [...new Set(xs)].slice(0, 3).join(', ');
@@ -111,7 +113,8 @@ export function stanceReason(f: StanceFacts): Reason | null {
       return null;
     case 'counter':
       if (f.source) return { code: f.source.kind === 'official' ? 'stance.official_source' : 'stance.fact_checker', values: { name: f.source.name } };
-      return f.counterTerms.length ? { code: 'stance.counter_terms', values: { terms: terms(f.counterTerms) } } : { code: 'stance.counter' };
+      if (f.counterTerms.length) return { code: 'stance.counter_terms', values: { terms: terms(f.counterTerms) } };
+      return f.denial ? { code: 'stance.counter_denial', values: { words: f.denial } } : { code: 'stance.counter' };
     case 'report':
       return f.reportTerms.length ? { code: 'stance.report_terms', values: { terms: terms(f.reportTerms) } } : { code: 'stance.report' };
     case 'endorse':

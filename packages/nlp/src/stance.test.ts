@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideStance, type StanceInput } from './stance.js';
+import { decideStance, denialOpener, type StanceInput } from './stance.js';
 
 const input = (over: Partial<StanceInput>): StanceInput => ({ hasNarrative: true, counter: 0, report: 0, callToAct: 0, source: null, quotes: false, ...over });
 
@@ -20,7 +20,35 @@ describe('decideStance', () => {
     expect(decideStance(input({ callToAct: 1, counter: 1, model: { endorse: 0.3, counter: 0.4, report: 0.3 } })).stance).toBe('counter');
   });
 
+  it('counts a flat denial as the first word as much as a counter cue, unless the text also calls to act', () => {
+    const model = { endorse: 0.55, counter: 0.25, report: 0.2 };
+    expect(decideStance(input({ model })).stance).toBe('endorse');
+    const denied = decideStance(input({ model, denialOpener: true }));
+    expect(denied.stance).toBe('counter');
+    expect(denied.reasons).toContain('opens with a denial');
+    // "No, we won't wait any longer: burn their base" — the call keeps the text an endorsement.
+    expect(decideStance(input({ model, denialOpener: true, callToAct: 1 })).stance).toBe('endorse');
+  });
+
   it('gives no stance to a text without a narrative', () => {
     expect(decideStance(input({ hasNarrative: false, callToAct: 1 })).stance).toBe('none');
+  });
+});
+
+describe('denialOpener', () => {
+  it('finds a flat denial set off by a comma or colon at the start, in each language, after marks and emoji', () => {
+    expect(denialOpener('No, UNIFIL cameras in Naqoura are not spying for Israel.')).toBe('No');
+    expect(denialOpener('❌ FAUX : la MONUSCO ne livre pas d’armes au M23.')).toBe('FAUX');
+    expect(denialOpener('لا، بعثة الأمم المتحدة لم تنشر الكوليرا في ملكال.')).toBe('لا');
+    expect(denialOpener('Hapana, walinda amani hawakuleta kipindupindu Bentiu.')).toBe('Hapana');
+    expect(denialOpener('la2, ya 7abibi, el unifil ma 3am tsawwer shi')).toBe('la2');
+  });
+
+  it('finds none in a slogan, a word that only starts like one, or a denial later in the text', () => {
+    expect(denialOpener('لا للقوات الدولية في أرضنا')).toBeUndefined();
+    expect(denialOpener('Nobody protected us, MONUSCO must go.')).toBeUndefined();
+    expect(denialOpener('Non-stop patrols in Beni: the MONUSCO convoy leaves at 6.')).toBeUndefined();
+    expect(denialOpener('They say MONUSCO armed the M23. No, it did not.')).toBeUndefined();
+    expect(denialOpener('')).toBeUndefined();
   });
 });
