@@ -59,6 +59,7 @@ export const REASON_CODES = [
   'note.model_rescue',
   'note.fragment',
   'note.benign_notice',
+  'note.quoted_call',
   'note.no_un_reference',
   'note.model_only_not_endorsed',
   'note.hate_in_mission_area',

@@ -273,6 +273,24 @@ describe('severity escalation', () => {
     }
   });
 
+  it('reads a call that stands only in quotation marks as mentioned, unless the quotation is most of the text', () => {
+    const debunk =
+      "A viral post reads: 'Sunday, the Malakal gate. You all know the rest.' Chiefs in Upper Nile say it is a call to violence dressed up as a riddle and have asked youth to ignore it.";
+    const r = classify(debunk);
+    expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), debunk).toBe(false);
+    expect(r.explanation.reasons).toContainEqual({ code: 'note.quoted_call', values: { words: 'You all know the rest' } });
+    expect(r.severity).not.toBe('S1');
+    // The quoted call still says which mission the text is about.
+    expect(r.missions).toEqual(['UNMISS']);
+    // The same call made, and a transcribed message quoted whole, are calls.
+    for (const text of ['Sunday, the Malakal gate of UNMISS. You all know the rest.', "Voice note: 'Sunday, the Malakal gate of UNMISS. You all know the rest.'"]) {
+      const made = classify(text);
+      expect(made.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
+      expect(made.explanation.reasons?.some((x) => x.code === 'note.quoted_call'), text).toBe(false);
+      expect(made.severity, text).toBe('S1');
+    }
+  });
+
   it('reads Arabic calls with an object pronoun or a dialect tense prefix as calls, and third-person forms as none', () => {
     for (const text of ['هاجموهم بكرا الصبح عند مقر اليونيفيل بالناقورة، ما بدنا جواسيس بأرضنا', 'منضربهم قدام معسكر البعثة في بانغي', 'قافلة مينوسكا بتمرق بكرا في بريا، احرقوها']) {
       const r = classify(text);
