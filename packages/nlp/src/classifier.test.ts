@@ -474,6 +474,9 @@ describe('severity escalation', () => {
     expect(classify("Qqn sait si l'escorte MINUSCA Bambari–Ippy part tjrs le mardi ?? Brûlons-la au pont de Grimari.").severity).toBe('S1');
     // Only as written: "kel wa7ad bya3ref" (everyone knows what to do) is a hint, not « حدا بيعرف » (does anyone know).
     expect(benign(classify('lezem nsta2blon metl ma byest7a2o, kel wa7ad bya3ref shu 3layh'))).toEqual([]);
+    // « حدا بيعرف إذا » (anyone knows if…) asks; the « إذا » keeps out the hint « حدا بيعرف شو لازم يعمل ».
+    expect(benign(classify('حدا بيعرف إذا دورية اليونيفيل لسا بتمرق عند مفرق شمع الساعة ٧ ونص؟ الباص تأخر مبارح'))).toEqual(['حدا بيعرف إذا']);
+    expect(benign(classify('دورية اليونيفيل بتمرق عند مفرق شمع الساعة ٧ ونص، وحدا بيعرف شو لازم يعمل'))).toEqual([]);
   });
 
   it('reads Sudanese, Chadian and Maghrebi Arabizi corrections as counter speech, and calls no cue had in Swahili, Lingala and French', () => {
