@@ -158,9 +158,11 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // group attributes that mission (read off cross-validation misses on train): all 2,044 F1 0.930, S1 0.944 (340/360),
     // S1 precision 0.852 (399 called), false alarms 27/1018 (the same); `ho-i` S1 31/32, `ho-j` 32/35, and `ho-h` one
     // S1 called wrongly more (S1 precision 0.897 → 0.875). Catalogue 2026.11.25 (21 places) and 2026.11.26–27 (notices and
-    // questions set the escalation model aside): the same figures.
+    // questions set the escalation model aside): the same figures. The same model with calls only quoted or in a French
+    // past participle read as no call, a flat denial first read as a debunk, and catalogue 2026.11.28: F1 0.932, S1
+    // precision 0.856 (397 called), false alarms 0.024 (24/1018); S1 the same.
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.925, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.83, falseAlarms: 0.03 });
+    expectFloors(rep.overall, { f1: 0.925, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.83, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.87, macroF1: 0.8, falseAlarms: 0.02 });
