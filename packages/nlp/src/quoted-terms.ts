@@ -8,6 +8,8 @@
 
 /** Opening quotation marks and the closing mark each pairs with. */
 const PAIRS: Readonly<Record<string, string>> = { '«': '»', '“': '”', '„': '“', '"': '"', "'": "'", '‘': '’' };
+/** Any opening mark of {@link PAIRS}. */
+const OPENING_MARK = /[«“„"'‘]/;
 
 /** Whether the character at `i` may open or close a straight single quote rather than be an apostrophe (l'ONU, don't). */
 function letterAt(text: string, i: number): boolean {
@@ -21,16 +23,20 @@ function letterAt(text: string, i: number): boolean {
  */
 export function quotedSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
-  for (let i = 0; i < text.length; i++) {
-    const close = PAIRS[text[i]!];
-    if (close === undefined) continue;
-    if (text[i] === "'" && letterAt(text, i - 1)) continue;
+  // The marks are found by a regular expression rather than a loop over every character: the call-to-act rule reads
+  // the quotes of every text with a call, and a character loop cost some 20 µs on a 1 KB post.
+  const opening = new RegExp(OPENING_MARK.source, 'g');
+  for (let m = opening.exec(text); m !== null; m = opening.exec(text)) {
+    const i = m.index;
+    const open = text[i]!;
+    if (open === "'" && letterAt(text, i - 1)) continue;
+    const close = PAIRS[open]!;
+    // The closing mark within 200 characters, read one by one: an unclosed mark costs 200 steps, not the text's length.
     const limit = Math.min(text.length, i + 201);
     for (let j = i + 1; j < limit; j++) {
-      if (text[j] !== close) continue;
-      if (close === "'" && letterAt(text, j + 1)) continue;
+      if (text[j] !== close || (close === "'" && letterAt(text, j + 1))) continue;
       if (j - i > 1) spans.push([i + 1, j]);
-      i = j;
+      opening.lastIndex = j + 1;
       break;
     }
   }
