@@ -32,6 +32,7 @@ export const REASON_CODES = [
   'severity.rule_logistics',
   'severity.model_target',
   'severity.model_logistics',
+  'severity.model_alone',
   'severity.special_sea',
   'severity.criticism',
   'severity.contingent_named',

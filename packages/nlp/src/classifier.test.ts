@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClassifier, loadModel } from './classifier.js';
 import { loadCatalogue, parseCatalogue, CatalogueError } from './catalogue.js';
-import { decideSeverity, escalates, TARGET_ONLY_ESCALATION } from './severity.js';
+import { CUELESS_ESCALATION, decideSeverity, escalates, TARGET_ONLY_ESCALATION } from './severity.js';
 
 const catalogue = loadCatalogue();
 const classifier = createClassifier(catalogue);
@@ -601,6 +601,13 @@ describe('severity escalation', () => {
     expect(sev({ escalationModel: 0.42, inflectedCall: true })).toBe('S1');
     expect(sev({ escalationModel: 0.42, target: false, logistics: true })).toBe('S1');
     expect(sev({ escalationModel: null, target: true, logistics: true })).toBe('S2');
+    // With neither a target nor logistics found, only when very sure.
+    expect(sev({ escalationModel: CUELESS_ESCALATION - 0.05, target: false })).toBe('S2');
+    const alone = decideSeverity({ ...base, target: false, escalationModel: CUELESS_ESCALATION }, catalogue);
+    expect([alone.severity, alone.code]).toEqual(['S1', 'model_alone']);
+    expect(decideSeverity({ ...base, target: false, stance: 'counter', escalationModel: 0.95 }, catalogue).severity).toBeNull();
+    // An expulsion slogan is a call by itself: « MONUSCO dégage ! » stays S3 without a target or a time.
+    expect(decideSeverity({ ...base, topNarrative: 'expulsion_demand', target: false, escalationModel: 0.95 }, catalogue).severity).toBe('S3');
   });
 
   it('does not make a call to act without target or logistics S1 by rule', () => {

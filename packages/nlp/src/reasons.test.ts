@@ -9,6 +9,7 @@ describe('officer-facing reasons', () => {
   it('names the words a severity rested on, and nothing for an unendorsed narrative', () => {
     expect(severityReason({ code: 'rule_target', narrative: 'incitement_violence', call: 'brûlons', target: 'la base' })).toEqual({ code: 'severity.rule_target', values: { call: 'brûlons', target: 'la base' } });
     expect(severityReason({ code: 'model_logistics', narrative: 'expulsion_demand', logistics: '8h', escalation: 0.4567 })).toEqual({ code: 'severity.model_logistics', values: { p: 0.46, logistics: '8h' } });
+    expect(severityReason({ code: 'model_alone', narrative: 'espionage', escalation: 0.9612 })).toEqual({ code: 'severity.model_alone', values: { p: 0.96, narrative: 'espionage' } });
     expect(severityReason({ code: 'tier', narrative: 'espionage' })).toEqual({ code: 'severity.tier', values: { narrative: 'espionage' } });
     expect(severityReason({ code: 'not_endorsed', narrative: 'espionage' })).toBeNull();
     expect(severityReason({ code: 'no_narrative', narrative: null })).toBeNull();

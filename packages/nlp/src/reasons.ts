@@ -78,6 +78,8 @@ export function severityReason(f: SeverityFacts): Reason | null {
       return { code: 'severity.model_target', values: { p: p2(f.escalation), target: f.target ?? '' } };
     case 'model_logistics':
       return { code: 'severity.model_logistics', values: { p: p2(f.escalation), logistics: f.logistics ?? '' } };
+    case 'model_alone':
+      return { code: 'severity.model_alone', values: { p: p2(f.escalation), narrative } };
     case 'special_sea':
       return { code: 'severity.special_sea' };
     case 'criticism':

@@ -36,6 +36,15 @@ export interface SeverityInput {
  */
 export const TARGET_ONLY_ESCALATION = 0.5;
 
+/**
+ * The escalation model's probability that escalates an endorsed narrative with neither a target nor logistics the cue
+ * lists found: the model has learned the targets and schedules the lists miss (« كاميرات برج اليونيفيل », "the gate at
+ * Bentiu", "yom arba'a sa'a ashara"). On 3-fold cross-validation of train, harmful texts left below S1 with p(S1) at
+ * 0.7 or more were 7 S1 items against 3 others; at 0.6, 13 against 18. Not for `expulsion_demand`, whose slogans are
+ * themselves calls ("MONUSCO dégage !", p 0.77): without a target or a time they stay the narrative's S3.
+ */
+export const CUELESS_ESCALATION = 0.7;
+
 export interface SeverityResult {
   readonly severity: Severity | null;
   readonly escalated: boolean;
@@ -54,6 +63,7 @@ export type SeverityCode =
   | 'rule_logistics'
   | 'model_target'
   | 'model_logistics'
+  | 'model_alone'
   | 'tier'
   | 'contingent_named'
   | 'no_contingent'
@@ -80,6 +90,9 @@ export function decideSeverity(i: SeverityInput, catalogue: Catalogue): Severity
   const p = i.escalationModel;
   if (p != null && (i.logistics || (i.target && ((i.inflectedCall ?? false) || p >= TARGET_ONLY_ESCALATION)))) {
     return { severity: 'S1', escalated: true, reason: `escalation model ${p.toFixed(2)} (call to act with ${i.logistics ? 'logistics' : 'target'})`, code: i.logistics ? 'model_logistics' : 'model_target' };
+  }
+  if (p != null && p >= CUELESS_ESCALATION && key !== 'expulsion_demand') {
+    return { severity: 'S1', escalated: true, reason: `escalation model ${p.toFixed(2)} (no target or logistics cue found)`, code: 'model_alone' };
   }
   const tier = catalogue.narratives[key].tier;
   let severity: Severity = tier === 'special' ? 'S2' : tier;
