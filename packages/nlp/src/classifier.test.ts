@@ -239,36 +239,30 @@ describe('severity escalation', () => {
     expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act' && t.language === 'ln')).toBe(true);
   });
 
-  it('does not count descriptive forms of call verbs (passive, past) as a call to act', () => {
+  it('does not count descriptive forms of call verbs (passive, past, a French past participle) as a call to act', () => {
     for (const text of [
       'Les convois de la MINUSCA sont attaqués chaque mois sur cet axe et personne ne les escorte.',
       'Three villages were burned near the UNMISS base in Malakal last week.',
       'قرى كاملة أُحرقت قرب بريا وقوات البعثة على بعد ساعة',
-    ]) {
-      const r = classify(text);
-      expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(false);
-      expect((r.explanation['cues'] as { cue: string }[]).some((c) => c.cue === 'call_inflected'), text).toBe(true);
-      expect(r.severity, text).not.toBe('S1');
-    }
-    // The imperative and the conjunction-prefixed Arabic imperative still are calls.
-    for (const text of ['Attaquez le convoi de la MINUSCA à Bria', 'واحرقوا مقر البعثة في بانغي']) {
-      expect(classify(text).explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
-    }
-  });
-
-  it('does not read a French past participle as the present it folds to (« bloqué » is not « on bloque »)', () => {
-    for (const text of [
+      // Accent folding makes these the listed « (on) brûle », « (on) bloque », « (on) attaque ».
       'Bangassou : les casques bleus étaient à 500 mètres quand ils ont brûlé Tokoyo. Pas un coup de feu tiré.',
-      "Je suis bloqué à Komanda depuis midi, le convoi humanitaire escorté par les casques bleus arrive vers 15h.",
+      'Je suis bloqué à Komanda depuis midi, le convoi humanitaire escorté par les casques bleus arrive vers 15h.',
       'Un grand merci aux casques bleus népalais qui ont reconstruit le pont de Mutwanga ! Ils ont attaqué le chantier dès 5h.',
     ]) {
       const r = classify(text);
       expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act' || t.narrative === 'incitement_violence'), text).toBe(false);
       expect((r.explanation['cues'] as { cue: string }[]).some((c) => c.cue === 'call_inflected'), text).toBe(true);
-      expect((r.explanation['severity'] as { reason: string } | undefined)?.reason ?? '', text).not.toMatch(/^escalation: call to act/);
+      expect(r.severity, text).not.toBe('S1');
     }
-    // The present, the imperative and the infinitive, with or without accents, stay calls.
-    for (const text of ['Demain on bloque la route de la base de la MINUSCA à Bria', 'Brulez la base de la MONUSCO à Munigi !', 'Il faut brûler le camp de la MONUSCO à Beni']) {
+    // The imperative, the conjunction-prefixed Arabic imperative, the French present and infinitive, with or without
+    // accents, still are calls.
+    for (const text of [
+      'Attaquez le convoi de la MINUSCA à Bria',
+      'واحرقوا مقر البعثة في بانغي',
+      'Demain on bloque la route de la base de la MINUSCA à Bria',
+      'Brulez la base de la MONUSCO à Munigi !',
+      'Il faut brûler le camp de la MONUSCO à Beni',
+    ]) {
       expect(classify(text).explanation.matchedTerms.some((t) => t.narrative === '_call_to_act'), text).toBe(true);
     }
   });
