@@ -82,9 +82,9 @@ export function decideStance(i: StanceInput): StanceResult {
     reasons.push('hate terms only quoted');
   }
   if (i.denialOpener && i.callToAct === 0) {
-    // As much as one counter cue. On 3-fold cross-validation of train (8,316 items), the 61 texts that open so were all
-    // debunks; six of them were false alarms, now none, with no other decision changed (at 1.0 the same). A text
-    // that also calls to act keeps the call's weight alone ("No, we won't wait any longer: burn their base").
+    // As much as one counter cue. The 61 training texts that open so are all debunks; on 3-fold cross-validation of
+    // train this cleared six false alarms and changed no other decision (a weight of 1.0 did the same). A text that also
+    // calls to act keeps the call's weight alone ("No, we won't wait any longer: burn their base").
     s.counter += w.denial;
     reasons.push('opens with a denial');
   }
