@@ -42,6 +42,9 @@ describe('denialOpener', () => {
     expect(denialOpener('لا، بعثة الأمم المتحدة لم تنشر الكوليرا في ملكال.')).toBe('لا');
     expect(denialOpener('Hapana, walinda amani hawakuleta kipindupindu Bentiu.')).toBe('Hapana');
     expect(denialOpener('la2, ya 7abibi, el unifil ma 3am tsawwer shi')).toBe('la2');
+    // Arabizi says "no" to someone: "la2 ya jama3a", "la a khoya".
+    expect(denialOpener('la2 ya jama3a, el kamirat taba3 el UNIFIL ma btsawwer byout')).toBe('la2 ya jama3a');
+    expect(denialOpener('la a khoya, lminurso ma ghadi t9ssem 7ta 7aja')).toBe('la a khoya');
   });
 
   it('finds none in a slogan, a word that only starts like one, or a denial later in the text', () => {
@@ -49,6 +52,8 @@ describe('denialOpener', () => {
     expect(denialOpener('Nobody protected us, MONUSCO must go.')).toBeUndefined();
     expect(denialOpener('Non-stop patrols in Beni: the MONUSCO convoy leaves at 6.')).toBeUndefined();
     expect(denialOpener('They say MONUSCO armed the M23. No, it did not.')).toBeUndefined();
+    expect(denialOpener('La yamba ti MINUSCA ayeke nzoni')).toBeUndefined();
+    expect(denialOpener('yalla ya shabab, la ya3ni la')).toBeUndefined();
     expect(denialOpener('')).toBeUndefined();
   });
 });

@@ -40,14 +40,16 @@ export const STANCE_WEIGHTS = { counterCue: 0.55, reportCue: 0.35, callCue: 0.3,
 
 /**
  * A flat denial as the text's first word, set off by a comma or colon: "No, UNIFIL cameras are not…", « Faux : la
- * vidéo… », « لا، بعثة الأمم المتحدة لم تنشر… », "Hapana, walinda amani…", "la2, ya 7abibi". Marks and emoji before it
- * are skipped (« ❌ FAUX : »).
+ * vidéo… », « لا، بعثة الأمم المتحدة لم تنشر… », "Hapana, walinda amani…", "la2, ya 7abibi"; or, in Arabizi, "no"
+ * said to someone: "la2 ya jama3a", "la ya 7abibi", "la a khoya" (the 11 training texts that open so are all
+ * debunks). Marks and emoji before it are skipped (« ❌ FAUX : »).
  */
-const DENIAL_OPENER = /^[^\p{L}\p{N}]*(no|non|false|faux|fake|wrong|intox|hapana|la2|لا|خطأ|كذب|غير صحيح)\s*[,:،]/iu;
+const DENIAL_OPENER = /^[^\p{L}\p{N}]*(?:(no|non|false|faux|fake|wrong|intox|hapana|la2|لا|خطأ|كذب|غير صحيح)\s*[,:،]|(la2? (?:ya|a) [\p{L}\p{N}]+))/iu;
 
 /** The flat denial `text` opens with, as written (see {@link DENIAL_OPENER}), or undefined. */
 export function denialOpener(text: string): string | undefined {
-  return DENIAL_OPENER.exec(text)?.[1];
+  const m = DENIAL_OPENER.exec(text);
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 /** Cue evidence saturates at 1.5 (a module function: a closure made per call costs a `name` definition under tsx). */
