@@ -43,6 +43,7 @@ export const REASON_CODES = [
   'stance.fact_checker',
   'stance.counter_terms',
   'stance.counter_denial',
+  'stance.counter_spokesperson',
   'stance.counter',
   'stance.report_terms',
   'stance.report',

@@ -22,7 +22,7 @@ import { attributeMissions } from './mission-attribution.js';
 import { HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
 import { decideSeverity } from './severity.js';
-import { decideStance, denialOpener, sourceKind } from './stance.js';
+import { decideStance, denialOpener, sourceKind, spokespersonSpeaking } from './stance.js';
 import { allInside, quotedSpans } from './quoted-terms.js';
 
 /** One item to classify. Only `text` is required; anything malformed degrades to a result with notes. */
@@ -648,8 +648,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const p = probs[1]!;
       stanceProbs = { endorse: p[iEndorse] ?? 0, counter: p[iCounter] ?? 0, report: p[iReport] ?? 0 };
     }
-    // A flat denial as the first word (anchored: one short test per text).
+    // A flat denial as the first word (anchored: one short test per text), a spokesperson's statement.
     const denial = denialOpener(nt.cleaned);
+    const spokesperson = topNarrative !== null ? spokespersonSpeaking(nt.cleaned) : undefined;
     const stanceResult = decideStance({
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
@@ -660,6 +661,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
       mentionOnly: topNarrative === 'hate_speech' && hateTermsQuoted(matches, nt.cleaned),
       denialOpener: denial !== undefined,
+      spokesperson: spokesperson !== undefined,
       ...(stanceProbs ? { model: stanceProbs } : {}),
       ...(pHarm !== null && blend.harmStance ? { harm: blend.harmStance * (pHarm - 0.5) } : {}),
     });
@@ -737,7 +739,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         contingent: words.contingent,
         escalation: pS1,
       }),
-      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial: call === 0 ? denial : undefined }),
+      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial: call === 0 ? denial : undefined, spokesperson: call === 0 ? spokesperson : undefined }),
       ...noteReasons,
     ].filter((r): r is Reason => r !== null);
 

@@ -104,6 +104,8 @@ export interface StanceFacts {
   readonly call?: string | undefined;
   /** The denial the text opens with, as written (see `denialOpener`, stance.ts). */
   readonly denial?: string | undefined;
+  /** The spokesperson whose statement the text gives, as written (see `spokespersonSpeaking`, stance.ts). */
+  readonly spokesperson?: string | undefined;
 }
 
 const terms = (xs: readonly string[]): string => [...new Set(xs)].slice(0, 3).join(', ');
@@ -116,7 +118,8 @@ export function stanceReason(f: StanceFacts): Reason | null {
     case 'counter':
       if (f.source) return { code: f.source.kind === 'official' ? 'stance.official_source' : 'stance.fact_checker', values: { name: f.source.name } };
       if (f.counterTerms.length) return { code: 'stance.counter_terms', values: { terms: terms(f.counterTerms) } };
-      return f.denial ? { code: 'stance.counter_denial', values: { words: f.denial } } : { code: 'stance.counter' };
+      if (f.denial) return { code: 'stance.counter_denial', values: { words: f.denial } };
+      return f.spokesperson ? { code: 'stance.counter_spokesperson', values: { words: f.spokesperson } } : { code: 'stance.counter' };
     case 'report':
       return f.reportTerms.length ? { code: 'stance.report_terms', values: { terms: terms(f.reportTerms) } } : { code: 'stance.report' };
     case 'endorse':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideStance, denialOpener, type StanceInput } from './stance.js';
+import { decideStance, denialOpener, spokespersonSpeaking, type StanceInput } from './stance.js';
 
 const input = (over: Partial<StanceInput>): StanceInput => ({ hasNarrative: true, counter: 0, report: 0, callToAct: 0, source: null, quotes: false, ...over });
 
@@ -30,6 +30,14 @@ describe('decideStance', () => {
     expect(decideStance(input({ model, denialOpener: true, callToAct: 1 })).stance).toBe('endorse');
   });
 
+  it('counts a spokesperson\'s statement as much as a counter cue, unless the text also calls to act', () => {
+    const model = { endorse: 0.55, counter: 0.25, report: 0.2 };
+    const stated = decideStance(input({ model, spokesperson: true }));
+    expect(stated.stance).toBe('counter');
+    expect(stated.reasons).toContain('a spokesperson speaks');
+    expect(decideStance(input({ model, spokesperson: true, callToAct: 1 })).stance).toBe('endorse');
+  });
+
   it('gives no stance to a text without a narrative', () => {
     expect(decideStance(input({ hasNarrative: false, callToAct: 1 })).stance).toBe('none');
   });
@@ -55,5 +63,19 @@ describe('denialOpener', () => {
     expect(denialOpener('La yamba ti MINUSCA ayeke nzoni')).toBeUndefined();
     expect(denialOpener('yalla ya shabab, la ya3ni la')).toBeUndefined();
     expect(denialOpener('')).toBeUndefined();
+  });
+});
+
+describe('spokespersonSpeaking', () => {
+  it('finds a spokesperson followed in the sentence by a colon or a verb of saying', () => {
+    expect(spokespersonSpeaking('UNIFIL spokesperson: the cameras on our positions monitor the Blue Line.')).toBe('spokesperson');
+    expect(spokespersonSpeaking('Le porte-parole de la MONUSCO a indiqué que le convoi transportait des vivres.')).toBe('porte-parole');
+    expect(spokespersonSpeaking('spokesperson ta UNMISS kelem fi Radio Miraya: UN ma shilu silah')).toBe('spokesperson');
+    expect(spokespersonSpeaking('al natig al rasmi hana l minusca gaal fi radio Ndeke Luka')).toBe('natig');
+  });
+
+  it('finds none where a spokesperson is only named: doxxing gives no statement', () => {
+    expect(spokespersonSpeaking("Here is the home address of MONUSCO's spokesperson in Gombe. Time he heard from real Congolese.")).toBeUndefined();
+    expect(spokespersonSpeaking('Le porte-parole de la MONUSCO dîne chaque vendredi au même hôtel à Goma.')).toBeUndefined();
   });
 });

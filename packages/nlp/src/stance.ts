@@ -27,6 +27,8 @@ export interface StanceInput {
   readonly mentionOnly?: boolean;
   /** The text opens with a flat denial ("No,", « Faux : », « لا، », "Hapana,"): see {@link denialOpener}. */
   readonly denialOpener?: boolean;
+  /** A spokesperson speaks in the text ("UNIFIL spokesperson:", "al natig al rasmi … gaal"): see {@link spokespersonSpeaking}. */
+  readonly spokesperson?: boolean;
 }
 
 export interface StanceResult {
@@ -36,7 +38,7 @@ export interface StanceResult {
 }
 
 /** Weights of the cue evidence relative to model probabilities. Tuned on train.jsonl. */
-export const STANCE_WEIGHTS = { counterCue: 0.55, reportCue: 0.35, callCue: 0.3, quote: 0.1, mention: 1.0, denial: 0.55, officialSource: 0.8, factChecker: 1.2 } as const;
+export const STANCE_WEIGHTS = { counterCue: 0.55, reportCue: 0.35, callCue: 0.3, quote: 0.1, mention: 1.0, denial: 0.55, spokesperson: 0.55, officialSource: 0.8, factChecker: 1.2 } as const;
 
 /**
  * A flat denial as the text's first word, set off by a comma or colon: "No, UNIFIL cameras are not…", « Faux : la
@@ -50,6 +52,23 @@ const DENIAL_OPENER = /^[^\p{L}\p{N}]*(?:(no|non|false|faux|fake|wrong|intox|hap
 export function denialOpener(text: string): string | undefined {
   const m = DENIAL_OPENER.exec(text);
   return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/**
+ * A spokesperson, then within the sentence a colon or a verb of saying: "UNIFIL spokesperson: the cameras…", « le
+ * porte-parole de la MONUSCO a indiqué », « الناطق باسم اليونيفيل قال », "spokesperson ta UNMISS kelem fi Radio
+ * Miraya:", "al natig al rasmi hana l minusca gaal", "l mot7adith b smiyt l amin l3am:" (Arabic's verb-first « قال
+ * الناطق » is not read). Of the 50
+ * training texts where a spokesperson speaks so, 49 are press releases and news; the fiftieth, an S1 threat, addresses
+ * the spokesperson ("Molobeli ya MONUSCO, yoka malamu: … tokoya") and calls to act. Posts that dox a spokesperson
+ * ("the home address of MONUSCO's spokesperson") name one without a statement.
+ */
+const SPOKESPERSON_SPEAKING =
+  /(spokesperson|spokesman|porte-parole|الناطق|المتحدث|natig|nateg|mot7adith|muta7adith|msemaji|molobeli)[^.!?\n]{0,60}?(?::|\bsaid\b|\bsays\b|\bstated\b|a déclaré|a dit|a indiqué|a rappelé|\bgaal\b|\bkelem\b|\b2al\b|\bqal\b|alisema|amesema|قال|صرح|صرّح|أكد|أوضح)/iu;
+
+/** The spokesperson word of a statement in `text`, as written (see {@link SPOKESPERSON_SPEAKING}), or undefined. */
+export function spokespersonSpeaking(text: string): string | undefined {
+  return SPOKESPERSON_SPEAKING.exec(text)?.[1];
 }
 
 /** Cue evidence saturates at 1.5 (a module function: a closure made per call costs a `name` definition under tsx). */
@@ -89,6 +108,13 @@ export function decideStance(i: StanceInput): StanceResult {
     // calls to act keeps the call's weight alone ("No, we won't wait any longer: burn their base").
     s.counter += w.denial;
     reasons.push('opens with a denial');
+  }
+  if (i.spokesperson && i.callToAct === 0) {
+    // As much as one counter cue: the statement of a mission's spokesperson is a denial or a correction far more often
+    // than not (see SPOKESPERSON_SPEAKING). On 3-fold cross-validation of train it cleared four false alarms (three
+    // Arabizi press releases) and changed no other decision.
+    s.counter += w.spokesperson;
+    reasons.push('a spokesperson speaks');
   }
   if (i.harm) {
     s.endorse += i.harm;
