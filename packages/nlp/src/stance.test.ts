@@ -20,22 +20,17 @@ describe('decideStance', () => {
     expect(decideStance(input({ callToAct: 1, counter: 1, model: { endorse: 0.3, counter: 0.4, report: 0.3 } })).stance).toBe('counter');
   });
 
-  it('counts a flat denial as the first word as much as a counter cue, unless the text also calls to act', () => {
+  it.each([
+    ['a flat denial as the first word', { denialOpener: true }, 'opens with a denial'],
+    ["a spokesperson's statement", { spokesperson: true }, 'a spokesperson speaks'],
+  ] as const)('counts %s as much as a counter cue, unless the text also calls to act', (_, signal, reason) => {
     const model = { endorse: 0.55, counter: 0.25, report: 0.2 };
     expect(decideStance(input({ model })).stance).toBe('endorse');
-    const denied = decideStance(input({ model, denialOpener: true }));
-    expect(denied.stance).toBe('counter');
-    expect(denied.reasons).toContain('opens with a denial');
+    const countered = decideStance(input({ model, ...signal }));
+    expect(countered.stance).toBe('counter');
+    expect(countered.reasons).toContain(reason);
     // "No, we won't wait any longer: burn their base" — the call keeps the text an endorsement.
-    expect(decideStance(input({ model, denialOpener: true, callToAct: 1 })).stance).toBe('endorse');
-  });
-
-  it('counts a spokesperson\'s statement as much as a counter cue, unless the text also calls to act', () => {
-    const model = { endorse: 0.55, counter: 0.25, report: 0.2 };
-    const stated = decideStance(input({ model, spokesperson: true }));
-    expect(stated.stance).toBe('counter');
-    expect(stated.reasons).toContain('a spokesperson speaks');
-    expect(decideStance(input({ model, spokesperson: true, callToAct: 1 })).stance).toBe('endorse');
+    expect(decideStance(input({ model, ...signal, callToAct: 1 })).stance).toBe('endorse');
   });
 
   it('gives no stance to a text without a narrative', () => {
