@@ -297,19 +297,26 @@ function afterThirdPersonSubject(m: Match, nt: NormalisedText): boolean {
 }
 
 /**
- * Re-label call matches that are not calls (see {@link INFLECTED_CALL_GROUP}): stem-only matches whose surface is not
- * a listed form, and calls stated of a third person.
+ * `matches` with the call matches that `notACall` accepts re-labelled as inflected (see {@link INFLECTED_CALL_GROUP});
+ * the same array when there are none.
  */
-function splitInflectedCalls(matches: Match[], nt: NormalisedText, callForms: ReadonlySet<string>): Match[] {
+function relabelCalls(matches: Match[], notACall: (m: Match) => boolean): Match[] {
   let out: Match[] | null = null;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
-    if (!CALL_GROUPS.has(m.group)) continue;
-    if (!afterThirdPersonSubject(m, nt) && (m.via !== 'stem' || asWritten(m, nt, callForms))) continue;
+    if (!CALL_GROUPS.has(m.group) || !notACall(m)) continue;
     out ??= matches.slice();
     out[i] = { ...m, group: INFLECTED_CALL_GROUP };
   }
   return out ?? matches;
+}
+
+/**
+ * Re-label call matches that are not calls (see {@link INFLECTED_CALL_GROUP}): stem-only matches whose surface is not
+ * a listed form, and calls stated of a third person.
+ */
+function splitInflectedCalls(matches: Match[], nt: NormalisedText, callForms: ReadonlySet<string>): Match[] {
+  return relabelCalls(matches, (m) => afterThirdPersonSubject(m, nt) || (m.via === 'stem' && !asWritten(m, nt, callForms)));
 }
 
 /** A French past participle ("bloqué", « brûlées », « attaqué »), as written: accents are what tell it from the present. */
@@ -330,14 +337,7 @@ function participleCall(m: Match): boolean {
  * calls, and a retrain would be needed to move them into the inflected group of the features too.
  */
 function splitParticipleCalls(matches: Match[]): Match[] {
-  let out: Match[] | null = null;
-  for (let i = 0; i < matches.length; i++) {
-    const m = matches[i]!;
-    if (!CALL_GROUPS.has(m.group) || !participleCall(m)) continue;
-    out ??= matches.slice();
-    out[i] = { ...m, group: INFLECTED_CALL_GROUP };
-  }
-  return out ?? matches;
+  return relabelCalls(matches, participleCall);
 }
 
 /**
@@ -365,7 +365,7 @@ function splitQuotedCalls(matches: Match[], text: string): Match[] {
   let quoted = 0;
   for (const [s, e] of spans) quoted += e - s;
   if (quoted >= QUOTED_CALL_SHARE * text.length) return matches;
-  return matches.map((m) => (CALL_GROUPS.has(m.group) ? { ...m, group: INFLECTED_CALL_GROUP } : m));
+  return relabelCalls(matches, () => true);
 }
 
 /**
@@ -648,8 +648,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const p = probs[1]!;
       stanceProbs = { endorse: p[iEndorse] ?? 0, counter: p[iCounter] ?? 0, report: p[iReport] ?? 0 };
     }
-    // A flat denial as the first word (anchored: one short test per text), a spokesperson's statement.
-    const denial = denialOpener(nt.cleaned);
+    // A flat denial as the first word, a spokesperson's statement: read only for a text with a narrative, the only one
+    // whose stance they can change.
+    const denial = topNarrative !== null ? denialOpener(nt.cleaned) : undefined;
     const spokesperson = topNarrative !== null ? spokespersonSpeaking(nt.cleaned) : undefined;
     const stanceResult = decideStance({
       hasNarrative: topNarrative !== null,

@@ -8,8 +8,8 @@
 
 /** Opening quotation marks and the closing mark each pairs with. */
 const PAIRS: Readonly<Record<string, string>> = { '«': '»', '“': '”', '„': '“', '"': '"', "'": "'", '‘': '’' };
-/** Any opening mark of {@link PAIRS}. */
-const OPENING_MARK = /[«“„"'‘]/;
+/** Any opening mark of {@link PAIRS}; global, so that `quotedSpans` walks from mark to mark (it resets `lastIndex`). */
+const OPENING_MARKS = /[«“„"'‘]/g;
 
 /** Whether the character at `i` may open or close a straight single quote rather than be an apostrophe (l'ONU, don't). */
 function letterAt(text: string, i: number): boolean {
@@ -25,8 +25,8 @@ export function quotedSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
   // The marks are found by a regular expression rather than a loop over every character: the call-to-act rule reads
   // the quotes of every text with a call, and a character loop cost some 20 µs on a 1 KB post.
-  const opening = new RegExp(OPENING_MARK.source, 'g');
-  for (let m = opening.exec(text); m !== null; m = opening.exec(text)) {
+  OPENING_MARKS.lastIndex = 0;
+  for (let m = OPENING_MARKS.exec(text); m !== null; m = OPENING_MARKS.exec(text)) {
     const i = m.index;
     const open = text[i]!;
     if (open === "'" && letterAt(text, i - 1)) continue;
@@ -36,7 +36,7 @@ export function quotedSpans(text: string): [number, number][] {
     for (let j = i + 1; j < limit; j++) {
       if (text[j] !== close || (close === "'" && letterAt(text, j + 1))) continue;
       if (j - i > 1) spans.push([i + 1, j]);
-      opening.lastIndex = j + 1;
+      OPENING_MARKS.lastIndex = j + 1;
       break;
     }
   }
