@@ -99,6 +99,11 @@ export const CatalogueSchema = z
        * aside. Not a model feature (see `classify`), so entries can be added without a retrain.
        */
       benign: z.array(LexiconEntrySchema).default([]),
+      /**
+       * Praise and acclaim ("bravo", « مبروك », "hongera", "heroes"): a past-tense call verb in a text that praises is
+       * praise of an attack, an S1 case of its own in TAXONOMY.md, and stays a call. Not a model feature either.
+       */
+      praise: z.array(LexiconEntrySchema).default([]),
     }),
     gazetteers: z.object({
       missions: z

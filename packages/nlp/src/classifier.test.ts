@@ -267,6 +267,31 @@ describe('severity escalation', () => {
     }
   });
 
+  it('reads an Arabizi call verb in the past tense as no call, unless the text praises the deed', () => {
+    const inflected = (r: ReturnType<typeof classify>) => (r.explanation['cues'] as { cue: string; surface: string }[]).filter((c) => c.cue === 'call_inflected').map((c) => c.surface);
+    // Arabic script writes « احرقوا » (burn!) and « حرقوا » (they burned) nearly alike, and the skeleton matching reads
+    // Arabizi by its consonants: the vowels "7ara2o", "hajamo", "2ata3o" are what say it happened.
+    for (const [text, verb] of [
+      ['el ahali 2ata3o el tari2 3ala dawriyye taba3 el unifil el sobe7, w el jaysh fata7o ba3d sa3a', '2ata3o el tari2'],
+      ['fi mubarat el football, shabab Bentiu hajamo mn el jenb w ghalabo fari2 el katiba el ghanaiya 3-1', 'hajamo'],
+      ['el milishiyat katalohom fi Rumamier w dawriyat UNISFA ma wasalat illa ba3d yomein', 'katalohom'],
+    ] as const) {
+      const r = classify(text);
+      expect(calls(text), text).toEqual([]);
+      expect(inflected(r), text).toContain(verb);
+      expect(r.severity, text).not.toBe('S1');
+    }
+    // The imperative and the first person are calls as before.
+    expect(calls('7re2o markaz el unifil bi Bint Jbeil bokra el sobe7')).not.toEqual([]);
+    expect(calls('bokra el sobe7 mnsakker el tari2 3al dawriye taba3 el unifil')).not.toEqual([]);
+    // Praise of an attack is S1 in TAXONOMY.md: with "brafo", « مبروك », "hongera" or « bravo » the past tense stays a call.
+    const praise = classify('brafo lal shabab elli 7ara2o 3arabiyat el UNIFIL bi Blida 🔥 w el jeye akbar');
+    expect(calls('brafo lal shabab elli 7ara2o 3arabiyat el UNIFIL bi Blida 🔥 w el jeye akbar')).toContain('7ara2o');
+    expect((praise.explanation['cues'] as { cue: string; surface: string }[]).filter((c) => c.cue === 'praise').map((c) => c.surface)).toEqual(['brafo']);
+    expect(praise.severity).toBe('S1');
+    expect(calls('Bravo ! Les jeunes ont brûlé le camp de la MONUSCO à Rwindi cette nuit.')).toContain('brûlé');
+  });
+
   it('reads a call that stands only in quotation marks as mentioned, unless the quotation is most of the text', () => {
     const debunk =
       "A viral post reads: 'Sunday, the Malakal gate. You all know the rest.' Chiefs in Upper Nile say it is a call to violence dressed up as a riddle and have asked youth to ignore it.";

@@ -160,7 +160,9 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // S1 called wrongly more (S1 precision 0.897 → 0.875). Catalogue 2026.11.25 (21 places) and 2026.11.26–27 (notices and
     // questions set the escalation model aside): the same figures. The same model with calls only quoted or in a French
     // past participle read as no call, a flat denial first read as a debunk, and catalogue 2026.11.28: F1 0.932, S1
-    // precision 0.856 (397 called), false alarms 0.024 (24/1018); S1 the same.
+    // precision 0.856 (397 called), false alarms 0.024 (24/1018); S1 the same. Arabizi past-tense calls read as no call
+    // unless the text praises (catalogue 2026.11.29, same model; kept by the dev rule, dev unchanged): false alarms 23/1018,
+    // S1 precision 0.858 (395 called), S1 one item fewer (339/360, 0.942).
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
     expectFloors(rep.overall, { f1: 0.925, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.83, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
