@@ -94,7 +94,8 @@ export const CatalogueSchema = z
       report: z.array(LexiconEntrySchema).min(1),
       leadership: z.array(LexiconEntrySchema),
       /**
-       * Words of a notice or a question about the mission's movements ("anyone knows if…", « patientez au rond-point »):
+       * Words of a notice or a question about the mission's movements ("anyone knows if…", « patientez au rond-point »), or
+       * of thanks ("kudos to", « شكرا »):
        * with no call to act, the escalation model's reading of a patrol's time and place as an attack's logistics is set
        * aside. Not a model feature (see `classify`), so entries can be added without a retrain.
        */

@@ -496,6 +496,11 @@ describe('severity escalation', () => {
     // « حدا بيعرف إذا » (anyone knows if…) asks; the « إذا » keeps out the hint « حدا بيعرف شو لازم يعمل ».
     expect(benign(classify('حدا بيعرف إذا دورية اليونيفيل لسا بتمرق عند مفرق شمع الساعة ٧ ونص؟ الباص تأخر مبارح'))).toEqual(['حدا بيعرف إذا']);
     expect(benign(classify('دورية اليونيفيل بتمرق عند مفرق شمع الساعة ٧ ونص، وحدا بيعرف شو لازم يعمل'))).toEqual([]);
+    // Thanks to the mission's people, with the day they come, is no attack's logistics; sarcastic thanks with a call is a call.
+    expect(classify('The UNISFA engineers who rebuilt the Banton bridge come to the Abyei market on Thursday. Give them a proper welcome!').severity).toBe('S1');
+    const thanks = classify('Big thanks to the UNISFA engineers who rebuilt the Banton bridge! Give them a proper welcome when they come to the Abyei market on Thursday.');
+    expect([thanks.severity, thanks.harmful, benign(thanks)]).toEqual([null, false, ['Big thanks', 'thanks to the']]);
+    expect(classify('Thank you UNISFA for nothing. Thursday at the Abyei market, burn their trucks.').severity).toBe('S1');
   });
 
   it('reads Sudanese, Chadian and Maghrebi Arabizi corrections as counter speech, and calls no cue had in Swahili, Lingala and French', () => {

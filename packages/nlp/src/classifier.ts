@@ -605,7 +605,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const targetOrLogistics = sums[gTarget]! > 0 || attribution.contingents.length > 0 || sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt));
     // A notice or a question about the mission's movements with no call in it ("anyone knows if the escort still leaves
     // on Tuesdays?", « patientez au rond-point, ne forcez pas le passage »): the escalation model reads a patrol's time
-    // and place as an attack's logistics, and a cross-validation on train had it call 46 such residents' posts S1.
+    // and place as an attack's logistics, and a cross-validation on train had it call 46 such residents' posts S1. Thanks
+    // to the mission ("Big thanks to the UNISFA engineers… on Thursday", « شكراً ليهم ») likewise: 3 more in 2026.11.29.
     const benignNotice = sums[gBenign]! > 0 && call === 0 && sums[gIncitement] === 0;
     const modelEscalation = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5);
     const modelWouldEscalate = modelEscalation && targetOrLogistics;
@@ -666,7 +667,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // goes, with the escalation.
     if (benignNotice && modelWouldEscalate && topNarrative !== null && sums[groupSums.id(topNarrative)] === 0) {
       const words = matches.find((m) => m.group === BENIGN_GROUP)?.surface ?? '';
-      addNote(notes, noteReasons, 'benign_notice', `read as a notice or a question about the mission's movements ("${words}") with no call to act: ${topNarrative} from the models alone set aside`, { words, narrative: topNarrative });
+      addNote(notes, noteReasons, 'benign_notice', `read as a notice, a question or thanks about the mission ("${words}") with no call to act: ${topNarrative} from the models alone set aside`, { words, narrative: topNarrative });
       topNarrative = null;
     }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) addNote(notes, noteReasons, 'no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
