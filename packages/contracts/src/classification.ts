@@ -44,6 +44,7 @@ export const REASON_CODES = [
   'stance.counter_terms',
   'stance.counter_denial',
   'stance.counter_spokesperson',
+  'stance.counter_quoted',
   'stance.counter',
   'stance.report_terms',
   'stance.report',

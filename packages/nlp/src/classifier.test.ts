@@ -292,6 +292,18 @@ describe('severity escalation', () => {
     expect(calls('Bravo ! Les jeunes ont brûlé le camp de la MONUSCO à Rwindi cette nuit.')).toContain('brûlé');
   });
 
+  it('reads a claim that stands only in quotation marks as mentioned, unless the text calls to act or quotes most of itself', () => {
+    const said = classify('La MINUSMA était le bras armé de la France au Mali.');
+    expect([said.topNarrative, said.stance, said.harmful]).toEqual(['geopolitical_proxy', 'endorse', true]);
+    const quoted = classify("Dire que la MINUSMA était « le bras armé de la France » au Mali, c'est oublier qui était là : les plus gros contingents venaient du Tchad et du Bangladesh.");
+    expect([quoted.topNarrative, quoted.stance, quoted.harmful]).toEqual(['geopolitical_proxy', 'counter', false]);
+    expect(quoted.explanation.reasons).toContainEqual({ code: 'stance.counter_quoted', values: { words: 'bras armé de la France' } });
+    // With a call of its own the text endorses what it quotes; a chant quoted almost whole is the call itself.
+    expect(classify("Ils disent que la MONUSCO « vole l'or de l'Ituri ». Bloquez leurs camions demain à Bunia !").stance).toBe('endorse');
+    const chant = classify("Chant for tomorrow 🎶 'MONUSCO go home, tumechoka na nyinyi, kesho saa tatu Katindo!' 🎶");
+    expect([chant.stance, chant.harmful]).toEqual(['endorse', true]);
+  });
+
   it('reads a call that stands only in quotation marks as mentioned, unless the quotation is most of the text', () => {
     const debunk =
       "A viral post reads: 'Sunday, the Malakal gate. You all know the rest.' Chiefs in Upper Nile say it is a call to violence dressed up as a riddle and have asked youth to ignore it.";

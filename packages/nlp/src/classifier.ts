@@ -369,30 +369,36 @@ function splitPastCalls(matches: Match[]): Match[] {
 }
 
 /**
- * The share of a text below which the quoted passages holding its calls leave them mentioned rather than made (see
- * {@link splitQuotedCalls}): the writer's own words are at least the rest. A transcribed voice message or call-in is
- * quoted almost whole (87–89 % of the text for two S1 items of train) and is the call itself.
+ * The share of a text below which the quoted passages holding some of its words leave them mentioned rather than said
+ * (see {@link onlyQuoted}): the writer's own words are at least the rest. A transcribed voice message, call-in or chant
+ * is quoted almost whole (87–89 % of the text for two S1 items of train) and is the call itself.
  */
-const QUOTED_CALL_SHARE = 0.5;
+const QUOTED_SHARE = 0.5;
 
 /**
- * Re-label the calls of a text as inflected (see {@link INFLECTED_CALL_GROUP}) when every one of them stands inside
- * quotation marks and those passages are less than {@link QUOTED_CALL_SHARE} of the text: the call is mentioned, not
- * made — a debunk quoting the rumour ("A viral post reads: 'Sunday, the Malakal gate. You all know the rest.'"), news
- * of a slogan (« rafa3o shi3ar 'MONUSCO dégage' »), a chef's « احرقوا البصل ». Of the training texts whose calls are
- * all quoted, 85 are hard negatives and 6 S1 (protest slogans « ارحلوا », transcribed messages); on 3-fold
- * cross-validation of train the rule cleared 9 false alarms and lost no S1 item. Applied to what the rules read, after
- * the features, as {@link splitPastCalls} is.
+ * Whether every one of `terms` stands inside quotation marks and the passages holding them are less than
+ * {@link QUOTED_SHARE} of the text: the words are mentioned, not said.
+ */
+function onlyQuoted(terms: readonly Match[], text: string): boolean {
+  const spans = quotedSpans(text).filter(([s, e]) => terms.some((m) => m.start >= s && m.end <= e));
+  if (!allInside(terms, spans)) return false;
+  let quoted = 0;
+  for (const [s, e] of spans) quoted += e - s;
+  return quoted < QUOTED_SHARE * text.length;
+}
+
+/**
+ * Re-label the calls of a text as inflected (see {@link INFLECTED_CALL_GROUP}) when they are only quoted (see
+ * {@link onlyQuoted}): the call is mentioned, not made — a debunk quoting the rumour ("A viral post reads: 'Sunday, the
+ * Malakal gate. You all know the rest.'"), news of a slogan (« rafa3o shi3ar 'MONUSCO dégage' »), a chef's « احرقوا
+ * البصل ». Of the training texts whose calls are all quoted, 85 are hard negatives and 6 S1 (protest slogans « ارحلوا »,
+ * transcribed messages); on 3-fold cross-validation of train the rule cleared 9 false alarms and lost no S1 item.
+ * Applied to what the rules read, after the features, as {@link splitPastCalls} is.
  */
 function splitQuotedCalls(matches: Match[], text: string): Match[] {
   let calls: Match[] | undefined;
   for (const m of matches) if (CALL_GROUPS.has(m.group)) (calls ??= []).push(m);
-  if (!calls) return matches;
-  const spans = quotedSpans(text).filter(([s, e]) => calls.some((m) => m.start >= s && m.end <= e));
-  if (!allInside(calls, spans)) return matches;
-  let quoted = 0;
-  for (const [s, e] of spans) quoted += e - s;
-  if (quoted >= QUOTED_CALL_SHARE * text.length) return matches;
+  if (!calls || !onlyQuoted(calls, text)) return matches;
   return relabelCalls(matches, () => true);
 }
 
@@ -681,6 +687,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // whose stance they can change.
     const denial = topNarrative !== null ? denialOpener(nt.cleaned) : undefined;
     const spokesperson = topNarrative !== null ? spokespersonSpeaking(nt.cleaned) : undefined;
+    // A slur the text only quotes is mentioned whatever else it says; a claim only quoted, unless the text calls to act.
+    const quoted = topNarrative !== null && (topNarrative === 'hate_speech' || call === 0) ? quotedNarrative(matches, topNarrative, nt.cleaned) : undefined;
     const stanceResult = decideStance({
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
@@ -689,7 +697,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
-      mentionOnly: topNarrative === 'hate_speech' && hateTermsQuoted(matches, nt.cleaned),
+      mentionOnly: quoted !== undefined,
       denialOpener: denial !== undefined,
       spokesperson: spokesperson !== undefined,
       ...(stanceProbs ? { model: stanceProbs } : {}),
@@ -769,7 +777,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         contingent: words.contingent,
         escalation: pS1,
       }),
-      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial: call === 0 ? denial : undefined, spokesperson: call === 0 ? spokesperson : undefined }),
+      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial: call === 0 ? denial : undefined, spokesperson: call === 0 ? spokesperson : undefined, quoted }),
       ...noteReasons,
     ].filter((r): r is Reason => r !== null);
 
@@ -848,15 +856,17 @@ function describeTarget(missions: readonly string[], matches: readonly Match[]):
 const QUOTED = /[«“"][^»”"]{3,}[»”"]/;
 
 /**
- * Whether the text matched hate terms and the heaviest of them — the slurs, at least half the top weight — all stand in
- * quotation marks (see quoted-terms.ts). Names of the groups targeted (« peuls » 0.4, against « serpents » 1.0) are
- * lexicon terms too, and a rebuttal names the group it defends outside the quotes.
+ * The heaviest term of `narrative` as written, when the text matched terms of it and the heaviest of them (at least half
+ * the top weight) are only quoted (see {@link onlyQuoted}): the narrative is mentioned, not endorsed. A rebuttal quotes the slur it rebuts, and names the
+ * group it defends outside the quotes (« peuls » 0.4, against « serpents » 1.0); a debunk quotes the rumour (« le bras
+ * armé de la France », 'UN is putting poison in borehole water'), news the placards ("Stop MINUSCA").
  */
-function hateTermsQuoted(matches: readonly Match[], text: string): boolean {
-  let top = 0;
-  for (const m of matches) if (m.group === 'hate_speech' && m.weight > top) top = m.weight;
-  if (top === 0) return false;
-  return allInside(matches.filter((m) => m.group === 'hate_speech' && m.weight >= top / 2), quotedSpans(text));
+function quotedNarrative(matches: readonly Match[], narrative: string, text: string): string | undefined {
+  let top: Match | undefined;
+  for (const m of matches) if (m.group === narrative && m.weight > (top?.weight ?? 0)) top = m;
+  if (!top) return undefined;
+  const heaviest = matches.filter((m) => m.group === narrative && m.weight >= top.weight / 2);
+  return onlyQuoted(heaviest, text) ? top.surface : undefined;
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;

@@ -162,9 +162,10 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // past participle read as no call, a flat denial first read as a debunk, and catalogue 2026.11.28: F1 0.932, S1
     // precision 0.856 (397 called), false alarms 0.024 (24/1018); S1 the same. Arabizi past-tense calls read as no call
     // unless the text praises (catalogue 2026.11.29, same model; kept by the dev rule, dev unchanged): false alarms 23/1018,
-    // S1 precision 0.858 (395 called), S1 one item fewer (339/360, 0.942).
+    // S1 precision 0.858 (395 called), S1 one item fewer (339/360, 0.942). A claim only quoted read as mentioned for every
+    // narrative, not only slurs (dev false alarms 3 → 2): F1 0.934, false alarms 0.019 (19/1018), S1 precision 0.860.
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.925, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.83, falseAlarms: 0.025 });
+    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.855, macroF1: 0.83, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.87, macroF1: 0.8, falseAlarms: 0.02 });

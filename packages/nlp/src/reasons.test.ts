@@ -20,6 +20,7 @@ describe('officer-facing reasons', () => {
     expect(stanceReason({ stance: 'counter', counterTerms: ['faux', 'intox', 'faux', 'démenti', 'rumeur'], reportTerms: [] })).toEqual({ code: 'stance.counter_terms', values: { terms: 'faux, intox, démenti' } });
     expect(stanceReason({ stance: 'counter', counterTerms: [], reportTerms: [], denial: 'Non' })).toEqual({ code: 'stance.counter_denial', values: { words: 'Non' } });
     expect(stanceReason({ stance: 'counter', counterTerms: [], reportTerms: [], spokesperson: 'porte-parole' })).toEqual({ code: 'stance.counter_spokesperson', values: { words: 'porte-parole' } });
+    expect(stanceReason({ stance: 'counter', counterTerms: [], reportTerms: [], quoted: 'bras armé', spokesperson: 'porte-parole' })).toEqual({ code: 'stance.counter_quoted', values: { words: 'bras armé' } });
     expect(stanceReason({ stance: 'counter', counterTerms: ['faux'], reportTerms: [], denial: 'Faux' })).toEqual({ code: 'stance.counter_terms', values: { terms: 'faux' } });
     expect(stanceReason({ stance: 'report', counterTerms: [], reportTerms: [] })).toEqual({ code: 'stance.report' });
     expect(stanceReason({ stance: 'endorse', counterTerms: [], reportTerms: [], call: 'yalla' })).toEqual({ code: 'stance.endorse_call', values: { call: 'yalla' } });

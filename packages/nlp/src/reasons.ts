@@ -106,6 +106,8 @@ export interface StanceFacts {
   readonly denial?: string | undefined;
   /** The spokesperson whose statement the text gives, as written (see `spokespersonSpeaking`, stance.ts). */
   readonly spokesperson?: string | undefined;
+  /** The narrative's heaviest term when its terms stand only in quotation marks, as written (see classifier.ts). */
+  readonly quoted?: string | undefined;
 }
 
 const terms = (xs: readonly string[]): string => [...new Set(xs)].slice(0, 3).join(', ');
@@ -119,6 +121,7 @@ export function stanceReason(f: StanceFacts): Reason | null {
       if (f.source) return { code: f.source.kind === 'official' ? 'stance.official_source' : 'stance.fact_checker', values: { name: f.source.name } };
       if (f.counterTerms.length) return { code: 'stance.counter_terms', values: { terms: terms(f.counterTerms) } };
       if (f.denial) return { code: 'stance.counter_denial', values: { words: f.denial } };
+      if (f.quoted) return { code: 'stance.counter_quoted', values: { words: f.quoted } };
       return f.spokesperson ? { code: 'stance.counter_spokesperson', values: { words: f.spokesperson } } : { code: 'stance.counter' };
     case 'report':
       return f.reportTerms.length ? { code: 'stance.report_terms', values: { terms: terms(f.reportTerms) } } : { code: 'stance.report' };
