@@ -656,6 +656,20 @@ describe('severity escalation', () => {
 });
 
 describe('stance', () => {
+  it('reads a critic who disowns the accusation as failure-to-protect criticism, unless the text calls to act', () => {
+    for (const [said, disowned] of [
+      ['UNIFIL are spies, when the drones came over Khiam they just wrote reports.', 'Not saying UNIFIL are spies, but when the drones came over Khiam they just wrote reports.'],
+      ['اليونيفيل جواسيس، لما انقصفت الضيعة ما شفنا حدا منهن.', 'أنا ما بقول إنو اليونيفيل جواسيس، بس لما انقصفت الضيعة ما شفنا حدا منهن.'],
+    ] as const) {
+      const r = classify(said);
+      expect([r.topNarrative, r.harmful], said).toEqual(['espionage', true]);
+      const d = classify(disowned);
+      expect([d.topNarrative, d.harmful], disowned).toEqual(['failure_to_protect', false]);
+      expect(d.explanation.reasons, disowned).toContainEqual({ code: 'note.read_as_criticism', values: { narrative: 'espionage' } });
+    }
+    expect(classify('Je ne dis pas que la MONUSCO arme le M23. Je dis : demain on bloque leur base de Munigi.').severity).toBe('S1');
+  });
+
   it('reads a debunk as counter and not harmful', () => {
     const r = classify("Non, la MONUSCO n'arme pas les rebelles du M23 : cette fausse information circule depuis lundi, aucune preuve.");
     expect(r.stance).toBe('counter');

@@ -621,8 +621,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (blend.ftpGuard !== undefined && bestKey !== 'failure_to_protect' && bestKey !== 'hate_speech' && bestKey !== 'sexual_exploitation_abuse') {
       const ftp = ftpScore;
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
-      // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's.
-      if (ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!) {
+      // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's, or
+      // the writer disowning the accusation the words carry.
+      // (Tested last: the disclaimer's regex reads the whole text.) On 3-fold cross-validation of train the disclaimer
+      // turned 9 criticisms (8 false alarms) to failure to protect and changed no other decision.
+      const criticism = ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!;
+      if (criticism || (call === 0 && bestScore >= blend.threshold && criticsDisclaimer(nt.cleaned) !== undefined)) {
         addNote(notes, noteReasons, 'read_as_criticism', `read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`, { narrative: bestKey });
         bestKey = 'failure_to_protect';
         bestScore = Math.max(ftp, Math.min(bestScore, blend.threshold));
@@ -850,6 +854,20 @@ function describeTarget(missions: readonly string[], matches: readonly Match[]):
   const who = missions.join('+');
   // The non-empty ones of (missions, where), space-joined.
   return (who && where ? `${who} ${where}` : who || where) || 'unspecified target';
+}
+
+/**
+ * The critic's disclaimer: the writer disowns the accusation the words carry — "I'm not saying UNIFIL are spies", « je
+ * (ne) dis pas qu'ils sont des espions », « je ne dirai jamais que… », « أنا ما بقول إنو », « ما عم قول إنهم », « ما
+ * بتّهم », « ما حدا عم يقول », "ma ngoulu", "mish ba2oul". The Arabic verb of saying counts only before what is said
+ * (« إنو », « هم »): « ما بقول أكتر » (I say no more) and « ما بنقوله في التلفون » (we don't say it on the phone) are hints.
+ */
+const CRITICS_DISCLAIMER =
+  /(?:\b(?:(?:i'?m |i am )?not saying|not accusing|nobody is saying|no one is saying|je (?:ne )?dis pas|je ne dirai jamais|je n'accuse pas|on ne dit pas|ma ngoulu|mish ba2oul|ma 3am 2oul|ma b2oul|sisemi kwamba)\b)|(?:ما (?:عم )?ب?قول|ما بي قول|لا أقول) (?:إن|ان|هم)|ما بتّهم|ما حدا عم يقول/iu;
+
+/** The critic's disclaimer in `text`, as written (see {@link CRITICS_DISCLAIMER}), or undefined. */
+function criticsDisclaimer(text: string): string | undefined {
+  return CRITICS_DISCLAIMER.exec(text)?.[0];
 }
 
 /** The text quotes someone: an opening quote mark, three or more characters that close none, and a closing one. */
