@@ -211,6 +211,15 @@ describe('Arabic dialect lexicon', () => {
 });
 
 describe('severity escalation', () => {
+  it('catches a terse call against a named mission that the harm head reads as harmless, when the escalation model is sure', () => {
+    for (const text of ['Attack the UNMISS camp at Bentiu on Monday.', 'هاجموا قاعدة اليونيفيل في شمع يوم الجمعة']) {
+      const r = classify(text);
+      expect([r.topNarrative, r.severity, r.harmful], text).toEqual(['incitement_violence', 'S1', true]);
+      expect(r.explanation.reasons, text).toContainEqual({ code: 'note.call_rescue' });
+      expect((r.explanation['model'] as { harm: number }).harm, text).toBeLessThan(0.4);
+    }
+  });
+
   it('makes a call to act with a target and logistics S1', () => {
     const r = classify('Demain à 8h rendez-vous au rond-point : brûlons la base de la MONUSCO à Goma !');
     expect(r.severity).toBe('S1');
@@ -248,6 +257,9 @@ describe('severity escalation', () => {
       'Bangassou : les casques bleus étaient à 500 mètres quand ils ont brûlé Tokoyo. Pas un coup de feu tiré.',
       'Je suis bloqué à Komanda depuis midi, le convoi humanitaire escorté par les casques bleus arrive vers 15h.',
       'Un grand merci aux casques bleus népalais qui ont reconstruit le pont de Mutwanga ! Ils ont attaqué le chantier dès 5h.',
+      // A call verb used as a noun after a determiner.
+      "UNMISS hides SPLA-IO fighters inside the Bentiu camp. That's why every attack on Rubkona comes from that direction.",
+      'If the night patrol did not reach your block, come and tell the liaison desk at Gate 2 on Monday.',
     ]) {
       const r = classify(text);
       expect(r.explanation.matchedTerms.some((t) => t.narrative === '_call_to_act' || t.narrative === 'incitement_violence'), text).toBe(false);

@@ -21,7 +21,7 @@ import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regres
 import { attributeMissions } from './mission-attribution.js';
 import { ARABIC_LETTER, HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
-import { decideSeverity } from './severity.js';
+import { CUELESS_ESCALATION, decideSeverity } from './severity.js';
 import { decideStance, denialOpener, sourceKind, spokespersonSpeaking } from './stance.js';
 import { allInside, quotedSpans } from './quoted-terms.js';
 
@@ -236,7 +236,7 @@ export const INFLECTED_CALL_GROUP = '_call_inflected';
  * feature: the shipped models stay valid when the list changes.
  */
 const BENIGN_GROUP = '_benign';
-/** Praise and acclaim (`cues.praise`): keeps a past-tense call a call (see {@link splitPastCalls}). Never a model feature. */
+/** Praise and acclaim (`cues.praise`): keeps a past-tense call a call (see {@link splitDescriptiveCalls}). Never a model feature. */
 const PRAISE_GROUP = '_praise';
 /** Groups the rules read that are no model feature: the shipped models stay valid when their lists change. */
 const RULE_ONLY_GROUPS: ReadonlySet<string> = new Set([BENIGN_GROUP, PRAISE_GROUP]);
@@ -350,7 +350,22 @@ function arabiziPastCall(m: Match): boolean {
 }
 
 /**
- * Re-label calls written in the past tense as inflected (see {@link INFLECTED_CALL_GROUP}), unless the text praises:
+ * Determiners that make the one-word call after them a noun: "the attack", "every attack on Rubkona", "your block",
+ * « une attaque ». Not "a": folded, French « à » is "a", and « appelant à attaquer » names a call. Not « le », « la »,
+ * « les »: before a verb they are object pronouns (« on le bloque »).
+ */
+const DETERMINERS: ReadonlySet<string> = new Set(['an', 'the', 'your', 'my', 'our', 'their', 'his', 'her', 'its', 'every', 'each', 'this', 'that', 'these', 'those', 'any', 'un', 'une']);
+
+/** Whether `m` is a one-word call used as a noun (see {@link DETERMINERS}). */
+function nounCall(m: Match, nt: NormalisedText): boolean {
+  if (m.endTok - m.startTok !== 1 || m.startTok === 0) return false;
+  const before = nt.tokens[m.startTok - 1]!;
+  return before.script === 'latin' && DETERMINERS.has(before.norm);
+}
+
+/**
+ * Re-label calls that tell of a deed rather than call for it as inflected (see {@link INFLECTED_CALL_GROUP}), unless
+ * the text praises:
  * - French past participles: accent folding makes « bloqué » the listed « (on) bloque », « brûlé » « (on) brûle »,
  *   « attaqué » « (on) attaque », so "ceux qui ont bloqué la route", « ils ont brûlé nos cases », « un convoi resté
  *   bloqué » read as calls. On the training set calls found only in such words were in 4 S1 items against 39 others
@@ -358,14 +373,17 @@ function arabiziPastCall(m: Match): boolean {
  * - Arabizi verbs in the past tense (see {@link ARABIZI_PAST_PLURAL}): « 2ata3o el tari2 » (they blocked the road) in
  *   news of a protest, "hajamo" in a volleyball match. On 3-fold cross-validation of train they cleared 3 false alarms
  *   and lost 2 S1 items, both praise of the attack they told (« brafo », « mabrouk lil abtal »).
- * Praise of an attack is S1 in TAXONOMY.md, so a text with a praise cue (`cues.praise`) keeps its past-tense calls:
+ * - One-word calls used as nouns (see {@link DETERMINERS}): "every attack on Rubkona comes from that direction", "if
+ *   the night patrol did not reach your block". On 3-fold cross-validation of train: one false alarm and one S1 called
+ *   wrongly fewer, nothing else changed.
+ * Praise of an attack is S1 in TAXONOMY.md, so a text with a praise cue (`cues.praise`) keeps all such calls:
  * with that, the cross-validation lost no S1 item. Applied to what the rules read, after the features: the shipped
  * models learned these words as calls, and a retrain would be needed to move them into the inflected group of the
  * features too.
  */
-function splitPastCalls(matches: Match[]): Match[] {
+function splitDescriptiveCalls(matches: Match[], nt: NormalisedText): Match[] {
   if (matches.some((m) => m.group === PRAISE_GROUP)) return matches;
-  return relabelCalls(matches, (m) => participleCall(m) || arabiziPastCall(m));
+  return relabelCalls(matches, (m) => participleCall(m) || arabiziPastCall(m) || nounCall(m, nt));
 }
 
 /**
@@ -393,7 +411,7 @@ function onlyQuoted(terms: readonly Match[], text: string): boolean {
  * Malakal gate. You all know the rest.'"), news of a slogan (« rafa3o shi3ar 'MONUSCO dégage' »), a chef's « احرقوا
  * البصل ». Of the training texts whose calls are all quoted, 85 are hard negatives and 6 S1 (protest slogans « ارحلوا »,
  * transcribed messages); on 3-fold cross-validation of train the rule cleared 9 false alarms and lost no S1 item.
- * Applied to what the rules read, after the features, as {@link splitPastCalls} is.
+ * Applied to what the rules read, after the features, as {@link splitDescriptiveCalls} is.
  */
 function splitQuotedCalls(matches: Match[], text: string): Match[] {
   let calls: Match[] | undefined;
@@ -539,7 +557,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // extract features until both are scored: the buffers are shared.
     const features = accumulateFeaturePair(modelNt, narrativeOptions(featureMatches), HATE_FEATURES);
     // What the text itself says, then what the rules, the lexicon scores and the explanation read.
-    const saidMatches = splitPastCalls(featureMatches);
+    const saidMatches = splitDescriptiveCalls(featureMatches, nt);
     const matches = splitQuotedCalls(saidMatches, nt.cleaned);
     if (matches !== saidMatches) {
       const quotedCall = saidMatches.find((m) => CALL_GROUPS.has(m.group))?.surface ?? '';
@@ -647,9 +665,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     if (topNarrative && bestScore < blend.threshold) addNote(notes, noteReasons, 'kept_by_harm_head', `narrative kept by the harm head (p=${pHarm!.toFixed(2)})`, { p: Math.round(pHarm! * 100) / 100 });
     // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
     // narrative model is sure of the justification around it (S1 recall first).
-    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && pHarm !== null && pHarm >= blend.callRescue) {
+    // A terse call against a named mission ("Attack the UNMISS camp at Bentiu on Monday.", « هاجموا قاعدة اليونيفيل في
+    // شمع يوم الجمعة ») is rescued too when the escalation model is sure, whatever the harm head says: training texts are
+    // longer, and the harm head read those two at 0.20 and 0.25. No such text in cross-validation of train (nothing
+    // changed there), one of the lower buckets' (0.5–0.7) three hard negatives would have been rescued.
+    const sureCall = call > 0 && sums[gTarget]! > 0 && attribution.missions.length > 0 && !benignNotice && pS1 >= CUELESS_ESCALATION;
+    if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && ((pHarm !== null && pHarm >= blend.callRescue) || sureCall)) {
       topNarrative = 'incitement_violence';
-      addNote(notes, noteReasons, 'call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm.toFixed(2)}): incitement`);
+      addNote(notes, noteReasons, 'call_rescue', `call to act with a target or logistics (p(harmful)=${pHarm?.toFixed(2) ?? 'none'}, p(S1)=${pS1.toFixed(2)}): incitement`);
     }
     if (
       topNarrative === null &&

@@ -55,8 +55,10 @@ describe.runIf(hasDev)('dev set floors', () => {
     // 0.928, S1 0.966 (56/58), S1 precision 0.848 (66 called), macro-F1 0.828, false alarms 0.015 (3/205). Catalogue
     // 2026.11.23 (calls and Arabizi corrections read off cross-validation misses; S1 threshold 0.25 chosen): F1 0.932,
     // S1 0.966, S1 precision 0.824 (68 called), macro-F1 0.829, false alarms 0.015; the same with catalogue 2026.11.24
-    // (a call against a target in a mission's area attributes it; one more dev text's mission found).
-    expectFloors(rep.overall, { f1: 0.91, s1Recall: 0.95, s1Precision: 0.75, macroF1: 0.79, falseAlarms: 0.03 });
+    // (a call against a target in a mission's area attributes it; one more dev text's mission found). Same model,
+    // 2026.11.29 rules (claims only quoted are mentioned; a sure escalation model rescues a terse call against a named
+    // mission): F1 0.936, S1 0.983 (57/58), S1 precision 0.826 (69 called), false alarms 0.010 (2/205).
+    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.95, s1Precision: 0.8, macroF1: 0.82, falseAlarms: 0.015 });
     // One batch (dev-NNNN): no batch rows.
     expect(rep.byBatch).toEqual({});
   }, 60_000);
