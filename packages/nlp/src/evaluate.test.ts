@@ -167,6 +167,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // S1 precision 0.858 (395 called), S1 one item fewer (339/360, 0.942). A claim only quoted read as mentioned for every
     // narrative, not only slurs (dev false alarms 3 → 2): F1 0.934, false alarms 0.019 (19/1018), S1 precision 0.860.
     // The critic's disclaimer ("not saying they are spies") read as criticism: F1 0.935, false alarms 0.017 (17/1018).
+    // Catalogue 2026.11.30 ("stone the", « اسرقوا » as calls), retrained on the same items, same blend: the same figures.
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
     expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.855, macroF1: 0.83, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.94, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });

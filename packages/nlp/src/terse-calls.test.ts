@@ -36,8 +36,13 @@ const TEMPLATES = {
   },
 } as const;
 
-/** S1 lines reached per language on 2026-11-29 (catalogue 2026.11.29, model of 8,316 items), of 800, 600 and 400. */
-const FLOORS = { en: 707, fr: 565, ar: 342 } as const;
+/**
+ * S1 lines reached per language on 2026-11-29, of 800, 600 and 400: 707, 565 and 342 with catalogue 2026.11.29 ("Stone
+ * the …" and « اسرقوا » were no listed calls); 763, 565 and 393 with catalogue 2026.11.30, which lists them (model
+ * retrained on the same 8,316 items, same blend). "Attack the …" and « Attaquez … » are the misses left: the models read
+ * them as harmless more often than not, since training texts are longer.
+ */
+const FLOORS = { en: 763, fr: 565, ar: 393 } as const;
 
 describe('terse calls', () => {
   it('reads one-line calls against a named mission as S1, at or above the floors reached', () => {
