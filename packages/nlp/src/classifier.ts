@@ -236,7 +236,7 @@ export const INFLECTED_CALL_GROUP = '_call_inflected';
  * feature: the shipped models stay valid when the list changes.
  */
 const BENIGN_GROUP = '_benign';
-/** Praise and acclaim (`cues.praise`): keeps a past-tense call a call (see {@link splitDescriptiveCalls}). Never a model feature. */
+/** Praise and acclaim (`cues.praise`): keeps a call told of a deed a call (see {@link splitDescriptiveCalls}). No model feature. */
 const PRAISE_GROUP = '_praise';
 /** Groups the rules read that are no model feature: the shipped models stay valid when their lists change. */
 const RULE_ONLY_GROUPS: ReadonlySet<string> = new Set([BENIGN_GROUP, PRAISE_GROUP]);
@@ -640,9 +640,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const ftp = ftpScore;
       const explicit = call > 0 || sums[groupSums.id(bestKey)]! >= (blend.ftpExplicit ?? 1);
       // The criticism reading needs its own evidence: a failure-to-protect term outweighing the competing narrative's, or
-      // the writer disowning the accusation the words carry.
-      // (Tested last: the disclaimer's regex reads the whole text.) On 3-fold cross-validation of train the disclaimer
-      // turned 9 criticisms (8 false alarms) to failure to protect and changed no other decision.
+      // the writer disowning the accusation the words carry (tested last: its regex reads the whole text). On 3-fold
+      // cross-validation of train the disclaimer turned 9 criticisms (8 false alarms) to failure to protect and changed
+      // no other decision.
       const criticism = ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!;
       if (criticism || (call === 0 && bestScore >= blend.threshold && criticsDisclaimer(nt.cleaned) !== undefined)) {
         addNote(notes, noteReasons, 'read_as_criticism', `read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`, { narrative: bestKey });
@@ -667,8 +667,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // narrative model is sure of the justification around it (S1 recall first).
     // A terse call against a named mission ("Attack the UNMISS camp at Bentiu on Monday.", « هاجموا قاعدة اليونيفيل في
     // شمع يوم الجمعة ») is rescued too when the escalation model is sure, whatever the harm head says: training texts are
-    // longer, and the harm head read those two at 0.20 and 0.25. No such text in cross-validation of train (nothing
-    // changed there), one of the lower buckets' (0.5–0.7) three hard negatives would have been rescued.
+    // longer, and the harm head read those two at 0.20 and 0.25. Nothing changed in cross-validation of train; at 0.6 a
+    // volleyball match (« l'équipe uruguayenne a attaqué… ») would have been rescued, at 0.5 a chef's quoted « احرقوا » too.
     const sureCall = call > 0 && sums[gTarget]! > 0 && attribution.missions.length > 0 && !benignNotice && pS1 >= CUELESS_ESCALATION;
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && ((pHarm !== null && pHarm >= blend.callRescue) || sureCall)) {
       topNarrative = 'incitement_violence';
@@ -898,9 +898,10 @@ const QUOTED = /[«“"][^»”"]{3,}[»”"]/;
 
 /**
  * The heaviest term of `narrative` as written, when the text matched terms of it and the heaviest of them (at least half
- * the top weight) are only quoted (see {@link onlyQuoted}): the narrative is mentioned, not endorsed. A rebuttal quotes the slur it rebuts, and names the
- * group it defends outside the quotes (« peuls » 0.4, against « serpents » 1.0); a debunk quotes the rumour (« le bras
- * armé de la France », 'UN is putting poison in borehole water'), news the placards ("Stop MINUSCA").
+ * the top weight) are only quoted (see {@link onlyQuoted}): the narrative is mentioned, not endorsed. A rebuttal quotes
+ * the slur it rebuts, and names the group it defends outside the quotes (« peuls » 0.4, against « serpents » 1.0); a
+ * debunk quotes the rumour (« le bras armé de la France », 'UN is putting poison in borehole water'), news the placards
+ * ("Stop MINUSCA").
  */
 function quotedNarrative(matches: readonly Match[], narrative: string, text: string): string | undefined {
   let top: Match | undefined;
