@@ -680,6 +680,12 @@ describe('stance', () => {
       expect(d.explanation.reasons, disowned).toContainEqual({ code: 'note.read_as_criticism', values: { narrative: 'espionage' } });
     }
     expect(classify('Je ne dis pas que la MONUSCO arme le M23. Je dis : demain on bloque leur base de Munigi.').severity).toBe('S1');
+    // Sudanese Arabizi: "we don't say they are thieves".
+    const claim = 'al askar hana MINUSCA bi shilu al dahab min Ndele be al tayyara.';
+    expect(classify(`${claim} humma haramiin, lazim yifassiru lena`).topNarrative).toBe('resource_plunder');
+    const sudanese = classify(`${claim} ma nuguul humma haramiin, bas lazim yifassiru lena`);
+    expect([sudanese.topNarrative, sudanese.harmful]).toEqual(['failure_to_protect', false]);
+    expect(sudanese.explanation.reasons).toContainEqual({ code: 'note.read_as_criticism', values: { narrative: 'resource_plunder' } });
   });
 
   it('reads a debunk as counter and not harmful', () => {

@@ -882,11 +882,12 @@ function describeTarget(missions: readonly string[], matches: readonly Match[]):
 /**
  * The critic's disclaimer: the writer disowns the accusation the words carry — "I'm not saying UNIFIL are spies", « je
  * (ne) dis pas qu'ils sont des espions », « je ne dirai jamais que… », « أنا ما بقول إنو », « ما عم قول إنهم », « ما
- * بتّهم », « ما حدا عم يقول », "ma ngoulu", "mish ba2oul". The Arabic verb of saying counts only before what is said
+ * بتّهم », « ما حدا عم يقول », "ma ngoulu", "mish ba2oul", Sudanese "ma bagul", "ma nuguul", "da mâ tuhma" (it is no
+ * accusation). Not "ma ngoul" alone: « ma ngoul walou » (I say nothing) is a hint. The Arabic verb of saying counts only before what is said
  * (« إنو », « هم »): « ما بقول أكتر » (I say no more) and « ما بنقوله في التلفون » (we don't say it on the phone) are hints.
  */
 const CRITICS_DISCLAIMER =
-  /(?:\b(?:(?:i'?m |i am )?not saying|not accusing|nobody is saying|no one is saying|je (?:ne )?dis pas|je ne dirai jamais|je n'accuse pas|on ne dit pas|ma ngoulu|mish ba2oul|ma 3am 2oul|ma b2oul|sisemi kwamba)\b)|(?:ما (?:عم )?ب?قول|ما بي قول|لا أقول) (?:إن|ان|هم)|ما بتّهم|ما حدا عم يقول/iu;
+  /(?:\b(?:(?:i'?m |i am )?not saying|not accusing|nobody is saying|no one is saying|je (?:ne )?dis pas|je ne dirai jamais|je n'accuse pas|on ne dit pas|ma ngoulu|mish ba2oul|mesh ba2ool|mish ba2ool|ma 3am 2oul|ma b2oul|ma bagul|ma gul|ma bingool|ma nuguul|ma nugul|da m[aâ] tuhma|sisemi kwamba)\b)|(?:ما (?:عم )?ب?قول|ما بي قول|لا أقول) (?:إن|ان|هم)|ما بتّهم|ما حدا عم يقول/iu;
 
 /** The critic's disclaimer in `text`, as written (see {@link CRITICS_DISCLAIMER}), or undefined. */
 function criticsDisclaimer(text: string): string | undefined {
