@@ -39,10 +39,10 @@ const TEMPLATES = {
 /**
  * S1 lines reached per language on 2026-11-29, of 800, 600 and 400: 707, 565 and 342 with catalogue 2026.11.29 ("Stone
  * the …" and « اسرقوا » were no listed calls); 763, 565 and 393 with catalogue 2026.11.30, which lists them (model
- * retrained on the same 8,316 items, same blend). "Attack the …" and « Attaquez … » are the misses left: the models read
- * them as harmless more often than not, since training texts are longer.
+ * retrained on the same 8,316 items, same blend), where "Attack the …" and « Attaquez … » were the misses left; 789, 600
+ * and 400 with 210 terse posts from two writers in train (8,526 items, same blend): "Attack the …" 89 of 100.
  */
-const FLOORS = { en: 763, fr: 565, ar: 393 } as const;
+const FLOORS = { en: 789, fr: 600, ar: 400 } as const;
 
 describe('terse calls', () => {
   it('reads one-line calls against a named mission as S1, at or above the floors reached', () => {
