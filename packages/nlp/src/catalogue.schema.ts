@@ -95,14 +95,15 @@ export const CatalogueSchema = z
       leadership: z.array(LexiconEntrySchema),
       /**
        * Words of a notice or a question about the mission's movements ("anyone knows if…", « patientez au rond-point »), or
-       * of thanks ("kudos to", « شكرا »):
-       * with no call to act, the escalation model's reading of a patrol's time and place as an attack's logistics is set
-       * aside. Not a model feature (see `classify`), so entries can be added without a retrain.
+       * of thanks ("kudos to", « شكرا »): with no call to act, the escalation model's reading of a patrol's time and place
+       * as an attack's logistics is set aside. Not a model feature (see `classify`), so entries can be added without a
+       * retrain.
        */
       benign: z.array(LexiconEntrySchema).default([]),
       /**
-       * Praise and acclaim ("bravo", « مبروك », "hongera", "heroes"): a past-tense call verb in a text that praises is
-       * praise of an attack, an S1 case of its own in TAXONOMY.md, and stays a call. Not a model feature either.
+       * Praise and acclaim ("bravo", « مبروك », "hongera", "heroes"): a call verb that tells of a deed (past tense, a noun
+       * after "the") in a text that praises is praise of an attack, an S1 case of its own in TAXONOMY.md, and stays a
+       * call. Not a model feature either.
        */
       praise: z.array(LexiconEntrySchema).default([]),
     }),
