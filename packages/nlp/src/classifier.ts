@@ -710,10 +710,10 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       const p = probs[1]!;
       stanceProbs = { endorse: p[iEndorse] ?? 0, counter: p[iCounter] ?? 0, report: p[iReport] ?? 0 };
     }
-    // A flat denial as the first word, a spokesperson's statement: read only for a text with a narrative, the only one
-    // whose stance they can change.
-    const denial = topNarrative !== null ? denialOpener(nt.cleaned) : undefined;
-    const spokesperson = topNarrative !== null ? spokespersonSpeaking(nt.cleaned) : undefined;
+    // A flat denial as the first word, a spokesperson's statement: read only for a text with a narrative and no call, the
+    // only one whose stance they can change (decideStance gives them no weight beside a call).
+    const denial = topNarrative !== null && call === 0 ? denialOpener(nt.cleaned) : undefined;
+    const spokesperson = topNarrative !== null && call === 0 ? spokespersonSpeaking(nt.cleaned) : undefined;
     // A slur the text only quotes is mentioned whatever else it says; a claim only quoted, unless the text calls to act.
     const quoted = topNarrative !== null && (topNarrative === 'hate_speech' || call === 0) ? quotedNarrative(matches, topNarrative, nt.cleaned) : undefined;
     const stanceResult = decideStance({
@@ -804,7 +804,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         contingent: words.contingent,
         escalation: pS1,
       }),
-      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial: call === 0 ? denial : undefined, spokesperson: call === 0 ? spokesperson : undefined, quoted }),
+      stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial, spokesperson, quoted }),
       ...noteReasons,
     ].filter((r): r is Reason => r !== null);
 

@@ -61,10 +61,9 @@ export function denialOpener(text: string): string | undefined {
  * A spokesperson, then within the sentence a colon or a verb of saying: "UNIFIL spokesperson: the cameras…", « le
  * porte-parole de la MONUSCO a indiqué », « الناطق باسم اليونيفيل قال », "spokesperson ta UNMISS kelem fi Radio
  * Miraya:", "al natig al rasmi hana l minusca gaal", "l mot7adith b smiyt l amin l3am:" (Arabic's verb-first « قال
- * الناطق » is not read). Of the 50
- * training texts where a spokesperson speaks so, 49 are press releases and news; the fiftieth, an S1 threat, addresses
- * the spokesperson ("Molobeli ya MONUSCO, yoka malamu: … tokoya") and calls to act. Posts that dox a spokesperson
- * ("the home address of MONUSCO's spokesperson") name one without a statement.
+ * الناطق » is not read). Of the 50 training texts where a spokesperson speaks so, 49 are press releases and news; the
+ * fiftieth, an S1 threat, addresses the spokesperson ("Molobeli ya MONUSCO, yoka malamu: … tokoya") and calls to act.
+ * Posts that dox a spokesperson ("the home address of MONUSCO's spokesperson") name one without a statement.
  */
 const SPOKESPERSON_SPEAKING =
   /(spokesperson|spokesman|porte-parole|الناطق|المتحدث|natig|nateg|mot7adith|muta7adith|msemaji|molobeli)[^.!?\n]{0,60}?(?::|\bsaid\b|\bsays\b|\bstated\b|a déclaré|a dit|a indiqué|a rappelé|\bgaal\b|\bkelem\b|\b2al\b|\bqal\b|alisema|amesema|قال|صرح|صرّح|أكد|أوضح)/iu;
