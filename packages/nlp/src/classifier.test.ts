@@ -508,15 +508,17 @@ describe('severity escalation', () => {
   });
 
   it('does not let the escalation model read a question about the escort’s day as an attack’s logistics, unless there is a call', () => {
-    // A training text the shipped model still escalates on the day alone ("le mardi"): asked as a question, it is not S1.
-    const statement = "L'escorte MINUSCA Bambari–Ippy part tjrs le mardi ?? Mon frère doit transporter du ciment et il veut pas faire la route seul";
+    // A text the shipped model escalates on the day alone ("le mardi"): asked as a question, it is not S1. (The training
+    // text this test first used, « L'escorte MINUSCA … et il veut pas faire la route seul », is no longer escalated by
+    // the model of catalogue 2026.11.31.)
+    const statement = "Le convoi MINUSCA Bambari–Ippy part tjrs le mardi ?? Mon frère doit transporter du ciment";
     expect(classify(statement).severity).toBe('S1');
     const question = classify(`Qqn sait si ${statement.charAt(0).toLowerCase()}${statement.slice(1)}`);
     expect(question.severity).not.toBe('S1');
     const benign = (r: ReturnType<typeof classify>) => (r.explanation['cues'] as { cue: string; surface: string }[]).filter((c) => c.cue === 'benign').map((c) => c.surface);
     expect(benign(question)).toEqual(['Qqn sait']);
     // The same question with a call is a call.
-    expect(classify("Qqn sait si l'escorte MINUSCA Bambari–Ippy part tjrs le mardi ?? Brûlons-la au pont de Grimari, tous avec des bidons.").severity).toBe('S1');
+    expect(classify("Qqn sait si le convoi MINUSCA Bambari–Ippy part tjrs le mardi ?? Brûlons-la au pont de Grimari, tous avec des bidons.").severity).toBe('S1');
     // Only as written: "kel wa7ad bya3ref" (everyone knows what to do) is a hint, not « حدا بيعرف » (does anyone know).
     expect(benign(classify('lezem nsta2blon metl ma byest7a2o, kel wa7ad bya3ref shu 3layh'))).toEqual([]);
     // « حدا بيعرف إذا » (anyone knows if…) asks; the « إذا » keeps out the hint « حدا بيعرف شو لازم يعمل ».

@@ -68,3 +68,85 @@ describe('terse calls', () => {
     }
   });
 });
+
+/**
+ * Calls with verbs beyond the first templates', against people or things. On 2026-11-29, with catalogue 2026.11.30,
+ * a sweep of imperatives found these under-read: "Kidnap the UNMISS staff…" 16 of 60 S1, « Séquestrez … » 14 of 60,
+ * « اطعنوا … » 30 of 60 (English 278 of 660, French 300 of 540, Arabic 171 of 240). Catalogue 2026.11.31 lists them as
+ * calls (phrases such as "kidnap the" in English, where the bare word is also a noun: "a raid on the camp").
+ */
+const MORE_VERBS = {
+  en: {
+    people: ['Kidnap', 'Abduct', 'Stab', 'Lynch', 'Beat up'],
+    things: ['Raid', 'Overturn', 'Ransack', 'Vandalise', 'Besiege', 'Demolish'],
+    peopleTargets: ['soldiers', 'staff', 'drivers', 'engineers'],
+    thingTargets: ['camp', 'base', 'office', 'trucks'],
+    times: ['on Monday', 'tomorrow', 'tonight'],
+    line: (verb: string, target: string, time: string, m: (typeof MISSIONS)[number]) => `${verb} the ${m.code} ${target} at ${m.place} ${time}.`,
+  },
+  fr: {
+    people: ['Kidnappez', 'Séquestrez', 'Tabassez', 'Lapidez', 'Traquez'],
+    things: ['Cassez', 'Assiégez', 'Lapidez', 'Saccagez'],
+    peopleTargets: ['les soldats', 'le personnel', 'les chauffeurs', 'les ingénieurs'],
+    thingTargets: ['la base', 'le camp', 'le bureau', 'les camions'],
+    times: ['lundi', 'demain', 'ce soir'],
+    line: (verb: string, target: string, time: string, m: (typeof MISSIONS)[number]) => `${verb} ${target} de la ${m.code} à ${m.place} ${time} !`,
+  },
+  ar: {
+    people: ['اخطفوا', 'اطعنوا'],
+    things: ['اهدموا', 'اقلبوا'],
+    peopleTargets: ['جنود', 'موظفي', 'سواقين', 'مهندسي'],
+    thingTargets: ['قاعدة', 'مقر', 'مكتب', 'سيارات'],
+    times: ['يوم الاثنين', 'بكرا', 'الليلة'],
+    line: (verb: string, target: string, time: string, m: (typeof MISSIONS)[number]) => `${verb} ${target} ${m.ar[0]} في ${m.ar[1]} ${time}`,
+  },
+} as const;
+
+/**
+ * S1 lines reached per language on 2026-11-29 with catalogue 2026.11.31 (model retrained on the same 8,526 items, same
+ * blend), of 660, 540 and 240: 636, 540 and 240; "Lynch the …" 52 of 60 the lowest.
+ */
+const MORE_VERB_FLOORS = { en: 636, fr: 540, ar: 240 } as const;
+
+describe('calls with more verbs', () => {
+  const classifier = createClassifier();
+
+  it('reads them as S1 against a named mission, at or above the floors reached', () => {
+    for (const [lang, t] of Object.entries(MORE_VERBS) as [keyof typeof MORE_VERBS, (typeof MORE_VERBS)[keyof typeof MORE_VERBS]][]) {
+      const missedByVerb: Record<string, number> = {};
+      let lines = 0;
+      let s1 = 0;
+      const sets = [
+        [t.people, t.peopleTargets],
+        [t.things, t.thingTargets],
+      ] as const;
+      for (const [verbs, targets] of sets) {
+        for (const verb of verbs) {
+          for (const target of targets) {
+            for (const time of t.times) {
+              for (const m of MISSIONS) {
+                const r = classifier.classify({ id: `${lang}-${lines++}`, text: t.line(verb, target, time, m) });
+                if (r.severity === 'S1') s1++;
+                else missedByVerb[verb] = (missedByVerb[verb] ?? 0) + 1;
+              }
+            }
+          }
+        }
+      }
+      expect(s1, `${lang}: misses by verb ${JSON.stringify(missedByVerb)}`).toBeGreaterThanOrEqual(MORE_VERB_FLOORS[lang]);
+    }
+  });
+
+  // Before the attempt rule (`ATTEMPT_VERBS` in classifier.ts), 10 of 165 such lines were S1 with catalogue 2026.11.31.
+  it('does not read an attempt told in English as a call', () => {
+    const told: string[] = [];
+    for (const verb of [...MORE_VERBS.en.people, ...MORE_VERBS.en.things].map((v) => v.toLowerCase())) {
+      for (const m of MISSIONS) {
+        told.push(`Police arrested three men who tried to ${verb} the ${m.code} staff at ${m.place} last week.`);
+        told.push(`${m.code} says a crowd attempted to ${verb} the ${m.code} office at ${m.place} on Monday before police intervened.`);
+      }
+    }
+    const escalated = told.filter((text, i) => classifier.classify({ id: `told-${i}`, text }).severity === 'S1');
+    expect(escalated).toEqual([]);
+  });
+});
