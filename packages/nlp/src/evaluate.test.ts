@@ -70,7 +70,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(2044);
+    expect(examples.length).toBe(2241);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -174,8 +174,14 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // S1 precision 0.862 (399 called), macro-F1 0.837, false alarms 0.018 (18/1018); `ho-f` S1 34/37 (was 35), false
     // alarms 4/109 (was 3); `ho-i` S1 precision 0.970 (was 1.0); `ho-j` F1 0.919; `ho-n` F1 0.942, S1 precision 0.864 (19
     // of 22 called; was 19 of 20); `ho-c`, `ho-d`, `ho-g`, `ho-h` S1 recall 1.0 (was 0.90, 0.92, 0.97, 0.97).
+    // Catalogue 2026.11.31 (46 call forms from a sweep of imperatives; an attempt told is no call), retrained on the
+    // same 8,526 items: F1 0.938, the rest the same. Then `ho-o` (98 items in Swahili, Lingala, Sango and Bambara) and
+    // `ho-p` (99 in French, English and Arabic around less common call verbs), from two more writers nobody had read,
+    // measured once, totals only (data/README.md, "Twenty-first round"): `ho-o` F1 0.864, S1 0.795 (35/44), false
+    // alarms 2/39, macro-F1 0.518; `ho-p` F1 0.911, S1 0.900 (45/50), false alarms 5/34. All 2,241: F1 0.933, S1 0.934
+    // (424/454), S1 precision 0.872 (486 called), macro-F1 0.828, false alarms 0.023 (25/1091).
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.935, s1Recall: 0.95, s1Precision: 0.855, macroF1: 0.83, falseAlarms: 0.02 });
+    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.93, s1Precision: 0.87, macroF1: 0.825, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.91, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.87, macroF1: 0.8, falseAlarms: 0.02 });
@@ -185,8 +191,10 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     expectFloors(rep.byBatch['ho-l']!, { f1: 0.9, s1Recall: 0.8, s1Precision: 0.72, macroF1: 0.83, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-m']!, { f1: 0.855, s1Recall: 0.85, s1Precision: 0.89, macroF1: 0.75, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-n']!, { f1: 0.94, s1Recall: 0.95, s1Precision: 0.86, macroF1: 0.82, falseAlarms: 0.02 });
+    expectFloors(rep.byBatch['ho-o']!, { f1: 0.86, s1Recall: 0.79, s1Precision: 0.94, macroF1: 0.5, falseAlarms: 0.055 });
+    expectFloors(rep.byBatch['ho-p']!, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.9, macroF1: 0.6, falseAlarms: 0.15 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116, 'ho-n': 118 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116, 'ho-n': 118, 'ho-o': 98, 'ho-p': 99 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
