@@ -137,8 +137,8 @@ describe('calls with more verbs', () => {
     }
   });
 
-  // Before the attempt rule (`ATTEMPT_VERBS` in classifier.ts), 10 of 165 such lines were S1 with catalogue 2026.11.31.
-  it('does not read an attempt told in English as a call', () => {
+  // Without the attempt rule (`ATTEMPT_VERBS` in classifier.ts), 12 of these 110 lines are S1 with catalogue 2026.11.31.
+  it('does not read an attempt told in English as a call, but keeps a plan or a need', () => {
     const told: string[] = [];
     for (const verb of [...MORE_VERBS.en.people, ...MORE_VERBS.en.things].map((v) => v.toLowerCase())) {
       for (const m of MISSIONS) {
@@ -148,5 +148,8 @@ describe('calls with more verbs', () => {
     }
     const escalated = told.filter((text, i) => classifier.classify({ id: `told-${i}`, text }).severity === 'S1');
     expect(escalated).toEqual([]);
+    for (const text of ['We are planning to burn the UNMISS base at Bentiu on Friday, be there.', 'We have to storm the UNIFIL gate at Shamaa tonight.']) {
+      expect(classifier.classify({ id: 'call', text }).severity, text).toBe('S1');
+    }
   });
 });
