@@ -318,6 +318,17 @@ describe('severity escalation', () => {
     expect([chant.stance, chant.harmful]).toEqual(['endorse', true]);
   });
 
+  it('reads a word listed only inside a longer call as told when it stands alone, and the longer call as a call', () => {
+    const call = (text: string) => classify(text).explanation.matchedTerms.filter((t) => t.narrative === '_call_to_act').map((t) => t.term);
+    for (const text of ["Kaga-Bandoro : les casques bleus sont restés au camp pendant l'attaque. Pas complices, mais à quoi servent-ils ?", "Je ne demande à personne d'attaquer les casques bleus de Kanyaruchinya : je demande qu'ils sortent de leur base."]) {
+      const r = classify(text);
+      expect([r.severity, call(text)], text).toEqual(['S4', []]);
+    }
+    expect(call('On attaque la base de la MONUSCO demain à Goma !')).toEqual(['on attaque']);
+    expect(call('Il faut brûler le camp de la MONUSCO à Goma demain.')).toEqual(['il faut brûler']);
+    expect(classify('Il faut brûler le camp de la MONUSCO à Goma demain.').severity).toBe('S1');
+  });
+
   it('reads a call that stands only in quotation marks as mentioned, unless the quotation is most of the text', () => {
     const debunk =
       "A viral post reads: 'Sunday, the Malakal gate. You all know the rest.' Chiefs in Upper Nile say it is a call to violence dressed up as a riddle and have asked youth to ignore it.";
