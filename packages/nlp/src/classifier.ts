@@ -555,14 +555,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
   const gIncitement = groupSums.id('incitement_violence');
 
   // Token forms of each call-to-act cue as written (imperatives, first person plural), to tell them from
-  // inflections the stemmers also reach (see asWritten).
+  // inflections the stemmers also reach (see asWritten); and the cues of one word, as a word listed only inside longer
+  // cues is a call only with them (see phraseWordCall).
   const callForms = new Set<string>();
-  for (const e of matcher.entries) if (CALL_GROUPS.has(e.group)) for (const t of tokenise(e.text).tokens) callForms.add(t.norm);
-  // The call cues of one word: a word listed only inside longer cues is a call only with them (see phraseWordCall).
   const soloCallForms = new Set<string>();
   for (const e of matcher.entries) {
     if (!CALL_GROUPS.has(e.group)) continue;
     const tokens = tokenise(e.text).tokens;
+    for (const t of tokens) callForms.add(t.norm);
     if (tokens.length === 1) soloCallForms.add(tokens[0]!.norm);
   }
   // The lexicon scans the whole (capped) text; the models read its first MODEL_TEXT_CHARS, where a post's claim is.
