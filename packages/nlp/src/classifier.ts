@@ -685,7 +685,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       // cross-validation of train the disclaimer turned 9 criticisms (8 false alarms) to failure to protect and changed
       // no other decision.
       const criticism = ftp > 0 && ftp >= blend.ftpGuard * bestScore && !explicit && sums[groupSums.id('failure_to_protect')]! > sums[groupSums.id(bestKey)]!;
-      if (criticism || (call === 0 && bestScore >= blend.threshold && criticsDisclaimer(nt.cleaned) !== undefined)) {
+      if (criticism || (call === 0 && bestScore >= blend.threshold && CRITICS_DISCLAIMER.test(nt.cleaned))) {
         addNote(notes, noteReasons, 'read_as_criticism', `read as failure-to-protect criticism: ${bestKey} ${bestScore.toFixed(2)} vs criticism ${ftp.toFixed(2)}, no explicit ${bestKey} claim`, { narrative: bestKey });
         bestKey = 'failure_to_protect';
         bestScore = Math.max(ftp, Math.min(bestScore, blend.threshold));
@@ -929,11 +929,6 @@ function describeTarget(missions: readonly string[], matches: readonly Match[]):
  */
 const CRITICS_DISCLAIMER =
   /(?:\b(?:(?:i'?m |i am )?not saying|not accusing|nobody is saying|no one is saying|je (?:ne )?dis pas|je ne dirai jamais|je n'accuse pas|on ne dit pas|ma ngoulu|mish ba2oul|mesh ba2ool|mish ba2ool|ma 3am 2oul|ma b2oul|ma bagul|ma gul|ma bingool|ma nuguul|ma nugul|da m[aâ] tuhma|sisemi kwamba)\b)|(?:ما (?:عم )?ب?قول|ما بي قول|لا أقول) (?:إن|ان|هم)|ما بتّهم|ما حدا عم يقول/iu;
-
-/** The critic's disclaimer in `text`, as written (see {@link CRITICS_DISCLAIMER}), or undefined. */
-function criticsDisclaimer(text: string): string | undefined {
-  return CRITICS_DISCLAIMER.exec(text)?.[0];
-}
 
 /** The text quotes someone: an opening quote mark, three or more characters that close none, and a closing one. */
 const QUOTED = /[«“"][^»”"]{3,}[»”"]/;

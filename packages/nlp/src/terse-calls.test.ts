@@ -44,26 +44,33 @@ const TEMPLATES = {
  */
 const FLOORS = { en: 789, fr: 600, ar: 400 } as const;
 
+type LineOf = (verb: string, target: string, time: string, m: (typeof MISSIONS)[number]) => string;
+
+/** Every line of `verbs` × `targets` × `times` × the missions, with its verb. */
+function lineGrid(verbs: readonly string[], targets: readonly string[], times: readonly string[], line: LineOf): [verb: string, text: string][] {
+  const out: [string, string][] = [];
+  for (const m of MISSIONS) for (const verb of verbs) for (const target of targets) for (const time of times) out.push([verb, line(verb, target, time, m)]);
+  return out;
+}
+
+/** How many of `lines` the classifier reads as S1, and the misses by verb. */
+function readS1(classifier: ReturnType<typeof createClassifier>, lang: string, lines: readonly [string, string][]): { s1: number; missedByVerb: Record<string, number> } {
+  const missedByVerb: Record<string, number> = {};
+  let s1 = 0;
+  lines.forEach(([verb, text], i) => {
+    if (classifier.classify({ id: `${lang}-${i}`, text }).severity === 'S1') s1++;
+    else missedByVerb[verb] = (missedByVerb[verb] ?? 0) + 1;
+  });
+  return { s1, missedByVerb };
+}
+
 describe('terse calls', () => {
   it('reads one-line calls against a named mission as S1, at or above the floors reached', () => {
     const classifier = createClassifier();
-    const missedByVerb: Record<string, number> = {};
     for (const [lang, t] of Object.entries(TEMPLATES) as [keyof typeof TEMPLATES, (typeof TEMPLATES)[keyof typeof TEMPLATES]][]) {
-      let lines = 0;
-      let s1 = 0;
-      for (const m of MISSIONS) {
-        for (const verb of t.verbs) {
-          for (const target of t.targets) {
-            for (const time of t.times) {
-              const text = t.line(verb, target, time, m);
-              const r = classifier.classify({ id: `${lang}-${lines++}`, text });
-              if (r.severity === 'S1') s1++;
-              else missedByVerb[verb] = (missedByVerb[verb] ?? 0) + 1;
-            }
-          }
-        }
-      }
-      expect(lines).toBe(MISSIONS.length * t.verbs.length * t.targets.length * t.times.length);
+      const lines = lineGrid(t.verbs, t.targets, t.times, t.line);
+      expect(lines.length).toBe(MISSIONS.length * t.verbs.length * t.targets.length * t.times.length);
+      const { s1, missedByVerb } = readS1(classifier, lang, lines);
       expect(s1, `${lang}: misses by verb ${JSON.stringify(missedByVerb)}`).toBeGreaterThanOrEqual(FLOORS[lang]);
     }
   });
@@ -113,26 +120,8 @@ describe('calls with more verbs', () => {
 
   it('reads them as S1 against a named mission, at or above the floors reached', () => {
     for (const [lang, t] of Object.entries(MORE_VERBS) as [keyof typeof MORE_VERBS, (typeof MORE_VERBS)[keyof typeof MORE_VERBS]][]) {
-      const missedByVerb: Record<string, number> = {};
-      let lines = 0;
-      let s1 = 0;
-      const sets = [
-        [t.people, t.peopleTargets],
-        [t.things, t.thingTargets],
-      ] as const;
-      for (const [verbs, targets] of sets) {
-        for (const verb of verbs) {
-          for (const target of targets) {
-            for (const time of t.times) {
-              for (const m of MISSIONS) {
-                const r = classifier.classify({ id: `${lang}-${lines++}`, text: t.line(verb, target, time, m) });
-                if (r.severity === 'S1') s1++;
-                else missedByVerb[verb] = (missedByVerb[verb] ?? 0) + 1;
-              }
-            }
-          }
-        }
-      }
+      const lines = [...lineGrid(t.people, t.peopleTargets, t.times, t.line), ...lineGrid(t.things, t.thingTargets, t.times, t.line)];
+      const { s1, missedByVerb } = readS1(classifier, lang, lines);
       expect(s1, `${lang}: misses by verb ${JSON.stringify(missedByVerb)}`).toBeGreaterThanOrEqual(MORE_VERB_FLOORS[lang]);
     }
   });
