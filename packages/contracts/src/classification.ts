@@ -30,6 +30,7 @@ export type MatchedTerm = z.infer<typeof MatchedTerm>;
 export const REASON_CODES = [
   'severity.rule_target',
   'severity.rule_logistics',
+  'severity.rule_doxxing',
   'severity.model_target',
   'severity.model_logistics',
   'severity.model_alone',
@@ -60,6 +61,7 @@ export const REASON_CODES = [
   'note.kept_by_harm_head',
   'note.call_rescue',
   'note.model_rescue',
+  'note.doxxing',
   'note.fragment',
   'note.benign_notice',
   'note.quoted_call',

@@ -21,6 +21,7 @@ import { ModelBank, SoftmaxModel, type LinearModelJson } from './logistic-regres
 import { attributeMissions } from './mission-attribution.js';
 import { ARABIC_LETTER, HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
+import { locatingDetails, placesAPerson } from './doxxing.js';
 import { CUELESS_ESCALATION, decideSeverity } from './severity.js';
 import { decideStance, denialOpener, sourceKind, spokespersonSpeaking } from './stance.js';
 import { allInside, quotedSpans } from './quoted-terms.js';
@@ -744,6 +745,16 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       addNote(notes, noteReasons, 'benign_notice', `read as a notice, a question or thanks about the mission ("${words}") with no call to act: ${topNarrative} from the models alone set aside`, { words, narrative: topNarrative });
       topNarrative = null;
     }
+    // A post that locates a person of the mission (doxxing.ts): where they live, the plate they drive, when they are
+    // alone. Read only in a text about the UN that the harm head calls harmful, with no counter cue and no official or
+    // fact-checking source: a debunk or a press release warning about such a post names the same details. Criticism
+    // that locates someone is a threat first: the narrative becomes incitement.
+    const located = attribution.unReference && pHarm !== null && pHarm >= (blend.callRescue ?? 0.5) && sums[gCounter] === 0 && !src ? locatingDetails(nt.cleaned) : null;
+    const doxxing = located !== null && placesAPerson(located, nt.cleaned);
+    if (doxxing && (topNarrative === null || topNarrative === 'failure_to_protect')) {
+      topNarrative = 'incitement_violence';
+      addNote(notes, noteReasons, 'doxxing', `a person of the mission located (${located.words.join(', ')}) with no call word: incitement`);
+    }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) addNote(notes, noteReasons, 'no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
 
     let stanceProbs: { endorse: number; counter: number; report: number } | undefined;
@@ -761,7 +772,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
       report: sums[gReport]!,
-      callToAct: call,
+      // Doxxing is a call to act left unsaid.
+      callToAct: doxxing ? call + 1 : call,
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
@@ -779,6 +791,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       pHarm !== null &&
       pHarm < blend.modelOnlyHarm &&
       !s1Evidence &&
+      !doxxing &&
       sums[groupSums.id(topNarrative)] === 0 &&
       topNarrative !== 'failure_to_protect' &&
       topNarrative !== 'sexual_exploitation_abuse'
@@ -806,6 +819,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         contingentNamed: attribution.contingents.length > 0,
         leadershipNamed: sums[gLeadership]! > 0,
         inflectedCall: sums[gInflected]! > 0,
+        doxxing,
       },
       cat,
     );
@@ -844,6 +858,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         logistics: words.logistics ?? (namesLogistics(sev.code) ? clockTimeIn(nt) : undefined),
         contingent: words.contingent,
         escalation: pS1,
+        details: located?.words.join(', '),
       }),
       stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial, spokesperson, quoted }),
       ...noteReasons,

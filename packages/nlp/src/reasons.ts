@@ -59,6 +59,8 @@ export interface SeverityFacts {
   /** A troop contingent named in the text ("marocains", "the Indian battalion"). */
   readonly contingent?: string | undefined;
   readonly escalation?: number | undefined;
+  /** The details that locate a person, as written (see doxxing.ts). */
+  readonly details?: string | undefined;
 }
 
 const p2 = (p: number | undefined): number => Math.round((p ?? 0) * 100) / 100;
@@ -74,6 +76,8 @@ export function severityReason(f: SeverityFacts): Reason | null {
       return { code: 'severity.rule_target', values: { call: f.call ?? '', target: f.target ?? '' } };
     case 'rule_logistics':
       return { code: 'severity.rule_logistics', values: { call: f.call ?? '', logistics: f.logistics ?? '' } };
+    case 'rule_doxxing':
+      return { code: 'severity.rule_doxxing', values: { details: f.details ?? '' } };
     case 'model_target':
       return { code: 'severity.model_target', values: { p: p2(f.escalation), target: f.target ?? '' } };
     case 'model_logistics':

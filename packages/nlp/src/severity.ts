@@ -7,7 +7,8 @@
  * - `sexual_exploitation_abuse` is `special`: always S2 whatever the stance (reports and press releases too), so it
  *   reaches the victim-centred channel with priority, but it is never harmful-as-misinformation.
  * - `failure_to_protect` is S4 (trend only); it never escalates, even with "act or leave".
- * - Escalation: an endorsed narrative becomes S1 with a call to act plus a concrete target or logistics.
+ * - Escalation: an endorsed narrative becomes S1 with a call to act plus a concrete target or logistics, or when it
+ *   locates a person of the mission (doxxing, a threat to named staff).
  */
 import type { NarrativeKey, Severity, Stance } from '@vigie/contracts';
 import type { Catalogue } from './catalogue.schema.js';
@@ -26,6 +27,8 @@ export interface SeverityInput {
   readonly escalationModel?: number | null;
   /** A call verb in a form no call cue lists ("was burned", « bloque »): not a call, but a sign of one. */
   readonly inflectedCall?: boolean;
+  /** The text locates a person of the mission: home, plate, movements (see doxxing.ts). A threat to named staff. */
+  readonly doxxing?: boolean;
 }
 
 /**
@@ -61,6 +64,7 @@ export type SeverityCode =
   | 'criticism'
   | 'rule_target'
   | 'rule_logistics'
+  | 'rule_doxxing'
   | 'model_target'
   | 'model_logistics'
   | 'model_alone'
@@ -81,6 +85,8 @@ export function decideSeverity(i: SeverityInput, catalogue: Catalogue): Severity
   if (key === 'sexual_exploitation_abuse') return { severity: 'S2', escalated: false, reason: 'special: routed to the victim-centred channel with priority', code: 'special_sea' };
   if (i.stance !== 'endorse') return { severity: null, escalated: false, reason: `stance ${i.stance}: not an endorsed narrative`, code: 'not_endorsed' };
   if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only', code: 'criticism' };
+  // TAXONOMY.md: threats to named staff and doxxing are S1 themselves; the details are the target and the logistics.
+  if (i.doxxing) return { severity: 'S1', escalated: true, reason: 'escalation: a person of the mission located (doxxing)', code: 'rule_doxxing' };
   if (escalates(i)) {
     return { severity: 'S1', escalated: true, reason: `escalation: call to act + ${i.target ? 'target' : 'logistics'}`, code: i.target ? 'rule_target' : 'rule_logistics' };
   }
