@@ -62,6 +62,7 @@ export const REASON_CODES = [
   'note.call_rescue',
   'note.model_rescue',
   'note.doxxing',
+  'note.mobilisation',
   'note.fragment',
   'note.benign_notice',
   'note.quoted_call',

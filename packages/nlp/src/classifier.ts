@@ -22,6 +22,7 @@ import { attributeMissions } from './mission-attribution.js';
 import { ARABIC_LETTER, HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type NormalisedText } from './normaliser.js';
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
 import { locatingDetails, placesAPerson } from './doxxing.js';
+import { mobilisationWord } from './mobilisation.js';
 import { CUELESS_ESCALATION, decideSeverity } from './severity.js';
 import { decideStance, denialOpener, sourceKind, spokespersonSpeaking } from './stance.js';
 import { allInside, quotedSpans } from './quoted-terms.js';
@@ -711,6 +712,18 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // شمع يوم الجمعة ») is rescued too when the escalation model is sure, whatever the harm head says: training texts are
     // longer, and the harm head read those two at 0.20 and 0.25. Nothing changed in cross-validation of train; at 0.6 a
     // volleyball match (« l'équipe uruguayenne a attaqué… ») would have been rescued, at 0.5 a chef's quoted « احرقوا » too.
+    // A mobilisation against a mission with a time (mobilisation.ts): a call to act, TAXONOMY.md's "mobilisation with a
+    // time and place", when the text is no report of one. The report cues hold the same words (a march is news), so the
+    // harm head and the absence of counter cues and of an official source decide, as for doxxing; the place is the
+    // mission the text is attributed to.
+    const mobilisation =
+      call === 0 && attribution.missions.length > 0 && pHarm !== null && pHarm >= (blend.callRescue ?? 0.5) && sums[gCounter] === 0 && !src && (sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)))
+        ? mobilisationWord(nt.cleaned)
+        : undefined;
+    if (mobilisation !== undefined && topNarrative === null) {
+      topNarrative = 'expulsion_demand';
+      addNote(notes, noteReasons, 'mobilisation', `a mobilisation against the mission with a time ("${mobilisation}"): a call to act`, { words: mobilisation });
+    }
     const sureCall = call > 0 && sums[gTarget]! > 0 && attribution.missions.length > 0 && !benignNotice && pS1 >= CUELESS_ESCALATION;
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && ((pHarm !== null && pHarm >= blend.callRescue) || sureCall)) {
       topNarrative = 'incitement_violence';
@@ -772,8 +785,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
       report: sums[gReport]!,
-      // Doxxing is a call to act left unsaid.
-      callToAct: doxxing ? call + 1 : call,
+      // Doxxing and a mobilisation are calls to act.
+      callToAct: call + (doxxing ? 1 : 0) + (mobilisation !== undefined ? 1 : 0),
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
@@ -792,6 +805,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       pHarm < blend.modelOnlyHarm &&
       !s1Evidence &&
       !doxxing &&
+      mobilisation === undefined &&
       sums[groupSums.id(topNarrative)] === 0 &&
       topNarrative !== 'failure_to_protect' &&
       topNarrative !== 'sexual_exploitation_abuse'
@@ -813,7 +827,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         topNarrative,
         stance,
         escalationModel: modelEscalation && !benignNotice ? pS1 : null,
-        callToAct: call > 0,
+        callToAct: call > 0 || mobilisation !== undefined,
         target: sums[gTarget]! > 0 || attribution.contingents.length > 0,
         logistics: sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)),
         contingentNamed: attribution.contingents.length > 0,
@@ -853,7 +867,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       severityReason({
         code: sev.code,
         narrative: topNarrative,
-        call: words.call,
+        call: words.call ?? mobilisation,
         target: words.target ?? words.contingent,
         logistics: words.logistics ?? (namesLogistics(sev.code) ? clockTimeIn(nt) : undefined),
         contingent: words.contingent,
