@@ -23,6 +23,7 @@ import { ARABIC_LETTER, HTML_REMOVED_NOTE, MAX_TEXT_CHARS, tokenise, type Normal
 import { decisionWords, namesLogistics, severityReason, stanceReason } from './reasons.js';
 import { locatingDetails, placesAPerson } from './doxxing.js';
 import { mobilisationWord } from './mobilisation.js';
+import { threatOfMore } from './threat-of-more.js';
 import { CUELESS_ESCALATION, decideSeverity } from './severity.js';
 import { decideStance, denialOpener, sourceKind, spokespersonSpeaking } from './stance.js';
 import { allInside, quotedSpans } from './quoted-terms.js';
@@ -712,14 +713,13 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // شمع يوم الجمعة ») is rescued too when the escalation model is sure, whatever the harm head says: training texts are
     // longer, and the harm head read those two at 0.20 and 0.25. Nothing changed in cross-validation of train; at 0.6 a
     // volleyball match (« l'équipe uruguayenne a attaqué… ») would have been rescued, at 0.5 a chef's quoted « احرقوا » too.
-    // A mobilisation against a mission with a time (mobilisation.ts): a call to act, TAXONOMY.md's "mobilisation with a
-    // time and place", when the text is no report of one. The report cues hold the same words (a march is news), so the
-    // harm head and the absence of counter cues and of an official source decide, as for doxxing; the place is the
-    // mission the text is attributed to.
-    const mobilisation =
-      call === 0 && attribution.missions.length > 0 && pHarm !== null && pHarm >= (blend.callRescue ?? 0.5) && sums[gCounter] === 0 && !src && (sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt)))
-        ? mobilisationWord(nt.cleaned)
-        : undefined;
+    // Calls left unsaid (mobilisation.ts, threat-of-more.ts, doxxing.ts) share one gate: the harm head calls the text
+    // harmful, no counter cue, no official or fact-checking source. Their words are also what news of a march, a debunk
+    // of a threat and a press release warning about a doxxing post say.
+    const unsaidCallGate = pHarm !== null && pHarm >= (blend.callRescue ?? 0.5) && sums[gCounter] === 0 && !src;
+    // A mobilisation against a mission with a time: a call to act, TAXONOMY.md's "mobilisation with a time and place",
+    // the place being the mission the text is attributed to.
+    const mobilisation = unsaidCallGate && call === 0 && attribution.missions.length > 0 && (sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt))) ? mobilisationWord(nt.cleaned) : undefined;
     if (mobilisation !== undefined && topNarrative === null) {
       topNarrative = 'expulsion_demand';
       addNote(notes, noteReasons, 'mobilisation', `a mobilisation against the mission with a time ("${mobilisation}"): a call to act`, { words: mobilisation });
@@ -762,11 +762,14 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // alone. Read only in a text about the UN that the harm head calls harmful, with no counter cue and no official or
     // fact-checking source: a debunk or a press release warning about such a post names the same details. Criticism
     // that locates someone is a threat first: the narrative becomes incitement.
-    const located = attribution.unReference && pHarm !== null && pHarm >= (blend.callRescue ?? 0.5) && sums[gCounter] === 0 && !src ? locatingDetails(nt.cleaned) : null;
+    const located = unsaidCallGate && attribution.unReference ? locatingDetails(nt.cleaned) : null;
     const doxxing = located !== null && placesAPerson(located, nt.cleaned);
-    if (doxxing && (topNarrative === null || topNarrative === 'failure_to_protect')) {
+    // The next attack promised ("Next stop Mavivi!!", « ce n'est que le début ») in a text about an attributed mission.
+    const threat = unsaidCallGate && !doxxing && call === 0 && attribution.missions.length > 0 ? threatOfMore(nt.cleaned) : undefined;
+    if ((doxxing || threat !== undefined) && (topNarrative === null || topNarrative === 'failure_to_protect')) {
       topNarrative = 'incitement_violence';
-      addNote(notes, noteReasons, 'doxxing', `a person of the mission located (${located.words.join(', ')}) with no call word: incitement`);
+      if (doxxing) addNote(notes, noteReasons, 'doxxing', `a person of the mission located (${located.words.join(', ')}) with no call word: incitement`);
+      else addNote(notes, noteReasons, 'threat_of_more', `another attack promised ("${threat}") with no call word: incitement`, { words: threat! });
     }
     if (!attribution.unReference && ranked.some(([k, s]) => k !== 'hate_speech' && s > 0.2)) addNote(notes, noteReasons, 'no_un_reference', 'no reference to the UN or peacekeepers: mission narratives down-weighted');
 
@@ -785,8 +788,8 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
       report: sums[gReport]!,
-      // Doxxing and a mobilisation are calls to act.
-      callToAct: call + (doxxing ? 1 : 0) + (mobilisation !== undefined ? 1 : 0),
+      // Doxxing, a mobilisation and a threat of more are calls to act.
+      callToAct: call + (doxxing ? 1 : 0) + (mobilisation !== undefined ? 1 : 0) + (threat !== undefined ? 1 : 0),
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
@@ -806,6 +809,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       !s1Evidence &&
       !doxxing &&
       mobilisation === undefined &&
+      threat === undefined &&
       sums[groupSums.id(topNarrative)] === 0 &&
       topNarrative !== 'failure_to_protect' &&
       topNarrative !== 'sexual_exploitation_abuse'
@@ -834,6 +838,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         leadershipNamed: sums[gLeadership]! > 0,
         inflectedCall: sums[gInflected]! > 0,
         doxxing,
+        threat: threat !== undefined,
       },
       cat,
     );
@@ -873,6 +878,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         contingent: words.contingent,
         escalation: pS1,
         details: located?.words.join(', '),
+        threat,
       }),
       stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial, spokesperson, quoted }),
       ...noteReasons,

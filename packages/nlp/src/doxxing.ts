@@ -135,13 +135,13 @@ const POINTING = words(
     'share (?:this|it|widely|with)|spread (?:this|the word)|pass (?:this|it) (?:on|to)|forward (?:this|it)',
     'the right people|you know what to do|do what you (?:must|like|want|have to|can)',
     '(?:know|remember) (?:his|her|their|this) face|look (?:well|closely|carefully) at',
-    "just saying|(?:i|we) (?:won't|will not) say more|i said what i said|enough said|read between the lines|now you (?:all )?know",
+    "just saying|(?:i|we) (?:won['’]t|will not) say more|i said what i said|enough said|read between the lines|now you (?:all )?know",
     'we know where (?:he|she|they)',
     // French.
     'partagez|faites (?:passer|tourner|circuler)|diffusez',
-    "à vous de (?:voir|jouer|lire)|vous savez ce qu'il (?:vous )?reste à faire|(?:que )?chacun (?:fasse|sait) ce qu",
+    "à vous de (?:voir|jouer|lire)|vous savez ce qu['’]il (?:vous )?reste à faire|(?:que )?chacun (?:fasse|sait) ce qu",
     'pour info|regardez bien|retenez (?:bien )?(?:ce|son|leur) (?:visage|nom)|entre les lignes',
-    "je ne dis rien de plus|pas besoin d'en dire plus|les bonnes personnes|on sait où (?:il|elle|ils)|qu'on (?:le|la) reconnaisse",
+    "je ne dis rien de plus|pas besoin d['’]en dire plus|les bonnes personnes|on sait où (?:il|elle|ils)|qu['’]on (?:le|la) reconnaisse",
     // Arabic (and the dialects).
     'انشروا|انشرو|شاركوا|وزعوا|خلو بالكم|خلّو بالكم|العارفين عارفين|للعلم|احفظوا وجه|بتعرفوا شو|تعرفوا شو',
     // Swahili, Lingala.

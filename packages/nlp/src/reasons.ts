@@ -61,6 +61,8 @@ export interface SeverityFacts {
   readonly escalation?: number | undefined;
   /** The details that locate a person, as written (see doxxing.ts). */
   readonly details?: string | undefined;
+  /** The words that promise another attack, as written (see threat-of-more.ts). */
+  readonly threat?: string | undefined;
 }
 
 const p2 = (p: number | undefined): number => Math.round((p ?? 0) * 100) / 100;
@@ -78,6 +80,8 @@ export function severityReason(f: SeverityFacts): Reason | null {
       return { code: 'severity.rule_logistics', values: { call: f.call ?? '', logistics: f.logistics ?? '' } };
     case 'rule_doxxing':
       return { code: 'severity.rule_doxxing', values: { details: f.details ?? '' } };
+    case 'rule_threat':
+      return { code: 'severity.rule_threat', values: { words: f.threat ?? '' } };
     case 'model_target':
       return { code: 'severity.model_target', values: { p: p2(f.escalation), target: f.target ?? '' } };
     case 'model_logistics':

@@ -29,6 +29,8 @@ export interface SeverityInput {
   readonly inflectedCall?: boolean;
   /** The text locates a person of the mission: home, plate, movements (see doxxing.ts). A threat to named staff. */
   readonly doxxing?: boolean;
+  /** The text promises another attack ("next stop…", « ce n'est que le début »; see threat-of-more.ts). */
+  readonly threat?: boolean;
 }
 
 /**
@@ -65,6 +67,7 @@ export type SeverityCode =
   | 'rule_target'
   | 'rule_logistics'
   | 'rule_doxxing'
+  | 'rule_threat'
   | 'model_target'
   | 'model_logistics'
   | 'model_alone'
@@ -87,6 +90,7 @@ export function decideSeverity(i: SeverityInput, catalogue: Catalogue): Severity
   if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only', code: 'criticism' };
   // TAXONOMY.md: threats to named staff and doxxing are S1 themselves; the details are the target and the logistics.
   if (i.doxxing) return { severity: 'S1', escalated: true, reason: 'escalation: a person of the mission located (doxxing)', code: 'rule_doxxing' };
+  if (i.threat) return { severity: 'S1', escalated: true, reason: 'escalation: another attack promised', code: 'rule_threat' };
   if (escalates(i)) {
     return { severity: 'S1', escalated: true, reason: `escalation: call to act + ${i.target ? 'target' : 'logistics'}`, code: i.target ? 'rule_target' : 'rule_logistics' };
   }
