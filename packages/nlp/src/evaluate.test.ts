@@ -185,8 +185,11 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // (424/454), S1 precision 0.872 (486 called), macro-F1 0.828, false alarms 0.023 (25/1091).
     // A word listed only inside longer calls, standing alone, is told: F1 0.934, S1 precision 0.874 (485 called), false
     // alarms 0.021 (23/1091), S1 the same.
+    // Calls left unsaid, rules only (data/README.md, "Twenty-second round"): doxxing of a person of the mission, then a
+    // mobilisation with a time: F1 0.937, S1 0.945 (429/454), S1 precision 0.876 (490 called), false alarms the same;
+    // `ho-o` S1 0.841 (37/44), F1 0.892.
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.93, s1Precision: 0.87, macroF1: 0.825, falseAlarms: 0.025 });
+    expectFloors(rep.overall, { f1: 0.935, s1Recall: 0.94, s1Precision: 0.87, macroF1: 0.825, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.91, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.87, macroF1: 0.8, falseAlarms: 0.02 });
@@ -196,7 +199,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     expectFloors(rep.byBatch['ho-l']!, { f1: 0.9, s1Recall: 0.8, s1Precision: 0.72, macroF1: 0.83, falseAlarms: 0.025 });
     expectFloors(rep.byBatch['ho-m']!, { f1: 0.855, s1Recall: 0.85, s1Precision: 0.89, macroF1: 0.75, falseAlarms: 0.02 });
     expectFloors(rep.byBatch['ho-n']!, { f1: 0.94, s1Recall: 0.95, s1Precision: 0.86, macroF1: 0.82, falseAlarms: 0.02 });
-    expectFloors(rep.byBatch['ho-o']!, { f1: 0.86, s1Recall: 0.79, s1Precision: 0.94, macroF1: 0.5, falseAlarms: 0.055 });
+    expectFloors(rep.byBatch['ho-o']!, { f1: 0.89, s1Recall: 0.84, s1Precision: 0.94, macroF1: 0.5, falseAlarms: 0.055 });
     expectFloors(rep.byBatch['ho-p']!, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.9, macroF1: 0.6, falseAlarms: 0.15 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
     expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116, 'ho-n': 118, 'ho-o': 98, 'ho-p': 99 });

@@ -1,7 +1,8 @@
 /**
  * Threats of more: "Next stop Mavivi!!", « Aguelhok la prochaine 🔥 », « ce n'est que le début », « Boy-Rabe, Fouh,
  * Combattant, on attend votre tour », after an attack told or praised. TAXONOMY.md puts praise of attacks and threats
- * against contingents in S1; these words promise the next one without a call verb.
+ * against contingents in S1; these words promise the next one without a call verb. Not « دوركم »: "your turn" and
+ * "your role" (« وين دوركم » is criticism) are written alike.
  *
  * This module only finds the words (pure); the classifier decides, as for doxxing, whether the text endorses them.
  */
@@ -24,7 +25,7 @@ const THREAT_OF_MORE = new RegExp(
     // English.
     "next stop|who['’]?s next|you(?:['’]re| are) next|your turn|(?:only|just) the beginning|more to come",
     // Arabic, Arabizi.
-    'الدور عليكم|دوركم|ما هي إلا البداية|هذه البداية|وهذه البداية|el dor 3alaykon|el dor 3likon',
+    'الدور عليكم|ما هي إلا البداية|هذه البداية|وهذه البداية|el dor 3alaykon|el dor 3likon',
     // Swahili.
     'zamu yenu|ni mwanzo tu',
   ].join('|')})${END}`,
