@@ -707,12 +707,6 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       (sums[groupSums.id(bestKey)]! > 0 || (s1Evidence && bestKey !== 'hate_speech'));
     let topNarrative: NarrativeKey | null = bestScore >= blend.threshold || keptByHarm ? bestKey : null;
     if (topNarrative && bestScore < blend.threshold) addNote(notes, noteReasons, 'kept_by_harm_head', `narrative kept by the harm head (p=${pHarm!.toFixed(2)})`, { p: Math.round(pHarm! * 100) / 100 });
-    // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
-    // narrative model is sure of the justification around it (S1 recall first).
-    // A terse call against a named mission ("Attack the UNMISS camp at Bentiu on Monday.", « هاجموا قاعدة اليونيفيل في
-    // شمع يوم الجمعة ») is rescued too when the escalation model is sure, whatever the harm head says: training texts are
-    // longer, and the harm head read those two at 0.20 and 0.25. Nothing changed in cross-validation of train; at 0.6 a
-    // volleyball match (« l'équipe uruguayenne a attaqué… ») would have been rescued, at 0.5 a chef's quoted « احرقوا » too.
     // Calls left unsaid (mobilisation.ts, threat-of-more.ts, doxxing.ts) share one gate: the harm head calls the text
     // harmful, no counter cue, no official or fact-checking source. Their words are also what news of a march, a debunk
     // of a threat and a press release warning about a doxxing post say.
@@ -724,6 +718,12 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       topNarrative = 'expulsion_demand';
       addNote(notes, noteReasons, 'mobilisation', `a mobilisation against the mission with a time ("${mobilisation}"): a call to act`, { words: mobilisation });
     }
+    // A call to act with a target or logistics against the mission is itself the incitement narrative, even when no
+    // narrative model is sure of the justification around it (S1 recall first).
+    // A terse call against a named mission ("Attack the UNMISS camp at Bentiu on Monday.", « هاجموا قاعدة اليونيفيل في
+    // شمع يوم الجمعة ») is rescued too when the escalation model is sure, whatever the harm head says: training texts are
+    // longer, and the harm head read those two at 0.20 and 0.25. Nothing changed in cross-validation of train; at 0.6 a
+    // volleyball match (« l'équipe uruguayenne a attaqué… ») would have been rescued, at 0.5 a chef's quoted « احرقوا » too.
     const sureCall = call > 0 && sums[gTarget]! > 0 && attribution.missions.length > 0 && !benignNotice && pS1 >= CUELESS_ESCALATION;
     if (topNarrative === null && blend.callRescue !== undefined && call > 0 && targetOrLogistics && attribution.unReference && ((pHarm !== null && pHarm >= blend.callRescue) || sureCall)) {
       topNarrative = 'incitement_violence';
@@ -877,7 +877,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
         logistics: words.logistics ?? (namesLogistics(sev.code) ? clockTimeIn(nt) : undefined),
         contingent: words.contingent,
         escalation: pS1,
-        details: located?.words.join(', '),
+        details: doxxing ? located!.words.join(', ') : undefined,
         threat,
       }),
       stanceReason({ stance, source: src ? { kind: src.kind, name: src.entry.name } : null, counterTerms: words.counterTerms, reportTerms: words.reportTerms, call: words.call, denial, spokesperson, quoted }),

@@ -8,7 +8,7 @@
  *   reaches the victim-centred channel with priority, but it is never harmful-as-misinformation.
  * - `failure_to_protect` is S4 (trend only); it never escalates, even with "act or leave".
  * - Escalation: an endorsed narrative becomes S1 with a call to act plus a concrete target or logistics, or when it
- *   locates a person of the mission (doxxing, a threat to named staff).
+ *   locates a person of the mission (doxxing, a threat to named staff) or promises another attack.
  */
 import type { NarrativeKey, Severity, Stance } from '@vigie/contracts';
 import type { Catalogue } from './catalogue.schema.js';
@@ -88,7 +88,8 @@ export function decideSeverity(i: SeverityInput, catalogue: Catalogue): Severity
   if (key === 'sexual_exploitation_abuse') return { severity: 'S2', escalated: false, reason: 'special: routed to the victim-centred channel with priority', code: 'special_sea' };
   if (i.stance !== 'endorse') return { severity: null, escalated: false, reason: `stance ${i.stance}: not an endorsed narrative`, code: 'not_endorsed' };
   if (key === 'failure_to_protect') return { severity: 'S4', escalated: false, reason: 'grievance or criticism: trend only', code: 'criticism' };
-  // TAXONOMY.md: threats to named staff and doxxing are S1 themselves; the details are the target and the logistics.
+  // TAXONOMY.md: threats to named staff, doxxing and praise of attacks are S1 themselves; the details or the attack
+  // promised are the target and the logistics.
   if (i.doxxing) return { severity: 'S1', escalated: true, reason: 'escalation: a person of the mission located (doxxing)', code: 'rule_doxxing' };
   if (i.threat) return { severity: 'S1', escalated: true, reason: 'escalation: another attack promised', code: 'rule_threat' };
   if (escalates(i)) {
