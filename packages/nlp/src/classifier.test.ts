@@ -541,6 +541,16 @@ describe('severity escalation', () => {
     const thanks = classify(`شكرا لـ${visit}`);
     expect([thanks.severity, thanks.harmful, benign(thanks)]).toEqual([null, false, ['شكرا']]);
     expect(classify('Thank you UNISFA for nothing. Thursday at the Abyei market, burn their trucks.').severity).toBe('S1');
+    // A warm emoji sets the escalation model aside as a notice does (a parent's post about the patrol's hour); not 🙂, the
+    // threat's smile, and not beside a call.
+    for (const text of [
+      'Tous les matins à 7h la patrouille de la MINUSCA passe devant notre maison à Bangassou et ma fille leur fait coucou 😊',
+      'كل يوم الساعة ٤ العصر بتمرق دورية اليونيفيل حد بيتنا بشمع وابني بيرفعلن إيدو ❤️',
+    ]) {
+      expect([classify(text).severity, classify(text).harmful], text).toEqual([null, false]);
+    }
+    expect(classify('Burn the UNMISS fuel depot in Bor tonight at 10 😊').severity).toBe('S1');
+    expect(classify('The UNIFIL patrol passes the Khiam junction at 7 every morning. Inshallah we will welcome them properly this time 🙂').severity).toBe('S1');
   });
 
   it('reads Sudanese, Chadian and Maghrebi Arabizi corrections as counter speech, and calls no cue had in Swahili, Lingala and French', () => {
