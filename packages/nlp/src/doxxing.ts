@@ -13,10 +13,9 @@
 /** Kinds of detail that locate a person. */
 export type LocatingDetail = 'home' | 'plate' | 'vehicle' | 'routine' | 'family';
 
-/** Not a letter or digit before; the `u` flag's classes, because `\b` knows only ASCII word characters (not Arabic). */
-const START = '(?<![\\p{L}\\p{N}])';
-const END = '(?![\\p{L}\\p{N}])';
-const words = (alternatives: string): RegExp => new RegExp(`${START}(?:${alternatives})${END}`, 'giu');
+import { WORD_END as END, WORD_START as START, wholeWords } from './whole-words.js';
+
+const words = (alternatives: readonly string[]): RegExp => wholeWords(alternatives, 'giu');
 
 /**
  * The details, as regular expressions over the cleaned text (case-insensitive). EN, FR and Arabic (MSA and the dialects
@@ -25,30 +24,28 @@ const words = (alternatives: string): RegExp => new RegExp(`${START}(?:${alterna
 const DETAILS: ReadonlyArray<readonly [LocatingDetail, RegExp]> = [
   [
     'home',
-    words(
-      [
-        // English: where a person lives or sleeps.
-        // Third person singular only: "people living near the base" and "those who live in Beni" place nobody.
-        '(?:lives|stays|sleeps|rents|lodges) (?:in|at|on|above|behind|near|next to|opposite|by|with|the|a|an)',
-        '(?:his|her|their) (?:house|home|flat|apartment|compound|villa|room|tukul|residence|address)',
-        'where (?:he|she|they) (?:lives?|sleeps?|stays?)',
-        '(?:flat|apartment|room|floor) (?:above|behind|over|next to|opposite|on the corner)',
-        'home address',
-        'compound is',
-        // French.
-        // Not « j'habite »: the writer's own home.
-        "(?<!j['’])habite|réside|logé|logée",
-        'loge (?:à|a|au|aux|dans|chez|derrière|près|en face|juste|sur)',
-        'dort (?:à|a|au|aux|dans|chez|derrière)',
-        'sa (?:maison|villa|résidence|chambre)|son (?:appartement|domicile|adresse|logement|studio)',
-        // Lingala, Swahili.
-        'afandaka|afandi|ndako na ye|ndako ya ye|anaishi|anakaa|nyumba yake',
-        // Arabic (ة and ه both, as posts write them), and Arabizi.
-        // The participles also say "I live" after the pronoun (« اني عراقي ساكن بصور »): not after أنا, انا, اني, ana.
-        '(?<!(?:أنا|انا|اني|إني|ana|ena)(?: \\p{L}+)? )(?:ساكن|ساكنة|ساكنه|مقيم|مقيمة|saken|sakna|sakne|sakin)',
-        'يسكن|تسكن|بيسكن|بتسكن|يقيم|تقيم|بيته|بيتها|بيت تو|بيتو|منزله|منزلها|شقته|شقتها|بالشقة|بالشقه|بشقة|بشقه',
-      ].join('|'),
-    ),
+    words([
+      // English: where a person lives or sleeps.
+      // Third person singular only: "people living near the base" and "those who live in Beni" place nobody.
+      '(?:lives|stays|sleeps|rents|lodges) (?:in|at|on|above|behind|near|next to|opposite|by|with|the|a|an)',
+      '(?:his|her|their) (?:house|home|flat|apartment|compound|villa|room|tukul|residence|address)',
+      'where (?:he|she|they) (?:lives?|sleeps?|stays?)',
+      '(?:flat|apartment|room|floor) (?:above|behind|over|next to|opposite|on the corner)',
+      'home address',
+      'compound is',
+      // French.
+      // Not « j'habite »: the writer's own home.
+      "(?<!j['’])habite|réside|logé|logée",
+      'loge (?:à|a|au|aux|dans|chez|derrière|près|en face|juste|sur)',
+      'dort (?:à|a|au|aux|dans|chez|derrière)',
+      'sa (?:maison|villa|résidence|chambre)|son (?:appartement|domicile|adresse|logement|studio)',
+      // Lingala, Swahili.
+      'afandaka|afandi|ndako na ye|ndako ya ye|anaishi|anakaa|nyumba yake',
+      // Arabic (ة and ه both, as posts write them), and Arabizi.
+      // The participles also say "I live" after the pronoun (« اني عراقي ساكن بصور »): not after أنا, انا, اني, ana.
+      '(?<!(?:أنا|انا|اني|إني|ana|ena)(?: \\p{L}+)? )(?:ساكن|ساكنة|ساكنه|مقيم|مقيمة|saken|sakna|sakne|sakin)',
+      'يسكن|تسكن|بيسكن|بتسكن|يقيم|تقيم|بيته|بيتها|بيت تو|بيتو|منزله|منزلها|شقته|شقتها|بالشقة|بالشقه|بشقة|بشقه',
+    ]),
   ],
   // A plate number: "UN-1189", « plaque UN 3xx », "Land Cruiser UN 0847", « نمرتو UN 4417 ». "UN 2023" alone is a year as
   // often as a plate, so a number after "UN" and a space counts only after a plate or vehicle word.
@@ -61,31 +58,27 @@ const DETAILS: ReadonlyArray<readonly [LocatingDetail, RegExp]> = [
   ],
   [
     'vehicle',
-    words(
-      [
-        '(?:his|her) (?:car|jeep|vehicle|pickup|pick-up|4x4|suv|motorbike)',
-        '(?:sa|leur) (?:voiture|jeep|moto|4x4)',
-        '(?:grey|gray|white|silver|black|blue|red|green) (?:car|kia|toyota|skoda|jeep|suv|4x4|pickup|pick-up|land ?cruiser)',
-        'voiture (?:grise|blanche|noire|bleue|rouge|verte)',
-        'toyota|land ?cruiser|landcruiser|prado|hilux|kia|skoda|hyundai',
-        'سيارته|سيارتها|سيارتو|عربيته|عربيتها|عربيتو|لاندكروزر|تويوتا|جيب',
-        'jeep na ye|motuka na ye|motuka ya ye|gari yake',
-      ].join('|'),
-    ),
+    words([
+      '(?:his|her) (?:car|jeep|vehicle|pickup|pick-up|4x4|suv|motorbike)',
+      '(?:sa|leur) (?:voiture|jeep|moto|4x4)',
+      '(?:grey|gray|white|silver|black|blue|red|green) (?:car|kia|toyota|skoda|jeep|suv|4x4|pickup|pick-up|land ?cruiser)',
+      'voiture (?:grise|blanche|noire|bleue|rouge|verte)',
+      'toyota|land ?cruiser|landcruiser|prado|hilux|kia|skoda|hyundai',
+      'سيارته|سيارتها|سيارتو|عربيته|عربيتها|عربيتو|لاندكروزر|تويوتا|جيب',
+      'jeep na ye|motuka na ye|motuka ya ye|gari yake',
+    ]),
   ],
   [
     'routine',
-    words(
-      [
-        'alone|on (?:his|her) own|without (?:an? )?(?:escort|guard|bodyguard)',
-        '(?:every|each) (?:morning|evening|night|day|monday|tuesday|wednesday|thursday|friday|saturday|sunday)',
-        '(?:marche|rentre|sort|court|circule|part|passe|vient|va) seule?',
-        'sans (?:escorte|garde)|chaque (?:matin|soir|jour|nuit|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|tous les (?:matins|soirs|jours)',
-        'jogs|goes jogging|runs (?:by|along)|walks (?:to|along|home)',
-        'كل (?:يوم|صباح|مسا|مساء|ليلة|ليله|جمعة|جمعه)|لوحده|لوحدها|وحده|وحدها|من غير حراسة|من غير حراسه|بدون حراسة|بدون حراسه',
-        'kol (?:lila|nhar|yom|youm|sba7|sbah)|kila siku|mokolo nyonso|butu nyonso',
-      ].join('|'),
-    ),
+    words([
+      'alone|on (?:his|her) own|without (?:an? )?(?:escort|guard|bodyguard)',
+      '(?:every|each) (?:morning|evening|night|day|monday|tuesday|wednesday|thursday|friday|saturday|sunday)',
+      '(?:marche|rentre|sort|court|circule|part|passe|vient|va) seule?',
+      'sans (?:escorte|garde)|chaque (?:matin|soir|jour|nuit|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|tous les (?:matins|soirs|jours)',
+      'jogs|goes jogging|runs (?:by|along)|walks (?:to|along|home)',
+      'كل (?:يوم|صباح|مسا|مساء|ليلة|ليله|جمعة|جمعه)|لوحده|لوحدها|وحده|وحدها|من غير حراسة|من غير حراسه|بدون حراسة|بدون حراسه',
+      'kol (?:lila|nhar|yom|youm|sba7|sbah)|kila siku|mokolo nyonso|butu nyonso',
+    ]),
   ],
   [
     'family',
@@ -129,29 +122,26 @@ export function locatingDetails(text: string): LocatingDetails {
  * Words that point the reader at the person the post locates: share it, know the face, do what you must, enough said.
  * The call to act of a doxxing post, left unsaid.
  */
-const POINTING = words(
-  [
-    // English.
-    'share (?:this|it|widely|with)|spread (?:this|the word)|pass (?:this|it) (?:on|to)|forward (?:this|it)',
-    'the right people|you know what to do|do what you (?:must|like|want|have to|can)',
-    '(?:know|remember) (?:his|her|their|this) face|look (?:well|closely|carefully) at',
-    "just saying|(?:i|we) (?:won['’]t|will not) say more|i said what i said|enough said|read between the lines|now you (?:all )?know",
-    'we know where (?:he|she|they)',
-    // French.
-    'partagez|faites (?:passer|tourner|circuler)|diffusez',
-    "à vous de (?:voir|jouer|lire)|vous savez ce qu['’]il (?:vous )?reste à faire|(?:que )?chacun (?:fasse|sait) ce qu",
-    'pour info|regardez bien|retenez (?:bien )?(?:ce|son|leur) (?:visage|nom)|entre les lignes',
-    "je ne dis rien de plus|pas besoin d['’]en dire plus|les bonnes personnes|on sait où (?:il|elle|ils)|qu['’]on (?:le|la) reconnaisse",
-    // Arabic (and the dialects).
-    'انشروا|انشرو|شاركوا|وزعوا|خلو بالكم|خلّو بالكم|العارفين عارفين|للعلم|احفظوا وجه|بتعرفوا شو|تعرفوا شو',
-    // Swahili, Lingala.
-    'sambazeni|mumjue|mjue vizuri|tutajua pa|mnajua la kufanya|bokabola|bopanza|boyeba ye',
-  ].join('|'),
-);
+const POINTING = wholeWords([
+  // English.
+  'share (?:this|it|widely|with)|spread (?:this|the word)|pass (?:this|it) (?:on|to)|forward (?:this|it)',
+  'the right people|you know what to do|do what you (?:must|like|want|have to|can)',
+  '(?:know|remember) (?:his|her|their|this) face|look (?:well|closely|carefully) at',
+  "just saying|(?:i|we) (?:won['’]t|will not) say more|i said what i said|enough said|read between the lines|now you (?:all )?know",
+  'we know where (?:he|she|they)',
+  // French.
+  'partagez|faites (?:passer|tourner|circuler)|diffusez',
+  "à vous de (?:voir|jouer|lire)|vous savez ce qu['’]il (?:vous )?reste à faire|(?:que )?chacun (?:fasse|sait) ce qu",
+  'pour info|regardez bien|retenez (?:bien )?(?:ce|son|leur) (?:visage|nom)|entre les lignes',
+  "je ne dis rien de plus|pas besoin d['’]en dire plus|les bonnes personnes|on sait où (?:il|elle|ils)|qu['’]on (?:le|la) reconnaisse",
+  // Arabic (and the dialects).
+  'انشروا|انشرو|شاركوا|وزعوا|خلو بالكم|خلّو بالكم|العارفين عارفين|للعلم|احفظوا وجه|بتعرفوا شو|تعرفوا شو',
+  // Swahili, Lingala.
+  'sambazeni|mumjue|mjue vizuri|tutajua pa|mnajua la kufanya|bokabola|bopanza|boyeba ye',
+]);
 
 /** Whether the text points the reader at someone (see {@link POINTING}). */
 export function pointsAtSomeone(text: string): boolean {
-  POINTING.lastIndex = 0;
   return POINTING.test(text);
 }
 

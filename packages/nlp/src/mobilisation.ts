@@ -8,28 +8,22 @@
  * This module only finds the word (pure); the classifier decides whether the text calls the mobilisation or reports one
  * (news of a march is most of what carries these words): see classifier.ts.
  */
-
-/** Not a letter or digit before or after (`\b` knows only ASCII word characters). */
-const START = '(?<![\\p{L}\\p{N}])';
-const END = '(?![\\p{L}\\p{N}])';
+import { wholeWords } from './whole-words.js';
 
 /**
  * Words that name a mobilisation. Not « en marche » (« la balkanisation est en marche »), not « marché » (a market: the
  * accent ends the word), not "March" the month: English needs "a/the … march" or "march to/on/against".
  */
-const MOBILISATION = new RegExp(
-  `${START}(?:${[
-    // French (and the Lingala and Sango that borrow « marche »).
-    '(?<!en )marches?|rassemblement|sit-in|manifestation|ville[ -]morte|mobilisation',
-    // English.
-    'march (?:to|on|from|towards|against)|(?:a|the|big|grand|peaceful|mass) march|rally|protest|demonstration',
-    // Arabic.
-    'مسيرة|مسيره|وقفة|وقفه|تظاهرة|تظاهره|مظاهرة|مظاهره|اعتصام',
-    // Swahili.
-    'maandamano',
-  ].join('|')})${END}`,
-  'iu',
-);
+const MOBILISATION = wholeWords([
+  // French (and the Lingala and Sango that borrow « marche »).
+  '(?<!en )marches?|rassemblement|sit-in|manifestation|ville[ -]morte|mobilisation',
+  // English.
+  'march (?:to|on|from|towards|against)|(?:a|the|big|grand|peaceful|mass) march|rally|protest|demonstration',
+  // Arabic.
+  'مسيرة|مسيره|وقفة|وقفه|تظاهرة|تظاهره|مظاهرة|مظاهره|اعتصام',
+  // Swahili.
+  'maandamano',
+]);
 
 /** The first word of `text` that names a mobilisation, as written, or undefined (see {@link MOBILISATION}). */
 export function mobilisationWord(text: string): string | undefined {

@@ -6,18 +6,15 @@
  *
  * This module only finds the words (pure); the classifier decides, as for doxxing, whether the text endorses them.
  */
-
-/** Not a letter or digit before or after (`\b` knows only ASCII word characters). */
-const START = '(?<![\\p{L}\\p{N}])';
-const END = '(?![\\p{L}\\p{N}])';
+import { wholeWords } from './whole-words.js';
 
 /**
  * Words that promise another attack. Not « la prochaine fois » nor "next time" (« la prochaine fois, la MONUSCO devra
  * protéger les civils » is a grievance), not « la prochaine » before a noun (« la prochaine réunion »): only at the end
  * of a sentence or before an emoji.
  */
-const THREAT_OF_MORE = new RegExp(
-  `${START}(?:${[
+const THREAT_OF_MORE = wholeWords(
+  [
     // French.
     "à qui le tour|a qui le tour|(?:votre|leur|ton) tour|ce n['’]est que le début|c['’]est (?:seulement|juste) le début|que [çc]a continue",
     'la prochaine(?=\\s*(?:[!.…🔥💥]|$))',
@@ -28,7 +25,7 @@ const THREAT_OF_MORE = new RegExp(
     'الدور عليكم|ما هي إلا البداية|هذه البداية|وهذه البداية|el dor 3alaykon|el dor 3likon',
     // Swahili.
     'zamu yenu|ni mwanzo tu',
-  ].join('|')})${END}`,
+  ],
   'imu',
 );
 
