@@ -676,8 +676,10 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // and place as an attack's logistics, and a cross-validation on train had it call 46 such residents' posts S1. Thanks
     // to the mission ("Big thanks to the UNISFA engineers… on Thursday", « شكراً ليهم ») likewise: 3 more in 2026.11.29.
     // And a warm emoji (see WARM_EMOJI).
-    const benignNotice = (sums[gBenign]! > 0 || WARM_EMOJI.test(nt.cleaned)) && call === 0 && sums[gIncitement] === 0;
     const modelEscalation = s1Model !== null && pS1 >= (blend.s1Threshold ?? 0.5);
+    // The emoji are looked for only when the escalation model fires: the notice matters only then, and the scan is not
+    // paid on every text.
+    const benignNotice = call === 0 && sums[gIncitement] === 0 && (sums[gBenign]! > 0 || (modelEscalation && WARM_EMOJI.test(nt.cleaned)));
     const modelWouldEscalate = modelEscalation && targetOrLogistics;
     // The escalation model standing in for a call-to-act cue, with a target or logistics in the text (see severity.ts).
     const s1Evidence = call > 0 || (modelWouldEscalate && !benignNotice);
