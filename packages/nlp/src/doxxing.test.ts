@@ -11,6 +11,8 @@ describe('locatingDetails', () => {
     expect(kinds('الموظف ساكن بمرجعيون حد الصيدلية، سيارته بيضا نمرتها UN 2671، وبيطلع كل يوم الصبح')).toEqual(['home', 'plate', 'vehicle', 'routine']);
     expect(kinds('Anaishi nyuma ya soko, gari yake ni nyeupe, anatoka kila siku saa moja.')).toEqual(['home', 'vehicle', 'routine']);
     expect(kinds('Afandaka pembeni ya marché, motuka na ye ya mpembe, mokolo nyonso abimaka na 7.')).toEqual(['home', 'vehicle', 'routine']);
+    expect(kinds('el mouwazzaf beito bi 7ay el ramel, kel sabt byetla3 la7alo 3al ba7r')).toEqual(['home', 'routine']);
+    expect(kinds('الخواجة بيتو ورا المدرسة، وكل يوم بيطلع يجري براهو')).toEqual(['home', 'routine']);
   });
 
   it('counts a plate and the vehicle it is written on once', () => {

@@ -45,6 +45,7 @@ const DETAILS: ReadonlyArray<readonly [LocatingDetail, RegExp]> = [
       // The participles also say "I live" after the pronoun (« اني عراقي ساكن بصور »): not after أنا, انا, اني, ana.
       '(?<!(?:أنا|انا|اني|إني|ana|ena)(?: \\p{L}+)? )(?:ساكن|ساكنة|ساكنه|مقيم|مقيمة|saken|sakna|sakne|sakin)',
       'يسكن|تسكن|بيسكن|بتسكن|يقيم|تقيم|بيته|بيتها|بيت تو|بيتو|منزله|منزلها|شقته|شقتها|بالشقة|بالشقه|بشقة|بشقه',
+      'beito|bayto|byeskon|biyeskon|bteskon|yeskon',
     ]),
   ],
   // A plate number: "UN-1189", « plaque UN 3xx », "Land Cruiser UN 0847", « نمرتو UN 4417 ». "UN 2023" alone is a year as
@@ -76,8 +77,8 @@ const DETAILS: ReadonlyArray<readonly [LocatingDetail, RegExp]> = [
       '(?:marche|rentre|sort|court|circule|part|passe|vient|va) seule?',
       'sans (?:escorte|garde)|chaque (?:matin|soir|jour|nuit|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|tous les (?:matins|soirs|jours)',
       'jogs|goes jogging|runs (?:by|along)|walks (?:to|along|home)',
-      'كل (?:يوم|صباح|مسا|مساء|ليلة|ليله|جمعة|جمعه)|لوحده|لوحدها|وحده|وحدها|من غير حراسة|من غير حراسه|بدون حراسة|بدون حراسه',
-      'kol (?:lila|nhar|yom|youm|sba7|sbah)|kila siku|mokolo nyonso|butu nyonso',
+      'كل (?:يوم|صباح|مسا|مساء|ليلة|ليله|جمعة|جمعه|سبت|أحد|احد)|لوحده|لوحدها|لحالو|لحالها|براهو|براها|وحده|وحدها|من غير حراسة|من غير حراسه|بدون حراسة|بدون حراسه',
+      '(?:kol|kel|kell|kul) (?:lila|lele|layle|nhar|yom|youm|sba7|sbah|sob7|sabt|jem3a|jom3a)|la7alo|la7ala|kila siku|mokolo nyonso|butu nyonso',
     ]),
   ],
   [
@@ -135,7 +136,7 @@ const POINTING = wholeWords([
   'pour info|regardez bien|retenez (?:bien )?(?:ce|son|leur) (?:visage|nom)|entre les lignes',
   "je ne dis rien de plus|pas besoin d['’]en dire plus|les bonnes personnes|on sait où (?:il|elle|ils)|qu['’]on (?:le|la) reconnaisse",
   // Arabic (and the dialects).
-  'انشروا|انشرو|شاركوا|وزعوا|خلو بالكم|خلّو بالكم|العارفين عارفين|للعلم|احفظوا وجه|بتعرفوا شو|تعرفوا شو',
+  'انشروا|انشرو|شاركوا|وزعوا|خلو بالكم|خلّو بالكم|العارفين عارفين|للعلم|احفظوا وجه|بتعرفوا شو|تعرفوا شو|انتو عارفين|إنتو عارفين',
   // Swahili, Lingala.
   'sambazeni|mumjue|mjue vizuri|tutajua pa|mnajua la kufanya|bokabola|bopanza|boyeba ye',
 ]);
