@@ -73,7 +73,7 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
   it('keeps the figures reached on items written by other people', () => {
     const { examples, errors } = readLabelledJsonl(DEFAULT_HOLDOUT_URL);
     expect(errors).toEqual([]);
-    expect(examples.length).toBe(2341);
+    expect(examples.length).toBe(2441);
     const rep = evaluate(examples, createClassifier());
     // 2026-11-27 (data/README.md, "The held-out set"), all four writers' 540 items: F1 0.885, S1 recall 0.920 (69/75),
     // S1 precision 0.758, macro-F1 0.722, false alarms 0.023; Arabizi and Arabic are the weak parts. Later the same day:
@@ -190,9 +190,12 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     // `ho-o` S1 0.841 (37/44), F1 0.892. Then `ho-q` (100 items from one more writer around those unsaid calls and their
     // near-misses, written after the rules, measured once, totals only): F1 0.846, S1 0.892 (33/37), false alarms 0.138
     // (8/58); the rules against the session start there: S1 30 → 33, false alarms 6 → 8. All 2,341: F1 0.933, S1 0.941
-    // (462/491), S1 precision 0.870 (531 called), macro-F1 0.825, false alarms 0.027 (31/1149).
+    // (462/491), S1 precision 0.870 (531 called), macro-F1 0.825, false alarms 0.027 (31/1149). Then `ho-r` (100 items
+    // from one more writer on protests and threats and their look-alikes, totals only): F1 0.958, S1 0.943 (33/35), false
+    // alarms 0.034 (2/58), the same as with the code of the session start. All 2,441: F1 0.934, S1 0.941 (495/526), S1
+    // precision 0.875 (566 called), macro-F1 0.821, false alarms 0.027 (33/1207).
     // These are the floors reached, not the goals: all held-out and most batches are under the S1 target.
-    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.865, macroF1: 0.82, falseAlarms: 0.03 });
+    expectFloors(rep.overall, { f1: 0.93, s1Recall: 0.94, s1Precision: 0.865, macroF1: 0.815, falseAlarms: 0.03 });
     expectFloors(rep.byBatch['ho-f']!, { f1: 0.92, s1Recall: 0.91, s1Precision: 0.85, macroF1: 0.85, falseAlarms: 0.065 });
     expectFloors(rep.byBatch['ho-g']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.9, macroF1: 0.85, falseAlarms: 0.06 });
     expectFloors(rep.byBatch['ho-h']!, { f1: 0.94, s1Recall: 0.97, s1Precision: 0.87, macroF1: 0.8, falseAlarms: 0.02 });
@@ -205,8 +208,9 @@ describe.runIf(existsSync(DEFAULT_HOLDOUT_URL))('held-out set floors', () => {
     expectFloors(rep.byBatch['ho-o']!, { f1: 0.89, s1Recall: 0.84, s1Precision: 0.94, macroF1: 0.5, falseAlarms: 0.055 });
     expectFloors(rep.byBatch['ho-p']!, { f1: 0.91, s1Recall: 0.9, s1Precision: 0.9, macroF1: 0.6, falseAlarms: 0.15 });
     expectFloors(rep.byBatch['ho-q']!, { f1: 0.84, s1Recall: 0.89, s1Precision: 0.8, macroF1: 0.57, falseAlarms: 0.14 });
+    expectFloors(rep.byBatch['ho-r']!, { f1: 0.95, s1Recall: 0.94, s1Precision: 0.94, macroF1: 0.5, falseAlarms: 0.035 });
     // Each writer's batch is reported on its own (they were read to different extents), also by `vigie eval`.
-    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116, 'ho-n': 118, 'ho-o': 98, 'ho-p': 99, 'ho-q': 100 });
+    expect(Object.fromEntries(Object.entries(rep.byBatch).map(([b, m]) => [b, m.n]))).toEqual({ 'ho-a': 150, 'ho-b': 150, 'ho-c': 80, 'ho-d': 160, 'ho-e': 148, 'ho-f': 192, 'ho-g': 198, 'ho-h': 201, 'ho-i': 148, 'ho-j': 144, 'ho-k': 132, 'ho-l': 107, 'ho-m': 116, 'ho-n': 118, 'ho-o': 98, 'ho-p': 99, 'ho-q': 100, 'ho-r': 100 });
     expect(formatEvaluation(rep)).toContain('| batch ho-e | 148 |');
   }, 60_000);
 });
