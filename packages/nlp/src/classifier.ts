@@ -714,9 +714,11 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     // harmful, no counter cue, no official or fact-checking source. Their words are also what news of a march, a debunk
     // of a threat and a press release warning about a doxxing post say.
     const unsaidCallGate = pHarm !== null && pHarm >= (blend.callRescue ?? 0.5) && sums[gCounter] === 0 && !src;
+    // Mobilisations and threats of more are read in a text attributed to a mission that holds no call word.
+    const attributedWithoutCall = unsaidCallGate && call === 0 && attribution.missions.length > 0;
     // A mobilisation against a mission with a time: a call to act, TAXONOMY.md's "mobilisation with a time and place",
     // the place being the mission the text is attributed to.
-    const mobilisation = unsaidCallGate && call === 0 && attribution.missions.length > 0 && (sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt))) ? mobilisationWord(nt.cleaned) : undefined;
+    const mobilisation = attributedWithoutCall && (sums[gLogistics]! > 0 || (timeCue ??= namesTime(nt))) ? mobilisationWord(nt.cleaned) : undefined;
     if (mobilisation !== undefined && topNarrative === null) {
       topNarrative = 'expulsion_demand';
       addNote(notes, noteReasons, 'mobilisation', `a mobilisation against the mission with a time ("${mobilisation}"): a call to act`, { words: mobilisation });
@@ -768,7 +770,9 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
     const located = unsaidCallGate && attribution.unReference ? locatingDetails(nt.cleaned) : null;
     const doxxing = located !== null && placesAPerson(located, nt.cleaned);
     // The next attack promised ("Next stop Mavivi!!", « ce n'est que le début ») in a text about an attributed mission.
-    const threat = unsaidCallGate && !doxxing && call === 0 && attribution.missions.length > 0 ? threatOfMore(nt.cleaned) : undefined;
+    const threat = attributedWithoutCall && !doxxing ? threatOfMore(nt.cleaned) : undefined;
+    // Doxxing, a mobilisation and a threat of more are calls to act left unsaid: how many the text holds.
+    const unsaidCalls = (doxxing ? 1 : 0) + (mobilisation !== undefined ? 1 : 0) + (threat !== undefined ? 1 : 0);
     if ((doxxing || threat !== undefined) && (topNarrative === null || topNarrative === 'failure_to_protect')) {
       topNarrative = 'incitement_violence';
       if (doxxing) addNote(notes, noteReasons, 'doxxing', `a person of the mission located (${located.words.join(', ')}) with no call word: incitement`);
@@ -791,8 +795,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       hasNarrative: topNarrative !== null,
       counter: sums[gCounter]!,
       report: sums[gReport]!,
-      // Doxxing, a mobilisation and a threat of more are calls to act.
-      callToAct: call + (doxxing ? 1 : 0) + (mobilisation !== undefined ? 1 : 0) + (threat !== undefined ? 1 : 0),
+      callToAct: call + unsaidCalls,
       source: src?.kind ?? null,
       // Read by decideStance only for a text with a narrative: the regex over the whole text runs only then.
       quotes: topNarrative !== null && QUOTED.test(nt.cleaned),
@@ -810,9 +813,7 @@ export function createClassifier(catalogue?: Catalogue, model?: ModelJson | null
       pHarm !== null &&
       pHarm < blend.modelOnlyHarm &&
       !s1Evidence &&
-      !doxxing &&
-      mobilisation === undefined &&
-      threat === undefined &&
+      unsaidCalls === 0 &&
       sums[groupSums.id(topNarrative)] === 0 &&
       topNarrative !== 'failure_to_protect' &&
       topNarrative !== 'sexual_exploitation_abuse'
